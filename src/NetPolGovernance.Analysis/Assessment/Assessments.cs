@@ -1,0 +1,137 @@
+using NetPolGovernance.Analysis.Model;
+
+namespace NetPolGovernance.Analysis.Assessment;
+
+/// <summary>One check's outcome on a cluster or a namespace.</summary>
+public sealed record Finding
+{
+    /// <summary>Stable check id, e.g. <c>NPG-N01</c>.</summary>
+    public required string CheckId { get; init; }
+
+    public required string Title { get; init; }
+
+    public required Severity Severity { get; init; }
+
+    public required CheckResult Result { get; init; }
+
+    /// <summary>Null for cluster-level checks.</summary>
+    public string? Namespace { get; init; }
+
+    public required string Message { get; init; }
+
+    /// <summary>Benchmark reference, e.g. <c>CIS AKS v1.0 5.3.2 / v1.7 4.4.2</c>; empty when none.</summary>
+    public string Benchmark { get; init; } = string.Empty;
+
+    /// <summary>Machine-readable evidence: policy names, pod names, profile values.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Evidence { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+
+    public string Remediation { get; init; } = string.Empty;
+
+    /// <summary>True when the active profile counts this check towards NonCompliant.</summary>
+    public bool InProfile { get; init; }
+
+    public string? ExemptionReason { get; init; }
+
+    public string? ExemptionOwner { get; init; }
+
+    public DateTimeOffset? ExemptionExpiresOn { get; init; }
+
+    /// <summary>Where the evidence was written (for SARIF), when known.</summary>
+    public SourceLocation? Location { get; init; }
+}
+
+/// <summary>The normative per-namespace facts (netpol-semantics §9) plus status and findings.</summary>
+public sealed record NamespaceAssessment
+{
+    public required string Name { get; init; }
+
+    /// <summary>A platform/system namespace (reported, tagged, never dropped).</summary>
+    public bool System { get; init; }
+
+    public NamespaceStatus Status { get; init; }
+
+    /// <summary>Owner from the namespace's labels or annotations, or the exemption owner; null when unknown.</summary>
+    public string? Owner { get; init; }
+
+    public int PodCount { get; init; }
+
+    /// <summary>Pods derived from workload templates rather than Pod objects.</summary>
+    public IReadOnlyList<string> DerivedPods { get; init; } = [];
+
+    public IReadOnlyList<string> HostNetworkPods { get; init; } = [];
+
+    public IReadOnlyList<string> PolicyNames { get; init; } = [];
+
+    public bool HasPolicy { get; init; }
+
+    public IReadOnlyList<string> IngressIsolatedPods { get; init; } = [];
+
+    public IReadOnlyList<string> EgressIsolatedPods { get; init; } = [];
+
+    public bool DefaultDenyIngress { get; init; }
+
+    public bool DefaultDenyEgress { get; init; }
+
+    public bool AllowAllIngress { get; init; }
+
+    public bool AllowAllEgress { get; init; }
+
+    public IReadOnlyList<string> DeadPolicies { get; init; } = [];
+
+    public bool HasAnyPolicy { get; init; }
+
+    public IReadOnlyList<string> IngressCoveredPods { get; init; } = [];
+
+    public IReadOnlyList<string> EgressCoveredPods { get; init; } = [];
+
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+}
+
+/// <summary>Counters a collector keeps per cluster.</summary>
+public sealed record CollectionStats
+{
+    public int ApiCalls { get; init; }
+
+    public long BytesRead { get; init; }
+
+    public long DurationMs { get; init; }
+
+    public static CollectionStats None { get; } = new();
+}
+
+/// <summary>The assessment of one cluster: its status, cluster findings and every namespace.</summary>
+public sealed record ClusterAssessment
+{
+    public required ClusterIdentity Cluster { get; init; }
+
+    public ClusterScanStatus Status { get; init; }
+
+    /// <summary>Why the cluster is Unknown or Skipped; null when scanned.</summary>
+    public string? StatusReason { get; init; }
+
+    public AccessPath AccessPath { get; init; }
+
+    public SnapshotSource? Source { get; init; }
+
+    public ClusterNetworkProfile? NetworkProfile { get; init; }
+
+    public EngineEvidence? EngineEvidence { get; init; }
+
+    public IReadOnlyList<Finding> ClusterFindings { get; init; } = [];
+
+    public IReadOnlyList<NamespaceAssessment> Namespaces { get; init; } = [];
+
+    public IReadOnlyList<InvisibleKind> InvisibleKinds { get; init; } = [];
+
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    public int PodCount { get; init; }
+
+    /// <summary>All policy objects of every kind.</summary>
+    public int PolicyCount { get; init; }
+
+    public CollectionStats Stats { get; init; } = CollectionStats.None;
+
+    public int CompliantNamespaceCount => Namespaces.Count(n => n.Status is NamespaceStatus.Compliant);
+}

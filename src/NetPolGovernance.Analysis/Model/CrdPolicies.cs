@@ -1,0 +1,118 @@
+namespace NetPolGovernance.Analysis.Model;
+
+/// <summary>CiliumNetworkPolicy (namespaced) or CiliumClusterwideNetworkPolicy (Namespace is null).</summary>
+public sealed record CiliumPolicy
+{
+    /// <summary><c>CiliumNetworkPolicy</c> or <c>CiliumClusterwideNetworkPolicy</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Null for the clusterwide kind.</summary>
+    public string? Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The rules of <c>spec</c> and <c>specs</c> together.</summary>
+    public IReadOnlyList<CiliumRule> Rules { get; init; } = [];
+
+    public SourceLocation? Source { get; init; }
+
+    public bool IsClusterwide => Namespace is null;
+}
+
+/// <summary>
+/// One Cilium rule, reduced to what coverage needs. Counts are the lengths of the lists as written
+/// (a missing list counts 0). Label keys may carry source prefixes such as <c>k8s:</c>.
+/// </summary>
+public sealed record CiliumRule
+{
+    /// <summary>Null when the rule has only a nodeSelector (a host policy that selects nodes, not pods).</summary>
+    public LabelSelector? EndpointSelector { get; init; }
+
+    public bool HasNodeSelector { get; init; }
+
+    public int IngressCount { get; init; }
+
+    public int IngressDenyCount { get; init; }
+
+    public int EgressCount { get; init; }
+
+    public int EgressDenyCount { get; init; }
+
+    /// <summary><c>enableDefaultDeny.ingress</c>; null when not written (defaults to true).</summary>
+    public bool? EnableDefaultDenyIngress { get; init; }
+
+    /// <summary><c>enableDefaultDeny.egress</c>; null when not written (defaults to true).</summary>
+    public bool? EnableDefaultDenyEgress { get; init; }
+}
+
+/// <summary>
+/// A Calico NetworkPolicy (namespaced) or GlobalNetworkPolicy, from <c>projectcalico.org/v3</c> or
+/// <c>crd.projectcalico.org/v1</c>. <see cref="Name"/> is as stored (the reader does not strip tier prefixes).
+/// </summary>
+public sealed record CalicoPolicy
+{
+    /// <summary><c>projectcalico.org</c> or <c>crd.projectcalico.org</c>.</summary>
+    public required string ApiGroup { get; init; }
+
+    /// <summary><c>NetworkPolicy</c>, <c>GlobalNetworkPolicy</c>, or a <c>Staged*</c> variant (not enforced).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Null for GlobalNetworkPolicy.</summary>
+    public string? Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Tier { get; init; }
+
+    public double? Order { get; init; }
+
+    /// <summary>The Calico selector expression (<c>spec.selector</c>); null or empty selects all.</summary>
+    public string? Selector { get; init; }
+
+    /// <summary>GlobalNetworkPolicy <c>spec.namespaceSelector</c> expression.</summary>
+    public string? NamespaceSelector { get; init; }
+
+    public string? ServiceAccountSelector { get; init; }
+
+    /// <summary><c>spec.types</c> as written; null when omitted.</summary>
+    public IReadOnlyList<string>? Types { get; init; }
+
+    public int IngressRuleCount { get; init; }
+
+    public int EgressRuleCount { get; init; }
+
+    public SourceLocation? Source { get; init; }
+
+    public bool IsGlobal => Namespace is null;
+}
+
+/// <summary>AdminNetworkPolicy or BaselineAdminNetworkPolicy (cluster-scoped).</summary>
+public sealed record AdminPolicy
+{
+    /// <summary><c>AdminNetworkPolicy</c> or <c>BaselineAdminNetworkPolicy</c>.</summary>
+    public required string Kind { get; init; }
+
+    public required string ApiVersion { get; init; }
+
+    public required string Name { get; init; }
+
+    public int? Priority { get; init; }
+
+    /// <summary><c>subject.namespaces</c> (or the early-alpha <c>namespaceSelector</c>).</summary>
+    public LabelSelector? SubjectNamespaces { get; init; }
+
+    /// <summary><c>subject.pods.namespaceSelector</c> (or early-alpha <c>namespaceAndPodSelector</c>).</summary>
+    public LabelSelector? SubjectPodsNamespaceSelector { get; init; }
+
+    /// <summary><c>subject.pods.podSelector</c>.</summary>
+    public LabelSelector? SubjectPodsPodSelector { get; init; }
+
+    /// <summary>True when the subject uses the <c>pods</c> form.</summary>
+    public bool SubjectIsPods { get; init; }
+
+    public int IngressRuleCount { get; init; }
+
+    public int EgressRuleCount { get; init; }
+
+    public SourceLocation? Source { get; init; }
+}
