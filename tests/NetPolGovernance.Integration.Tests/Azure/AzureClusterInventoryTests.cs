@@ -209,6 +209,29 @@ public sealed class AzureClusterInventoryTests
     }
 
     [Fact]
+    public async Task ListAsync_ResourceGraphQuotaExhausted_WaitsForTheResetBeforeTheNextPage()
+    {
+        // Arrange: a quota of 2 queries per 1 s window and 3 pages to read.
+        var fleet = new AzureFleetDescription
+        {
+            ResourceGraphQuotaWindow = TimeSpan.FromSeconds(1),
+            Subscriptions = [AzureTestFleet.Subscription(1, 6)],
+            ResourceGraphMaxPageSize = 2,
+            ResourceGraphQuotaPerWindow = 2,
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope { Subscriptions = [fleet.Subscriptions[0].SubscriptionId] });
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert: the third page was asked for only after the window reset, so nothing was throttled.
+        Assert.Equal(6, targets.Count);
+        Assert.Equal(3, server.Calls.ResourceGraph);
+        Assert.Equal(0, server.Calls.Throttled);
+    }
+
+    [Fact]
     public void ToTarget_UpstreamListExample_MapsIdentityProfileAndHints()
     {
         // Arrange: the upstream ManagedClustersList example, as ARM returns it.

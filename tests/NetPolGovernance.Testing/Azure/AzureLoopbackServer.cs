@@ -547,7 +547,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
     private (int Remaining, TimeSpan ResetsAfter) TakeGraphQuota()
     {
-        var window = TimeSpan.FromSeconds(5);
+        var window = _fleet.ResourceGraphQuotaWindow;
         var now = DateTimeOffset.UtcNow;
         lock (_graphLock)
         {
