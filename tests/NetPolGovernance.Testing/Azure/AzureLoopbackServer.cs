@@ -177,7 +177,9 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
         var (remaining, resetsAfter) = TakeGraphQuota();
         context.Response.Headers["x-ms-user-quota-remaining"] = Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["x-ms-user-quota-resets-after"] = resetsAfter.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+        // The header has whole seconds: round up, so a client that waits it out is never early.
+        var resetsAfterSeconds = TimeSpan.FromSeconds(Math.Ceiling(resetsAfter.TotalSeconds));
+        context.Response.Headers["x-ms-user-quota-resets-after"] = resetsAfterSeconds.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
         if (remaining < 0)
         {
             AzureCallCounts.Increment(ref Calls.ThrottledField);
