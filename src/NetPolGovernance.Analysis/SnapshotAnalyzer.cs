@@ -1,5 +1,9 @@
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Checks;
+using NetPolGovernance.Analysis.Engines;
+using NetPolGovernance.Analysis.Exemptions;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Pipeline;
 
 namespace NetPolGovernance.Analysis;
 
@@ -18,7 +22,53 @@ public static class SnapshotAnalyzer
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotImplementedException("Filled in by the analysis engine work (issue 2).");
+
+        var notes = new List<string>(snapshot.Notes);
+        var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
+        var index = SnapshotIndex.Build(snapshot, notes);
+        var exemptions = new ExemptionMatcher(options, snapshot.Cluster, notes);
+        var clusterFindings = RunClusterChecks(
+            new ClusterContext
+            {
+                Profile = snapshot.NetworkProfile,
+                Evidence = snapshot.EngineEvidence,
+                Engine = engine,
+                CrdPolicies = index.CrdPolicies,
+                Readable = true,
+                UnreadableReason = null,
+                Now = options.Now,
+            },
+            options,
+            exemptions);
+
+        var invisible = snapshot.InvisibleKinds
+            .Select(k => PolicyKinds.FromApi(k.ApiGroup, k.Kind))
+            .OfType<PolicyKind>()
+            .ToHashSet();
+        foreach (var kind in snapshot.InvisibleKinds)
+        {
+            notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
+        }
+
+        var assessor = new NamespaceAssessor(index, engine, invisible, exemptions, clusterFindings, options);
+        var namespaces = index.Namespaces.Select(assessor.Assess).ToList();
+
+        return new ClusterAssessment
+        {
+            Cluster = snapshot.Cluster,
+            Status = ClusterScanStatus.Scanned,
+            AccessPath = accessPath,
+            Source = snapshot.Source,
+            NetworkProfile = snapshot.NetworkProfile,
+            EngineEvidence = snapshot.EngineEvidence,
+            ClusterFindings = clusterFindings,
+            Namespaces = namespaces,
+            InvisibleKinds = snapshot.InvisibleKinds,
+            Notes = notes,
+            PodCount = snapshot.Pods.Count,
+            PolicyCount = snapshot.NetworkPolicies.Count + snapshot.CiliumPolicies.Count + snapshot.CalicoPolicies.Count + snapshot.AdminPolicies.Count,
+            Stats = stats ?? CollectionStats.None,
+        };
     }
 
     /// <summary>
@@ -36,6 +86,44 @@ public static class SnapshotAnalyzer
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotImplementedException("Filled in by the analysis engine work (issue 2).");
+
+        var effectiveStatus = status == ClusterScanStatus.Scanned ? ClusterScanStatus.Unknown : status;
+        var notes = new List<string>();
+        var exemptions = new ExemptionMatcher(options, cluster, notes);
+        var clusterFindings = RunClusterChecks(
+            new ClusterContext
+            {
+                Profile = networkProfile,
+                Evidence = null,
+                Engine = EngineState.Resolve(networkProfile, null),
+                CrdPolicies = [],
+                Readable = false,
+                UnreadableReason = reason,
+                Now = options.Now,
+            },
+            options,
+            exemptions);
+
+        return new ClusterAssessment
+        {
+            Cluster = cluster,
+            Status = effectiveStatus,
+            StatusReason = reason,
+            AccessPath = accessPath,
+            Source = null,
+            NetworkProfile = networkProfile,
+            ClusterFindings = clusterFindings,
+            Namespaces = [],
+            Notes = notes,
+            Stats = stats ?? CollectionStats.None,
+        };
     }
+
+    private static List<Finding> RunClusterChecks(ClusterContext context, AnalysisOptions options, ExemptionMatcher exemptions) =>
+        [.. CheckSuite.ClusterChecks.Select(check => FindingFactory.Create(
+            check.Definition,
+            check.Evaluate(context),
+            null,
+            options.Profile,
+            exemptions.ForClusterCheck(check.Definition.Id)))];
 }

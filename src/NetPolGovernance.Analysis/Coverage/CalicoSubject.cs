@@ -1,0 +1,90 @@
+using NetPolGovernance.Analysis.Calico;
+using NetPolGovernance.Analysis.Engines;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Semantics;
+
+namespace NetPolGovernance.Analysis.Coverage;
+
+/// <summary>
+/// Calico NetworkPolicy / GlobalNetworkPolicy coverage (netpol-semantics §8.3, §9): <c>spec.selector</c> matches the
+/// workload endpoint (and, for a GlobalNetworkPolicy, <c>spec.namespaceSelector</c> matches its namespace), for
+/// the Calico-defaulted <c>types</c>. A namespaced policy selects only pods of its namespace. Pods carry no
+/// service-account data, so a policy with a non-trivial <c>serviceAccountSelector</c> is not credited with any pod.
+/// </summary>
+internal sealed class CalicoSubject : ICoverageSubject
+{
+    private readonly CalicoSelector? _selector;
+    private readonly CalicoSelector? _namespaceSelector;
+    private readonly PolicyDirection _directions;
+
+    public CalicoSubject(CalicoPolicy policy, string name, bool global, CalicoSelector? selector, CalicoSelector? namespaceSelector)
+    {
+        Name = name;
+        Namespace = global ? null : policy.Namespace;
+        Source = policy.Source;
+        Kind = global ? PolicyKind.CalicoGlobalNetworkPolicy : PolicyKind.CalicoNetworkPolicy;
+        _selector = selector;
+        _namespaceSelector = namespaceSelector;
+        _directions = DefaultedTypes(policy);
+    }
+
+    public PolicyKind Kind { get; }
+
+    public string? Namespace { get; }
+
+    public string Name { get; }
+
+    public SourceLocation? Source { get; }
+
+    public PolicyDirection Governs(PodView pod)
+    {
+        if (_selector is null || _namespaceSelector is null || _directions == PolicyDirection.None)
+        {
+            return PolicyDirection.None;
+        }
+
+        if (Namespace is not null && !string.Equals(Namespace, pod.Pod.Namespace, StringComparison.Ordinal))
+        {
+            return PolicyDirection.None;
+        }
+
+        if (!_namespaceSelector.Matches(pod.Namespace.CalicoLabels) || !_selector.Matches(pod.CalicoLabels))
+        {
+            return PolicyDirection.None;
+        }
+
+        return _directions;
+    }
+
+    /// <summary>
+    /// Calico's <c>types</c> default: explicit non-empty types as written; otherwise Ingress and Egress when both rule
+    /// lists are non-empty, Egress when only egress rules exist, Ingress otherwise.
+    /// </summary>
+    internal static PolicyDirection DefaultedTypes(CalicoPolicy policy)
+    {
+        if (policy.Types is { Count: > 0 } types)
+        {
+            var result = PolicyDirection.None;
+            foreach (var type in types)
+            {
+                if (string.Equals(type, "Ingress", StringComparison.OrdinalIgnoreCase))
+                {
+                    result |= PolicyDirection.Ingress;
+                }
+                else if (string.Equals(type, "Egress", StringComparison.OrdinalIgnoreCase))
+                {
+                    result |= PolicyDirection.Egress;
+                }
+            }
+
+            return result;
+        }
+
+        return (policy.IngressRuleCount > 0, policy.EgressRuleCount > 0) switch
+        {
+            (true, true) => PolicyDirection.Ingress | PolicyDirection.Egress,
+            (false, true) => PolicyDirection.Egress,
+            _ => PolicyDirection.Ingress,
+        };
+    }
+}

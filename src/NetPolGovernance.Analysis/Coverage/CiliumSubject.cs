@@ -1,0 +1,99 @@
+using NetPolGovernance.Analysis.Engines;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Semantics;
+
+namespace NetPolGovernance.Analysis.Coverage;
+
+/// <summary>
+/// CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy coverage (netpol-semantics §8.1, §8.2, §9): a rule's
+/// <c>endpointSelector</c> (keys with <c>k8s:</c>/<c>any:</c> prefixes stripped) matches the pod labels plus
+/// <c>io.kubernetes.pod.namespace</c>, and the rule has a non-empty ingress/ingressDeny (egress/egressDeny) list.
+/// A CNP selects only pods of its own namespace; a rule with only a nodeSelector selects no pods.
+/// </summary>
+internal sealed class CiliumSubject : ICoverageSubject
+{
+    private readonly (LabelSelector Selector, PolicyDirection Directions)[] _rules;
+
+    public CiliumSubject(CiliumPolicy policy)
+    {
+        Namespace = policy.Namespace;
+        Name = policy.Name;
+        Source = policy.Source;
+        Kind = policy.IsClusterwide ? PolicyKind.CiliumClusterwideNetworkPolicy : PolicyKind.CiliumNetworkPolicy;
+        _rules = [.. policy.Rules
+            .Where(r => r.EndpointSelector is not null)
+            .Select(r => (StripSourcePrefixes(r.EndpointSelector!), Directions(r)))
+            .Where(r => r.Item2 != PolicyDirection.None)];
+    }
+
+    public PolicyKind Kind { get; }
+
+    public string? Namespace { get; }
+
+    public string Name { get; }
+
+    public SourceLocation? Source { get; }
+
+    public PolicyDirection Governs(PodView pod)
+    {
+        if (Namespace is not null && !string.Equals(Namespace, pod.Pod.Namespace, StringComparison.Ordinal))
+        {
+            return PolicyDirection.None;
+        }
+
+        var result = PolicyDirection.None;
+        foreach (var (selector, directions) in _rules)
+        {
+            if ((result & directions) != directions && LabelSelectors.Matches(selector, pod.CiliumLabels))
+            {
+                result |= directions;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Removes the <c>k8s:</c> and <c>any:</c> label source prefixes from selector keys.</summary>
+    /// <remarks>matchLabels become single-value <c>In</c> requirements, so <c>k8s:app</c> and <c>app</c> may coexist.</remarks>
+    internal static LabelSelector StripSourcePrefixes(LabelSelector selector)
+    {
+        var requirements = new List<LabelSelectorRequirement>();
+        foreach (var (key, value) in selector.MatchLabels ?? EmptyLabels.Instance)
+        {
+            requirements.Add(new LabelSelectorRequirement(StripKey(key), "In", [value]));
+        }
+
+        foreach (var requirement in selector.MatchExpressions ?? [])
+        {
+            requirements.Add(requirement with { Key = StripKey(requirement.Key) });
+        }
+
+        return new LabelSelector { MatchExpressions = requirements };
+    }
+
+    internal static string StripKey(string key)
+    {
+        if (key.StartsWith("k8s:", StringComparison.Ordinal))
+        {
+            return key[4..];
+        }
+
+        return key.StartsWith("any:", StringComparison.Ordinal) ? key[4..] : key;
+    }
+
+    private static PolicyDirection Directions(CiliumRule rule)
+    {
+        var result = PolicyDirection.None;
+        if (rule.IngressCount + rule.IngressDenyCount > 0)
+        {
+            result |= PolicyDirection.Ingress;
+        }
+
+        if (rule.EgressCount + rule.EgressDenyCount > 0)
+        {
+            result |= PolicyDirection.Egress;
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,22 @@
+using NetPolGovernance.Analysis.Engines;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Semantics;
+
+namespace NetPolGovernance.Analysis.Coverage;
+
+/// <summary>A non-NetworkPolicy policy object reduced to "which pods does it govern, in which directions".</summary>
+internal interface ICoverageSubject
+{
+    PolicyKind Kind { get; }
+
+    /// <summary>The policy's namespace; null for cluster-scoped kinds.</summary>
+    string? Namespace { get; }
+
+    /// <summary>The name shown in reports (Calico tier prefix <c>default.</c> stripped).</summary>
+    string Name { get; }
+
+    SourceLocation? Source { get; }
+
+    /// <summary>The directions for which this object governs <paramref name="pod"/>; None when it does not select it.</summary>
+    PolicyDirection Governs(PodView pod);
+}

@@ -1,0 +1,93 @@
+using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Checks;
+using NetPolGovernance.Analysis.Coverage;
+using NetPolGovernance.Analysis.Engines;
+using NetPolGovernance.Analysis.Exemptions;
+using NetPolGovernance.Analysis.Semantics;
+using NetPolGovernance.Analysis.Status;
+
+namespace NetPolGovernance.Analysis.Pipeline;
+
+/// <summary>Assesses one namespace: §9 facts, any-kind coverage, checks, exemptions, status and owner.</summary>
+internal sealed class NamespaceAssessor(
+    SnapshotIndex index,
+    EngineState engine,
+    IReadOnlySet<PolicyKind> invisibleKinds,
+    ExemptionMatcher exemptions,
+    IReadOnlyList<Finding> clusterFindings,
+    AnalysisOptions options)
+{
+    public NamespaceAssessment Assess(NamespaceView ns)
+    {
+        var pods = index.Pods(ns.Name);
+        var selectable = pods.Where(p => !p.HostNetwork).ToList();
+        var networkPolicies = index.NetworkPolicies(ns.Name);
+        var facts = NamespaceFacts.Compute(selectable, networkPolicies);
+        var coverage = NamespaceCoverage.Compute(
+            ns,
+            [.. selectable.Select(p => new PodView(p, ns))],
+            facts,
+            [.. networkPolicies.Select(p => new PolicyRef(PolicyKind.NetworkPolicy, p.Name, p.Source)).DistinctBy(p => p.Name)],
+            index.NamespacedSubjects(ns.Name),
+            index.ClusterSubjects,
+            engine);
+        var nsExemptions = exemptions.ForNamespace(ns);
+        var context = new NamespaceContext
+        {
+            Namespace = ns,
+            Pods = pods,
+            NetworkPolicies = networkPolicies,
+            Facts = facts,
+            Coverage = coverage,
+            Engine = engine,
+            InvisibleKinds = invisibleKinds,
+            Exemptions = nsExemptions,
+        };
+
+        var findings = CheckSuite.NamespaceChecks
+            .Select(check => FindingFactory.Create(
+                check.Definition,
+                check.Evaluate(context),
+                ns.Name,
+                options.Profile,
+                nsExemptions.Covering(check.Definition.Id)))
+            .ToList();
+
+        var clusterView = clusterFindings.Select(f => AsSeenFrom(f, nsExemptions));
+        var whole = nsExemptions.Whole;
+        var status = NamespaceStatusDecider.Decide(findings.Concat(clusterView), whole is not null);
+
+        return new NamespaceAssessment
+        {
+            Name = ns.Name,
+            System = exemptions.IsPlatformNamespace(ns.Name) || IsDefaultPlatform(ns.Name),
+            Status = status,
+            Owner = NamespaceOwner.From(ns.Info) ?? (nsExemptions.Valid.Count > 0 ? nsExemptions.Valid[0].Exemption.Owner : null),
+            PodCount = pods.Count,
+            DerivedPods = [.. pods.Where(p => p.DerivedFrom is not null).Select(p => p.Name).Order(StringComparer.Ordinal)],
+            HostNetworkPods = [.. pods.Where(p => p.HostNetwork).Select(p => p.Name).Order(StringComparer.Ordinal)],
+            PolicyNames = [.. coverage.NamespacedPolicies.Select(p => p.DisplayName).Distinct(StringComparer.Ordinal)],
+            HasPolicy = facts.HasPolicy,
+            IngressIsolatedPods = facts.IngressIsolatedPods,
+            EgressIsolatedPods = facts.EgressIsolatedPods,
+            DefaultDenyIngress = facts.DefaultDenyIngress,
+            DefaultDenyEgress = facts.DefaultDenyEgress,
+            AllowAllIngress = facts.AllowAllIngress,
+            AllowAllEgress = facts.AllowAllEgress,
+            DeadPolicies = facts.DeadPolicies,
+            HasAnyPolicy = coverage.HasAnyPolicy,
+            IngressCoveredPods = coverage.IngressCoveredPods,
+            EgressCoveredPods = coverage.EgressCoveredPods,
+            Findings = findings,
+        };
+    }
+
+    /// <summary>A cluster finding as it counts for this namespace: a namespace exemption covering the check exempts it here.</summary>
+    private static Finding AsSeenFrom(Finding clusterFinding, NamespaceExemptions nsExemptions) =>
+        clusterFinding.Result is CheckResult.Fail or CheckResult.Unknown && nsExemptions.Covering(clusterFinding.CheckId) is not null
+            ? clusterFinding with { Result = CheckResult.Exempt }
+            : clusterFinding;
+
+    private static bool IsDefaultPlatform(string name) =>
+        PlatformNamespaces.Default.Any(g => Glob.IsMatch(g, name, StringComparison.Ordinal));
+}

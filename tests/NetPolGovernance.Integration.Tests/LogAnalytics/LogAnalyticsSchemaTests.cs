@@ -1,0 +1,84 @@
+using NetPolGovernance.Connectors.LogAnalytics;
+
+namespace NetPolGovernance.Integration.Tests.LogAnalytics;
+
+/// <summary>The schema is the documented contract (DESIGN §6, docs/log-analytics.md); these pin it.</summary>
+public sealed class LogAnalyticsSchemaTests
+{
+    [Fact]
+    public void ClusterScans_Columns_MatchDocumentedContract()
+    {
+        string[] expected =
+        [
+            "TimeGenerated:datetime", "RowId:string", "ScanId:string", "ScannerVersion:string", "AzureTenantId:string",
+            "SubscriptionId:string", "ResourceGroup:string", "ClusterName:string", "ClusterResourceId:string",
+            "Location:string", "KubernetesVersion:string", "NetworkPlugin:string", "NetworkPluginMode:string",
+            "NetworkPolicy:string", "NetworkDataplane:string", "EngineEvidence:dynamic", "AccessPath:string",
+            "Status:string", "Error:string", "Profile:string", "NamespaceCount:int", "CompliantNamespaceCount:int",
+            "PodCount:int", "PolicyCount:int", "ApiCalls:int", "DurationMs:long",
+        ];
+
+        Assert.Equal(expected, Describe(LogAnalyticsSchema.ClusterScans));
+    }
+
+    [Fact]
+    public void Namespaces_Columns_MatchDocumentedContract()
+    {
+        string[] expected =
+        [
+            "TimeGenerated:datetime", "RowId:string", "ScanId:string", "SubscriptionId:string", "ResourceGroup:string",
+            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "IsSystem:boolean", "Owner:string",
+            "Status:string", "Profile:string", "HasPolicy:boolean", "HasAnyPolicy:boolean", "PodCount:int",
+            "IngressIsolatedPodCount:int", "EgressIsolatedPodCount:int", "DefaultDenyIngress:boolean",
+            "DefaultDenyEgress:boolean", "AllowAllIngress:boolean", "AllowAllEgress:boolean", "DeadPolicyCount:int",
+            "PolicyNames:dynamic", "FailingChecks:dynamic",
+        ];
+
+        Assert.Equal(expected, Describe(LogAnalyticsSchema.Namespaces));
+    }
+
+    [Fact]
+    public void Findings_Columns_MatchDocumentedContract()
+    {
+        string[] expected =
+        [
+            "TimeGenerated:datetime", "RowId:string", "ScanId:string", "SubscriptionId:string", "ResourceGroup:string",
+            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "CheckId:string", "Title:string",
+            "Severity:string", "Result:string", "InProfile:boolean", "Message:string", "Benchmark:string",
+            "Evidence:dynamic", "Remediation:string", "ExemptionReason:string", "ExemptionOwner:string",
+            "ExemptionExpiresOn:datetime",
+        ];
+
+        Assert.Equal(expected, Describe(LogAnalyticsSchema.Findings));
+    }
+
+    [Fact]
+    public void Tables_ColumnNames_AreValidAndNotReserved()
+    {
+        string[] reserved = ["TenantId", "Type", "_ResourceId", "SourceSystem", "MG", "ManagementGroupName", "Computer", "RawData"];
+
+        foreach (var column in LogAnalyticsSchema.Tables.SelectMany(t => t.Columns))
+        {
+            Assert.InRange(column.Name.Length, 2, 45);
+            Assert.DoesNotContain(column.Name, reserved);
+        }
+
+        Assert.All(LogAnalyticsSchema.Tables, t => Assert.EndsWith("_CL", t.Name, StringComparison.Ordinal));
+        Assert.All(LogAnalyticsSchema.Tables, t => Assert.Equal("Custom-" + t.Name, t.StreamName));
+    }
+
+    [Theory]
+    [InlineData(LogAnalyticsColumnType.DateTime, "datetime", "dateTime", "datetime")]
+    [InlineData(LogAnalyticsColumnType.Boolean, "boolean", "boolean", "bool")]
+    [InlineData(LogAnalyticsColumnType.Dynamic, "dynamic", "dynamic", "dynamic")]
+    [InlineData(LogAnalyticsColumnType.Long, "long", "long", "long")]
+    public void Column_TypeSpellings_MatchEachConsumer(LogAnalyticsColumnType type, string dcr, string table, string kql)
+    {
+        var column = new LogAnalyticsColumn("X1", type);
+
+        Assert.Equal((dcr, table, kql), (column.DcrType, column.TableType, column.KqlType));
+    }
+
+    private static string[] Describe(LogAnalyticsTable table) =>
+        table.Columns.Select(c => $"{c.Name}:{c.DcrType}").ToArray();
+}
