@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Reports;
@@ -22,7 +23,12 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
-    public static ServiceProvider Build(IInteractionService interaction, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    /// <summary>Builds the container. <paramref name="overrides"/> are registrations applied last (tests point the Azure clients at loopback servers this way).</summary>
+    public static ServiceProvider Build(
+        IInteractionService interaction,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        Action<IServiceCollection>? overrides = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(interaction);
@@ -37,7 +43,11 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, JsonlReportFormat>();
         services.AddSingleton<IReportFormat, SarifReportFormat>();
 
+        services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<ClustersListCommand>();
+
         services.AddSingleton<Command, ScanCommand>();
+        services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton(provider =>
         {
             var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");
@@ -48,6 +58,7 @@ internal static class CliServices
 
             return root;
         });
+        overrides?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

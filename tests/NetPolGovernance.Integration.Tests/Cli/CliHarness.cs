@@ -21,8 +21,12 @@ internal sealed class CliHarness : IDisposable
     private readonly StringWriter _parserOutput = new();
     private readonly StringWriter _parserError = new();
 
-    public CliHarness()
+    private readonly Action<IServiceCollection>? _overrides;
+
+    /// <param name="overrides">Registrations applied after the CLI's own (e.g. Azure clients on a loopback server).</param>
+    public CliHarness(Action<IServiceCollection>? overrides = null)
     {
+        _overrides = overrides;
         Output = new TestConsole().Width(200);
         Error = new TestConsole().Width(200);
     }
@@ -51,7 +55,7 @@ internal sealed class CliHarness : IDisposable
     public async Task<int> RunAsync(params string[] args)
     {
         var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
-        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now));
+        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now), _overrides);
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
         return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);
