@@ -51,9 +51,6 @@ param instanceMemoryMB int = 2048
 
 var deploymentContainerName = 'app-package-${take(uniqueString(functionAppName), 7)}'
 
-// Names the Functions app reads (src/NetPolGovernance.Connectors/Service/FunctionSettings.cs).
-var storageConnection = 'NetPolGovernanceStorage'
-
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
   location: location
@@ -84,6 +81,7 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
 }
 
+// Rows the Logs Ingestion API did not accept after retries (BlobDeadLetterStore.DefaultContainerName).
 resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: 'netpolgov-deadletter'
@@ -133,15 +131,16 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // Setting names are the ones the app reads (src/NetPolGovernance.Connectors/Service/FunctionSettings.cs).
       appSettings: [
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
         { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
         { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
-        { name: '${storageConnection}__credential', value: 'managedidentity' }
-        { name: '${storageConnection}__clientId', value: identityClientId }
-        { name: '${storageConnection}__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
-        { name: '${storageConnection}__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'NetPolGovernanceStorage__credential', value: 'managedidentity' }
+        { name: 'NetPolGovernanceStorage__clientId', value: identityClientId }
+        { name: 'NetPolGovernanceStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
+        { name: 'NetPolGovernanceStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
         { name: 'AZURE_CLIENT_ID', value: identityClientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
@@ -151,7 +150,6 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'NETPOLGOV_LOGS_INGESTION_ENDPOINT', value: logsIngestionEndpoint }
         { name: 'NETPOLGOV_DCR_IMMUTABLE_ID', value: dataCollectionRuleImmutableId }
         { name: 'NETPOLGOV_PROFILE', value: profile }
-        { name: 'NETPOLGOV_DEAD_LETTER_CONTAINER', value: deadLetterContainer.name }
       ]
     }
     functionAppConfig: {

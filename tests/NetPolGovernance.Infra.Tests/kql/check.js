@@ -3,7 +3,8 @@
 //
 // Usage: node check.js <request.json> [node_modules folder]
 // request.json: { "tables": [ { "name": "T", "columns": [ { "name": "c", "type": "string" } ] } ],
-//                 "queries": [ { "id": "where it came from", "text": "T | take 1" } ] }
+//                 "queries": [ { "id": "where it came from", "text": "T | take 1", "tables": [ ...extra tables... ] } ] }
+// A query's own "tables" are added for that query only (e.g. the `source` table of a DCR transform).
 // Prints one JSON line per query: { "id", "errors": [ { "code", "severity", "message", "start", "length" } ] }
 // Exit code: 0 when every query is free of errors and warnings, 1 when any has one, 2 on bad input.
 'use strict';
@@ -29,12 +30,16 @@ function tableSymbol(table) {
   return new K.Symbols.TableSymbol.$ctor7(table.name, schema, null);
 }
 
-const tables = (request.tables || []).map(tableSymbol);
-const database = new K.Symbols.DatabaseSymbol.ctor('workspace', tables);
-const globals = K.GlobalState.Default.WithDatabase(database);
+function globalsFor(tables) {
+  const database = new K.Symbols.DatabaseSymbol.ctor('workspace', tables.map(tableSymbol));
+  return K.GlobalState.Default.WithDatabase(database);
+}
+
+const shared = globalsFor(request.tables || []);
 
 let failed = false;
 for (const query of request.queries || []) {
+  const globals = query.tables ? globalsFor((request.tables || []).concat(query.tables)) : shared;
   const code = K.KustoCode.ParseAndAnalyze(query.text, globals);
   const diagnostics = code.GetDiagnostics();
   const errors = [];
