@@ -1,5 +1,7 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using NetPolGovernance.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
-builder.Build().Run();
+builder.Services.AddNetPolGovernanceFunctions(builder.Configuration);
+await builder.Build().RunAsync().ConfigureAwait(false);

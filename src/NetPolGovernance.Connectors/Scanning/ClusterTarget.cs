@@ -15,6 +15,12 @@ public sealed record ClusterTarget
 
     public string? SkipReason { get; init; }
 
+    /// <summary>
+    /// Set when the inventory already knows the target cannot be read (for example a subscription whose clusters
+    /// could not be listed): report Unknown with this reason, do not collect.
+    /// </summary>
+    public string? UnreadableReason { get; init; }
+
     /// <summary>Non-secret facts the collector needs, e.g. <c>privateCluster=true</c>, <c>aadEnabled=true</c>, <c>fqdn=...</c>.</summary>
     public IReadOnlyDictionary<string, string> AccessHints { get; init; } = new Dictionary<string, string>();
 }

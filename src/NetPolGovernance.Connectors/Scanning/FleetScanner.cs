@@ -113,6 +113,12 @@ public sealed partial class FleetScanner
             return SnapshotAnalyzer.Unreadable(identity, ClusterScanStatus.Skipped, target.SkipReason, analysisOptions, target.NetworkProfile);
         }
 
+        if (target.UnreadableReason is not null)
+        {
+            LogUnknown(identity.Name, target.UnreadableReason);
+            return SnapshotAnalyzer.Unreadable(identity, ClusterScanStatus.Unknown, target.UnreadableReason, analysisOptions, target.NetworkProfile);
+        }
+
         var stopwatch = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(scanOptions.PerClusterTimeout);

@@ -1,0 +1,68 @@
+namespace NetPolGovernance.Connectors.Azure;
+
+/// <summary>
+/// An Azure cloud: where ARM and Resource Graph live (Resource Graph is an ARM provider, so it shares the host),
+/// which audience ARM tokens carry, and where Entra ID signs in. The three public clouds are built in; any other
+/// (Azure Stack, an air-gapped cloud, a test server) is <see cref="Custom"/>: the audience follows the endpoint.
+/// </summary>
+public sealed record AzureCloudEnvironment
+{
+    /// <summary>The AKS-managed Entra server application; the token audience for every AKS API server.</summary>
+    public const string AksEntraServerAppId = "6dae42f8-4368-4678-94ff-3960e28e3630";
+
+    private AzureCloudEnvironment(string name, Uri armEndpoint, Uri? authorityHost)
+    {
+        Name = name;
+        ArmEndpoint = armEndpoint;
+        AuthorityHost = authorityHost;
+    }
+
+    public static AzureCloudEnvironment AzureCloud { get; } =
+        new("AzureCloud", new Uri("https://management.azure.com/"), new Uri("https://login.microsoftonline.com/"));
+
+    public static AzureCloudEnvironment AzureUSGovernment { get; } =
+        new("AzureUSGovernment", new Uri("https://management.usgovcloudapi.net/"), new Uri("https://login.microsoftonline.us/"));
+
+    public static AzureCloudEnvironment AzureChinaCloud { get; } =
+        new("AzureChinaCloud", new Uri("https://management.chinacloudapi.cn/"), new Uri("https://login.chinacloudapi.cn/"));
+
+    /// <summary>The names accepted by <see cref="FromName"/>, as <c>az cloud list</c> spells them.</summary>
+    public static IReadOnlyList<string> KnownNames { get; } = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
+
+    /// <summary><c>AzureCloud</c>, <c>AzureUSGovernment</c>, <c>AzureChinaCloud</c> or <c>Custom</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The ARM endpoint, with a trailing slash. Resource Graph is <c>{ArmEndpoint}providers/Microsoft.ResourceGraph/resources</c>.</summary>
+    public Uri ArmEndpoint { get; }
+
+    /// <summary>The Entra ID authority host for this cloud; null for a custom cloud (the credential's own default applies).</summary>
+    public Uri? AuthorityHost { get; }
+
+    /// <summary>The token scope for ARM and Resource Graph: the ARM endpoint's origin plus <c>/.default</c>.</summary>
+    public string ArmScope => ArmEndpoint.GetLeftPart(UriPartial.Authority) + "/.default";
+
+    /// <summary>The token scope for AKS API servers (and runCommand's <c>clusterToken</c>) on Entra-enabled clusters.</summary>
+    public static string AksEntraScope => AksEntraServerAppId + "/.default";
+
+    /// <summary>Resolves a cloud name case-insensitively; null when the name is not one of <see cref="KnownNames"/>.</summary>
+    public static AzureCloudEnvironment? FromName(string name) => name?.Trim().ToUpperInvariant() switch
+    {
+        "AZURECLOUD" or "AZUREPUBLICCLOUD" or "PUBLIC" => AzureCloud,
+        "AZUREUSGOVERNMENT" or "USGOV" => AzureUSGovernment,
+        "AZURECHINACLOUD" or "CHINA" => AzureChinaCloud,
+        _ => null,
+    };
+
+    /// <summary>A custom cloud whose ARM endpoint is <paramref name="armEndpoint"/> (HTTPS only: bearer tokens never travel in clear).</summary>
+    public static AzureCloudEnvironment Custom(Uri armEndpoint, Uri? authorityHost = null)
+    {
+        ArgumentNullException.ThrowIfNull(armEndpoint);
+        if (!armEndpoint.IsAbsoluteUri || armEndpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"The ARM endpoint must be an absolute https URL; got '{armEndpoint}'.", nameof(armEndpoint));
+        }
+
+        var normalized = new Uri(armEndpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        return new AzureCloudEnvironment("Custom", normalized, authorityHost);
+    }
+}

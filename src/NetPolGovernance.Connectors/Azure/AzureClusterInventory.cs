@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Scanning;
+
+namespace NetPolGovernance.Connectors.Azure;
+
+/// <summary>
+/// Every AKS cluster of an <see cref="AzureInventoryScope"/>, none missed, none counted twice (keyed by the
+/// lower-cased resource id). Resource Graph first, ordered by id and paged by skip token. Resource Graph silently
+/// leaves out what the identity cannot read, so a subscription in scope with no rows is confirmed through the ARM
+/// list (one call); if Resource Graph is refused, every subscription is listed through ARM. A subscription whose
+/// clusters cannot be listed becomes one Unknown target with the reason; the rest are still scanned. Stopped or
+/// failed clusters are targets with a <see cref="ClusterTarget.SkipReason"/>, never dropped.
+/// </summary>
+public sealed partial class AzureClusterInventory : IClusterInventory
+{
+    /// <summary>The Resource Graph query: whole <c>properties</c> (the same shape ARM returns), stable order by id.</summary>
+    public const string ClusterQuery =
+        "Resources\n" +
+        "| where type =~ 'microsoft.containerservice/managedclusters'\n" +
+        "| project id, name, type, location, tenantId, subscriptionId, resourceGroup, properties\n" +
+        "| order by id asc";
+
+    private const int SubscriptionsPerQuery = 300;
+
+    private readonly ResourceGraphClient _resourceGraph;
+    private readonly SubscriptionsClient _subscriptions;
+    private readonly ManagedClustersClient _clusters;
+    private readonly AzureInventoryScope _scope;
+    private readonly ILogger<AzureClusterInventory> _logger;
+
+    public AzureClusterInventory(
+        ResourceGraphClient resourceGraph,
+        SubscriptionsClient subscriptions,
+        ManagedClustersClient clusters,
+        AzureInventoryScope scope,
+        ILogger<AzureClusterInventory> logger)
+    {
+        ArgumentNullException.ThrowIfNull(resourceGraph);
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        ArgumentNullException.ThrowIfNull(clusters);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (scope.MaxConcurrentSubscriptionLists < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(scope), scope.MaxConcurrentSubscriptionLists, "MaxConcurrentSubscriptionLists must be at least 1.");
+        }
+
+        _resourceGraph = resourceGraph;
+        _subscriptions = subscriptions;
+        _clusters = clusters;
+        _scope = scope;
+        _logger = logger;
+    }
+
+    public async IAsyncEnumerable<ClusterTarget> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var subscriptionsWithRows = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        var inScope = new List<string>();
+        await foreach (var resolved in ResolveSubscriptionsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (resolved.Unreadable is { } pseudo)
+            {
+                yield return pseudo;
+            }
+            else if (!inScope.Contains(resolved.SubscriptionId!, StringComparer.OrdinalIgnoreCase))
+            {
+                inScope.Add(resolved.SubscriptionId!);
+            }
+        }
+
+        var resourceGraphAnswered = false;
+        if (_scope.UseResourceGraph && (_scope.IsTenant || inScope.Count > 0 || _scope.ManagementGroups.Count > 0))
+        {
+            resourceGraphAnswered = true;
+            foreach (var query in BuildQueries(inScope))
+            {
+                await using var rows = _resourceGraph.QueryResourcesAsync(query, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                while (true)
+                {
+                    JsonElement row;
+                    try
+                    {
+                        if (!await rows.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+
+                        row = rows.Current;
+                    }
+                    catch (RequestFailedException ex)
+                    {
+                        LogResourceGraphRefused(ex.Status, ex.ErrorCode ?? string.Empty, ex.Message);
+                        resourceGraphAnswered = false;
+                        break;
+                    }
+
+                    if (ManagedCluster.FromJson(row) is { } cluster && seen.Add(cluster.Key))
+                    {
+                        subscriptionsWithRows.Add(cluster.SubscriptionId);
+                        yield return ToTarget(cluster);
+                    }
+                }
+
+                if (!resourceGraphAnswered)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Resource Graph refused: list every subscription through ARM. Answered: confirm the subscriptions it
+        // returned nothing for (empty, or unreadable and silently filtered out).
+        var toList = resourceGraphAnswered ? inScope.Where(s => !subscriptionsWithRows.Contains(s)).ToList() : inScope;
+        await foreach (var listing in ListThroughArmAsync(toList, cancellationToken).ConfigureAwait(false))
+        {
+            if (listing.Failure is { } failure)
+            {
+                yield return failure;
+                continue;
+            }
+
+            foreach (var cluster in listing.Clusters)
+            {
+                if (seen.Add(cluster.Key))
+                {
+                    yield return ToTarget(cluster);
+                }
+            }
+        }
+    }
+
+    /// <summary>Maps a managed cluster to a scan target: identity, ARM network profile, access hints, skip reason.</summary>
+    public static ClusterTarget ToTarget(ManagedCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return new ClusterTarget
+        {
+            Identity = new ClusterIdentity
+            {
+                Name = cluster.Name,
+                ResourceId = cluster.Id,
+                SubscriptionId = cluster.SubscriptionId,
+                ResourceGroup = cluster.ResourceGroup,
+                Location = cluster.Location,
+                AzureTenantId = cluster.TenantId,
+                KubernetesVersion = cluster.KubernetesVersion,
+            },
+            NetworkProfile = cluster.NetworkProfile,
+            SkipReason = SkipReasonOf(cluster),
+            AccessHints = HintsOf(cluster),
+        };
+    }
+
+    private static string? SkipReasonOf(ManagedCluster cluster)
+    {
+        if (string.Equals(cluster.PowerState, "Stopped", StringComparison.OrdinalIgnoreCase))
+        {
+            return "the cluster is stopped (powerState Stopped): its API server is down; start it (az aks start) to scan it";
+        }
+
+        return cluster.ProvisioningState?.ToUpperInvariant() switch
+        {
+            "FAILED" => "the cluster's provisioningState is Failed: reconcile it (az aks update) before it can be scanned",
+            "DELETING" => "the cluster is being deleted (provisioningState Deleting)",
+            "STOPPING" => "the cluster is stopping (provisioningState Stopping)",
+            _ => null,
+        };
+    }
+
+    private static Dictionary<string, string> HintsOf(ManagedCluster cluster)
+    {
+        var hints = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AksAccessHints.PrivateCluster] = Flag(cluster.PrivateCluster),
+            [AksAccessHints.EntraEnabled] = Flag(cluster.EntraEnabled),
+            [AksAccessHints.AzureRbac] = Flag(cluster.AzureRbac),
+            [AksAccessHints.LocalAccountsDisabled] = Flag(cluster.LocalAccountsDisabled),
+            [AksAccessHints.RunCommandDisabled] = Flag(cluster.RunCommandDisabled),
+        };
+        AddIfSet(hints, AksAccessHints.Fqdn, cluster.Fqdn);
+        AddIfSet(hints, AksAccessHints.PrivateFqdn, cluster.PrivateFqdn);
+        AddIfSet(hints, AksAccessHints.PowerState, cluster.PowerState);
+        AddIfSet(hints, AksAccessHints.ProvisioningState, cluster.ProvisioningState);
+        return hints;
+
+        static string Flag(bool value) => value ? "true" : "false";
+
+        static void AddIfSet(Dictionary<string, string> map, string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                map[key] = value;
+            }
+        }
+    }
+
+    private IEnumerable<ResourceGraphQuery> BuildQueries(List<string> inScope)
+    {
+        if (_scope.IsTenant)
+        {
+            yield return new ResourceGraphQuery { Query = ClusterQuery };
+            yield break;
+        }
+
+        if (_scope.Subscriptions.Count == 0)
+        {
+            yield return new ResourceGraphQuery { Query = ClusterQuery, ManagementGroups = _scope.ManagementGroups };
+            yield break;
+        }
+
+        // Resource Graph guidance: fewer than 300 subscriptions per query.
+        foreach (var chunk in inScope.Chunk(SubscriptionsPerQuery))
+        {
+            yield return new ResourceGraphQuery { Query = ClusterQuery, Subscriptions = chunk };
+        }
+    }
+
+    private async IAsyncEnumerable<ResolvedSubscription> ResolveSubscriptionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var subscription in _scope.Subscriptions)
+        {
+            yield return new ResolvedSubscription(subscription.Trim(), null);
+        }
+
+        if (_scope.Subscriptions.Count > 0)
+        {
+            yield break;
+        }
+
+        if (_scope.IsTenant)
+        {
+            await foreach (var subscription in _subscriptions.GetSubscriptionsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (subscription.IsEnabled)
+                {
+                    yield return new ResolvedSubscription(subscription.SubscriptionId, null);
+                }
+                else
+                {
+                    LogSubscriptionNotEnabled(subscription.SubscriptionId, subscription.State ?? string.Empty);
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var group in _scope.ManagementGroups)
+        {
+            var found = new List<string>();
+            ClusterTarget? failure = null;
+            try
+            {
+                await foreach (var subscription in _subscriptions.GetManagementGroupSubscriptionsAsync(group, cancellationToken).ConfigureAwait(false))
+                {
+                    found.Add(subscription.SubscriptionId);
+                }
+            }
+            catch (RequestFailedException ex)
+            {
+                failure = UnreadableScope(
+                    $"management group {group}",
+                    null,
+                    $"/providers/Microsoft.Management/managementGroups/{group}",
+                    $"the subscriptions of management group {group} could not be listed ({Describe(ex)}); grant the identity Reader on the management group");
+            }
+
+            if (failure is not null)
+            {
+                yield return new ResolvedSubscription(null, failure);
+                continue;
+            }
+
+            foreach (var subscription in found)
+            {
+                yield return new ResolvedSubscription(subscription, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lists the clusters of each subscription through ARM, a bounded number at once, results in input order.
+    /// </summary>
+    private async IAsyncEnumerable<SubscriptionListing> ListThroughArmAsync(
+        List<string> subscriptions,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var window = new Queue<Task<SubscriptionListing>>();
+        var next = 0;
+        while (next < subscriptions.Count || window.Count > 0)
+        {
+            while (next < subscriptions.Count && window.Count < _scope.MaxConcurrentSubscriptionLists)
+            {
+                window.Enqueue(ListOneAsync(subscriptions[next++], cancellationToken));
+            }
+
+            yield return await window.Dequeue().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SubscriptionListing> ListOneAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        var clusters = new List<ManagedCluster>();
+        try
+        {
+            await foreach (var cluster in _clusters.GetManagedClustersAsync(subscriptionId, cancellationToken).ConfigureAwait(false))
+            {
+                clusters.Add(cluster);
+            }
+
+            return new SubscriptionListing(clusters, null);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogSubscriptionUnreadable(subscriptionId, ex.Status, ex.ErrorCode ?? string.Empty);
+            var advice = ex.Status switch
+            {
+                403 => "grant the identity Reader (Microsoft.ContainerService/managedClusters/read) on the subscription",
+                404 => "check the subscription id and that it belongs to this tenant and cloud",
+                _ => "retry later; if it persists, check the subscription's state",
+            };
+            return new SubscriptionListing(
+                [],
+                UnreadableScope(
+                    $"subscription {subscriptionId}",
+                    subscriptionId,
+                    $"/subscriptions/{subscriptionId}",
+                    $"the AKS clusters of subscription {subscriptionId} could not be listed ({Describe(ex)}); {advice}"));
+        }
+    }
+
+    private static ClusterTarget UnreadableScope(string name, string? subscriptionId, string resourceId, string reason) => new()
+    {
+        Identity = new ClusterIdentity { Name = name, SubscriptionId = subscriptionId, ResourceId = resourceId },
+        UnreadableReason = reason,
+    };
+
+    private static string Describe(RequestFailedException ex) =>
+        string.IsNullOrEmpty(ex.ErrorCode)
+            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status}")
+            : string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status} {ex.ErrorCode}");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resource Graph refused the cluster query (HTTP {Status} {ErrorCode}: {Detail}); falling back to per-subscription ARM lists")]
+    private partial void LogResourceGraphRefused(int status, string errorCode, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The AKS clusters of subscription {SubscriptionId} could not be listed (HTTP {Status} {ErrorCode})")]
+    private partial void LogSubscriptionUnreadable(string subscriptionId, int status, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription {SubscriptionId} is {State}; not scanned")]
+    private partial void LogSubscriptionNotEnabled(string subscriptionId, string state);
+
+    private sealed record ResolvedSubscription(string? SubscriptionId, ClusterTarget? Unreadable);
+
+    private sealed record SubscriptionListing(IReadOnlyList<ManagedCluster> Clusters, ClusterTarget? Failure);
+}

@@ -1,0 +1,94 @@
+namespace NetPolGovernance.Connectors.Service;
+
+/// <summary>
+/// The Functions app's settings, in one place: the names the infrastructure sets, the README documents and the
+/// options read. Names are app-setting (environment variable) names; <c>__</c> separates sections, as the
+/// Functions host expects for identity-based connections.
+/// </summary>
+public static class FunctionSettings
+{
+    /// <summary>NCRONTAB schedule of the fleet scan; the timer trigger reads it as <c>%NETPOLGOV_SCAN_SCHEDULE%</c>.</summary>
+    public const string ScanSchedule = "NETPOLGOV_SCAN_SCHEDULE";
+
+    /// <summary>Every 6 hours, on the hour.</summary>
+    public const string DefaultScanSchedule = "0 0 */6 * * *";
+
+    /// <summary>The connection name the queue triggers use (<c>Connection = "NetPolGovernanceStorage"</c>).</summary>
+    public const string StorageConnection = "NetPolGovernanceStorage";
+
+    public const string StorageQueueServiceUri = StorageConnection + "__queueServiceUri";
+
+    public const string StorageBlobServiceUri = StorageConnection + "__blobServiceUri";
+
+    /// <summary><c>managedidentity</c> in Azure; unset locally (the developer's own Entra sign-in is used).</summary>
+    public const string StorageCredential = StorageConnection + "__credential";
+
+    public const string StorageClientId = StorageConnection + "__clientId";
+
+    /// <summary>Client id of the user-assigned managed identity the app's own Azure clients use.</summary>
+    public const string ManagedIdentityClientId = "AZURE_CLIENT_ID";
+
+    public const string SubscriptionIds = "NETPOLGOV_SUBSCRIPTION_IDS";
+
+    public const string ManagementGroupIds = "NETPOLGOV_MANAGEMENT_GROUP_IDS";
+
+    public const string LogsIngestionEndpoint = "NETPOLGOV_LOGS_INGESTION_ENDPOINT";
+
+    public const string DcrImmutableId = "NETPOLGOV_DCR_IMMUTABLE_ID";
+
+    public const string Profile = "NETPOLGOV_PROFILE";
+
+    public const string Exemptions = "NETPOLGOV_EXEMPTIONS";
+
+    public const string ExemptionsBlobUrl = "NETPOLGOV_EXEMPTIONS_BLOB_URL";
+
+    public const string ClusterTimeout = "NETPOLGOV_CLUSTER_TIMEOUT";
+
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>Every setting with whether it is required, its default and its meaning (the README table mirrors this).</summary>
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        new(ScanSchedule, true, DefaultScanSchedule, "NCRONTAB schedule (six fields, UTC) of the fleet scan. The Functions host resolves it, so it must exist; `azd up` sets the default."),
+        new(StorageQueueServiceUri, true, null, "Queue endpoint of the storage account that carries the per-cluster scan messages, e.g. `https://<account>.queue.core.windows.net`."),
+        new(StorageBlobServiceUri, true, null, "Blob endpoint of the same account: scan records, the scan lock and per-cluster completion markers."),
+        new(StorageCredential, false, null, "`managedidentity` in Azure. Unset locally: the developer's Entra sign-in (DefaultAzureCredential) is used."),
+        new(StorageClientId, false, null, "Client id of the user-assigned identity the queue trigger uses (with `managedidentity`)."),
+        new(ManagedIdentityClientId, false, null, "Client id of the user-assigned identity for ARM, Resource Graph, Logs Ingestion and storage clients. Unset: DefaultAzureCredential."),
+        new(SubscriptionIds, false, "(all readable)", "Comma-separated subscription ids to scan. Empty with no management groups: every subscription the identity can read."),
+        new(ManagementGroupIds, false, null, "Comma-separated management group ids to scan (their descendant subscriptions)."),
+        new(LogsIngestionEndpoint, true, null, "Logs Ingestion endpoint of the data collection rule (`properties.endpoints.logsIngestion`), https."),
+        new(DcrImmutableId, true, null, "Immutable id of the data collection rule (`dcr-` followed by 32 hex digits)."),
+        new(Profile, false, "baseline", "Compliance profile: `cis`, `baseline` or `strict`. An exemptions blob that names a profile overrides it."),
+        new(Exemptions, false, null, "Exemptions as JSON: an array of exemptions, or `{\"profile\":..., \"exemptions\":[...]}`. Not together with the blob URL."),
+        new(ExemptionsBlobUrl, false, null, "https URL of a blob holding the same JSON document, read with the managed identity at each cluster scan."),
+        new(ClusterTimeout, false, "00:02:00", "Deadline for reading one cluster (hh:mm:ss, 5 s to 30 min)."),
+        new(ApplicationInsightsConnectionString, false, null, "When set, traces, metrics and logs go to Application Insights (OpenTelemetry exporter, Entra authentication)."),
+    ];
+
+    /// <summary>The configuration key for an app-setting name (<c>A__b</c> is the key <c>A:b</c>).</summary>
+    public static string ConfigurationKey(string settingName)
+    {
+        ArgumentNullException.ThrowIfNull(settingName);
+        return settingName.Replace("__", ":", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>One app setting: its name, whether it must be set, its default and what it means.</summary>
+public sealed record SettingDefinition(string Name, bool Required, string? Default, string Meaning);
+
+/// <summary>Fixed names of the storage objects the service uses (not settings: the triggers name them at build time).</summary>
+public static class ScanStorageNames
+{
+    /// <summary>One message per cluster to scan.</summary>
+    public const string ClusterScanQueue = "netpolgov-cluster-scans";
+
+    /// <summary>Where the Functions host moves a message after <c>maxDequeueCount</c> failed deliveries.</summary>
+    public const string ClusterScanPoisonQueue = ClusterScanQueue + "-poison";
+
+    /// <summary>Blob container for scan records, locks, completion markers and last errors.</summary>
+    public const string LedgerContainer = "netpolgov-scans";
+
+    /// <summary>Deliveries before the host moves a message to the poison queue (host.json <c>maxDequeueCount</c>).</summary>
+    public const int MaxDequeueCount = 5;
+}

@@ -1,0 +1,45 @@
+using NetPolGovernance.Analysis.Assessment;
+
+namespace NetPolGovernance.Connectors.Service;
+
+/// <summary>
+/// The Functions app's configuration, read from the app settings named in <see cref="FunctionSettings"/>
+/// by <see cref="ScanServiceOptionsSetup"/> and checked by <see cref="ScanServiceOptionsValidator"/> at start-up.
+/// </summary>
+public sealed class ScanServiceOptions
+{
+    public string? ScanSchedule { get; set; }
+
+    public Uri? QueueServiceUri { get; set; }
+
+    public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>True when <c>NetPolGovernanceStorage__credential</c> is <c>managedidentity</c>.</summary>
+    public bool StorageUsesManagedIdentity { get; set; }
+
+    public string? StorageClientId { get; set; }
+
+    public string? ManagedIdentityClientId { get; set; }
+
+    public IReadOnlyList<string> SubscriptionIds { get; set; } = [];
+
+    public IReadOnlyList<string> ManagementGroupIds { get; set; } = [];
+
+    public Uri? LogsIngestionEndpoint { get; set; }
+
+    public string? DcrImmutableId { get; set; }
+
+    public ComplianceProfile Profile { get; set; } = ComplianceProfile.Baseline;
+
+    /// <summary>Exemptions from the <c>NETPOLGOV_EXEMPTIONS</c> setting (empty when a blob supplies them).</summary>
+    public ScanPolicyDocument? InlinePolicy { get; set; }
+
+    public Uri? ExemptionsBlobUrl { get; set; }
+
+    public TimeSpan ClusterTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public string? ApplicationInsightsConnectionString { get; set; }
+
+    /// <summary>Settings that were present but could not be read; the validator reports them.</summary>
+    internal List<string> SettingErrors { get; } = [];
+}

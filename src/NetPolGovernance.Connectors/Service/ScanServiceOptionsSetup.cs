@@ -1,0 +1,104 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace NetPolGovernance.Connectors.Service;
+
+/// <summary>
+/// Reads <see cref="ScanServiceOptions"/> from the flat app-setting names of <see cref="FunctionSettings"/>.
+/// A value that is present but unreadable is kept as a setting error for <see cref="ScanServiceOptionsValidator"/>,
+/// so start-up reports every problem at once.
+/// </summary>
+public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptions>
+{
+    private readonly IConfiguration _configuration;
+
+    public ScanServiceOptionsSetup(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        _configuration = configuration;
+    }
+
+    public void Configure(ScanServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ScanSchedule = Read(FunctionSettings.ScanSchedule);
+        options.QueueServiceUri = ReadUri(options, FunctionSettings.StorageQueueServiceUri);
+        options.BlobServiceUri = ReadUri(options, FunctionSettings.StorageBlobServiceUri);
+        var credential = Read(FunctionSettings.StorageCredential);
+        options.StorageUsesManagedIdentity = string.Equals(credential, "managedidentity", StringComparison.OrdinalIgnoreCase);
+        if (credential is not null && !options.StorageUsesManagedIdentity)
+        {
+            options.SettingErrors.Add($"{FunctionSettings.StorageCredential} is '{credential}': it must be 'managedidentity' or unset (keys and connection strings are not supported).");
+        }
+
+        options.StorageClientId = Read(FunctionSettings.StorageClientId);
+        options.ManagedIdentityClientId = Read(FunctionSettings.ManagedIdentityClientId);
+        options.SubscriptionIds = ReadList(FunctionSettings.SubscriptionIds);
+        options.ManagementGroupIds = ReadList(FunctionSettings.ManagementGroupIds);
+        options.LogsIngestionEndpoint = ReadUri(options, FunctionSettings.LogsIngestionEndpoint);
+        options.DcrImmutableId = Read(FunctionSettings.DcrImmutableId);
+        options.ExemptionsBlobUrl = ReadUri(options, FunctionSettings.ExemptionsBlobUrl);
+        options.ApplicationInsightsConnectionString = Read(FunctionSettings.ApplicationInsightsConnectionString);
+
+        if (Read(FunctionSettings.Profile) is { } profile)
+        {
+            Try(options, () => options.Profile = ComplianceProfiles.Parse(profile, FunctionSettings.Profile));
+        }
+
+        if (Read(FunctionSettings.Exemptions) is { } exemptions)
+        {
+            Try(options, () => options.InlinePolicy = ScanPolicyDocument.Parse(exemptions, FunctionSettings.Exemptions));
+        }
+
+        if (Read(FunctionSettings.ClusterTimeout) is { } timeout)
+        {
+            if (TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value))
+            {
+                options.ClusterTimeout = value;
+            }
+            else
+            {
+                options.SettingErrors.Add($"{FunctionSettings.ClusterTimeout} is '{timeout}': it must be a duration hh:mm:ss, e.g. 00:02:00.");
+            }
+        }
+    }
+
+    private string? Read(string name)
+    {
+        var value = _configuration[FunctionSettings.ConfigurationKey(name)];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    private string[] ReadList(string name) =>
+        Read(name)?.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    private Uri? ReadUri(ScanServiceOptions options, string name)
+    {
+        var value = Read(name);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        {
+            return uri;
+        }
+
+        options.SettingErrors.Add($"{name} is '{value}': it must be an absolute https URL.");
+        return null;
+    }
+
+    private static void Try(ScanServiceOptions options, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (FormatException ex)
+        {
+            options.SettingErrors.Add(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Azure.Identity;
+using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Testing.Azure;
+
+namespace NetPolGovernance.Integration.Tests.Azure;
+
+public sealed class AzureClusterInventoryTests
+{
+    [Fact]
+    public async Task ListAsync_ResourceGraphSpansThreePages_ReturnsEveryClusterExactlyOnce()
+    {
+        // Arrange: 25 clusters, Resource Graph pages of 10 → 3 pages chained by $skipToken.
+        var fleet = new AzureFleetDescription
+        {
+            Subscriptions = [AzureTestFleet.Subscription(1, 12), AzureTestFleet.Subscription(2, 13)],
+            ResourceGraphMaxPageSize = 10,
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope());
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        Assert.Equal(25, targets.Count);
+        Assert.Equal(25, targets.Select(t => t.Identity.ResourceId!.ToLowerInvariant()).Distinct().Count());
+        Assert.Equal(3, server.Calls.ResourceGraph);
+        Assert.Equal(0, server.Calls.ClusterLists);
+        Assert.All(targets, t => Assert.Null(t.SkipReason));
+        Assert.All(targets, t => Assert.Equal("cilium", t.NetworkProfile!.NetworkPolicy));
+    }
+
+    [Fact]
+    public async Task ListAsync_OneSubscriptionForbidden_ReportsItUnknownAndListsTheRest()
+    {
+        // Arrange: Resource Graph silently filters the forbidden subscription out; ARM says 403.
+        var forbidden = AzureTestFleet.Subscription(2, 3, forbidden: true);
+        var fleet = new AzureFleetDescription
+        {
+            Subscriptions = [AzureTestFleet.Subscription(1, 2), forbidden, AzureTestFleet.Subscription(3, 1)],
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope());
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        var unreadable = Assert.Single(targets, t => t.UnreadableReason is not null);
+        Assert.Equal(forbidden.SubscriptionId, unreadable.Identity.SubscriptionId);
+        Assert.Contains("403 AuthorizationFailed", unreadable.UnreadableReason, StringComparison.Ordinal);
+        Assert.Contains("Reader", unreadable.UnreadableReason, StringComparison.Ordinal);
+        Assert.Equal(3, targets.Count(t => t.UnreadableReason is null));
+        Assert.DoesNotContain(targets, t => t.Identity.SubscriptionId == forbidden.SubscriptionId && t.UnreadableReason is null);
+    }
+
+    [Fact]
+    public async Task ListAsync_ResourceGraphThrottledOnce_WaitsRetryAfterAndCompletes()
+    {
+        // Arrange
+        var fleet = new AzureFleetDescription
+        {
+            Subscriptions = [AzureTestFleet.Subscription(1, 4)],
+            ResourceGraphThrottledRequests = 1,
+            ThrottleRetryAfterSeconds = 1,
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope { Subscriptions = [fleet.Subscriptions[0].SubscriptionId] });
+        var started = DateTimeOffset.UtcNow;
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        Assert.Equal(4, targets.Count);
+        Assert.Equal(1, server.Calls.Throttled);
+        Assert.Equal(2, server.Calls.ResourceGraph);
+        Assert.True(DateTimeOffset.UtcNow - started >= TimeSpan.FromSeconds(0.9), "the retry must wait the server's Retry-After");
+    }
+
+    [Fact]
+    public async Task ListAsync_ResourceGraphRefused_FallsBackToArmListsWithNextLinkPaging()
+    {
+        // Arrange: 150 clusters in one subscription → two ARM pages (100 + 50) chained by nextLink.
+        var fleet = new AzureFleetDescription
+        {
+            Subscriptions = [AzureTestFleet.Subscription(1, 150), AzureTestFleet.Subscription(2, 5)],
+            ResourceGraphRefused = true,
+            ArmListPageSize = 100,
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope());
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        Assert.Equal(155, targets.Count);
+        Assert.Equal(155, targets.Select(t => t.Identity.ResourceId!.ToLowerInvariant()).Distinct().Count());
+        Assert.Equal(1, server.Calls.ResourceGraph);
+        Assert.Equal(1, server.Calls.SubscriptionLists);
+        Assert.Equal(3, server.Calls.ClusterLists);
+    }
+
+    [Fact]
+    public async Task ListAsync_StoppedAndFailedClusters_AreSkippedWithTheReason()
+    {
+        // Arrange
+        var subscription = AzureTestFleet.Subscription(1, 0) with
+        {
+            Clusters =
+            [
+                new SimulatedCluster { Name = "running" },
+                new SimulatedCluster { Name = "stopped", PowerState = "Stopped" },
+                new SimulatedCluster { Name = "broken", ProvisioningState = "Failed" },
+            ],
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(new AzureFleetDescription { Subscriptions = [subscription] }, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope());
+
+        // Act
+        var targets = (await AzureTestFleet.ListAllAsync(inventory)).ToDictionary(t => t.Identity.Name);
+
+        // Assert
+        Assert.Equal(3, targets.Count);
+        Assert.Null(targets["running"].SkipReason);
+        Assert.Contains("powerState Stopped", targets["stopped"].SkipReason, StringComparison.Ordinal);
+        Assert.Contains("Failed", targets["broken"].SkipReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAsync_ManagementGroupScope_ListsOnlyItsSubscriptions()
+    {
+        // Arrange
+        var a = AzureTestFleet.Subscription(1, 2);
+        var b = AzureTestFleet.Subscription(2, 3);
+        var c = AzureTestFleet.Subscription(3, 4);
+        var fleet = new AzureFleetDescription
+        {
+            Subscriptions = [a, b, c],
+            ManagementGroups = new Dictionary<string, IReadOnlyList<string>> { ["Production"] = [a.SubscriptionId, c.SubscriptionId] },
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope { ManagementGroups = ["Production", "Unknown-MG"] });
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        Assert.Equal(6, targets.Count(t => t.UnreadableReason is null));
+        Assert.DoesNotContain(targets, t => t.Identity.SubscriptionId == b.SubscriptionId);
+        var group = Assert.Single(targets, t => t.UnreadableReason is not null);
+        Assert.Contains("Unknown-MG", group.UnreadableReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAsync_ExplicitSubscriptionThatDoesNotExist_ReportsItUnknown()
+    {
+        // Arrange
+        var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 2)] };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        const string missing = "99999999-0000-4000-8000-000000000000";
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope { Subscriptions = [fleet.Subscriptions[0].SubscriptionId, missing] });
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        Assert.Equal(2, targets.Count(t => t.UnreadableReason is null));
+        var unknown = Assert.Single(targets, t => t.UnreadableReason is not null);
+        Assert.Equal(missing, unknown.Identity.SubscriptionId);
+        Assert.Contains("SubscriptionNotFound", unknown.UnreadableReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAsync_CredentialFails_ThrowsAuthenticationFailed()
+    {
+        // Arrange
+        var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 1)] };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var credential = new StaticTokenCredential("x") { Failure = "AADSTS700082: The refresh token has expired. Run 'az login'." };
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope(), credential);
+
+        // Act + Assert
+        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => AzureTestFleet.ListAllAsync(inventory));
+        Assert.Contains("az login", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, server.Calls.Total);
+    }
+
+    [Fact]
+    public void ToTarget_UpstreamListExample_MapsIdentityProfileAndHints()
+    {
+        // Arrange: the upstream ManagedClustersList example, as ARM returns it.
+        var body = AzurePayloads.Body(AzurePayloads.ManagedClustersList)["value"]![0]!.ToJsonString();
+        using var document = JsonDocument.Parse(body);
+        var cluster = ManagedCluster.FromJson(document.RootElement)!;
+
+        // Act
+        var target = AzureClusterInventory.ToTarget(cluster);
+
+        // Assert
+        Assert.Equal("clustername1", target.Identity.Name);
+        Assert.Equal("00000000-0000-0000-0000-000000000000", target.Identity.SubscriptionId);
+        Assert.Equal("rg1", target.Identity.ResourceGroup);
+        Assert.Equal("location1", target.Identity.Location);
+        Assert.Equal("1.9.6", target.Identity.KubernetesVersion);
+        Assert.Equal("kubenet", target.NetworkProfile!.NetworkPlugin);
+        Assert.Null(target.NetworkProfile.NetworkPolicy);
+        Assert.Null(target.NetworkProfile.NetworkDataplane);
+        Assert.Equal(["Linux"], target.NetworkProfile.NodePoolOsTypes);
+        Assert.Null(target.SkipReason);
+        Assert.Equal("dnsprefix1-abcd1234.hcp.eastus.azmk8s.io", target.AccessHints[AksAccessHints.Fqdn]);
+        Assert.Equal("false", target.AccessHints[AksAccessHints.EntraEnabled]);
+        Assert.Equal("false", target.AccessHints[AksAccessHints.PrivateCluster]);
+    }
+}

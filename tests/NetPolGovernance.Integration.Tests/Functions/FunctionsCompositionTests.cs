@@ -1,0 +1,85 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NetPolGovernance.Connectors.Publishing;
+using NetPolGovernance.Connectors.Scanning;
+using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Functions;
+using NetPolGovernance.Testing.Service;
+
+namespace NetPolGovernance.Integration.Tests.Functions;
+
+public sealed class FunctionsCompositionTests
+{
+    private static readonly Type[] s_functionClasses = typeof(FunctionsComposition).Assembly.GetTypes()
+        .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
+        .ToArray();
+
+    [Fact]
+    public void FunctionClasses_Discovered_AreTheFiveTriggers()
+    {
+        var names = s_functionClasses.Select(t => t.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["Health", "ScanCluster", "ScanClusterPoison", "ScanNow", "ScheduleFleetScan"], names);
+    }
+
+    [Fact]
+    public void Compose_ValidSettings_ResolvesEveryFunctionClassAndPassesStartupValidation()
+    {
+        using var host = FunctionsTestHost.Build(FunctionsTestHost.ValidSettings(), AddAdapterFakes);
+
+        var validator = host.Services.GetRequiredService<IStartupValidator>();
+        validator.Validate();
+        var functions = s_functionClasses.Select(t => ActivatorUtilities.CreateInstance(host.Services, t)).ToList();
+
+        Assert.Equal(s_functionClasses.Length, functions.Count);
+        Assert.All(functions, Assert.NotNull);
+        Assert.Equal(Analysis.Assessment.ComplianceProfile.Strict, host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.Profile);
+    }
+
+    [Theory]
+    [InlineData(FunctionSettings.DcrImmutableId, null, "NETPOLGOV_DCR_IMMUTABLE_ID is missing: it must be the data collection rule's immutable id")]
+    [InlineData(FunctionSettings.DcrImmutableId, "/subscriptions/x/dataCollectionRules/y", "NETPOLGOV_DCR_IMMUTABLE_ID is '/subscriptions/x/dataCollectionRules/y': it must be 'dcr-' followed by 32 hex digits")]
+    [InlineData(FunctionSettings.LogsIngestionEndpoint, null, "NETPOLGOV_LOGS_INGESTION_ENDPOINT is missing: it must be the data collection rule's logs ingestion endpoint")]
+    [InlineData(FunctionSettings.LogsIngestionEndpoint, "http://dcr.example", "NETPOLGOV_LOGS_INGESTION_ENDPOINT is 'http://dcr.example/': it must be an https URL")]
+    [InlineData(FunctionSettings.StorageQueueServiceUri, null, "NetPolGovernanceStorage__queueServiceUri is missing: it must be the storage account's queue endpoint")]
+    [InlineData(FunctionSettings.StorageCredential, "connectionstring", "NetPolGovernanceStorage__credential is 'connectionstring': it must be 'managedidentity' or unset")]
+    [InlineData(FunctionSettings.ScanSchedule, null, "NETPOLGOV_SCAN_SCHEDULE is missing: it must be a six-field NCRONTAB schedule")]
+    [InlineData(FunctionSettings.ScanSchedule, "0 */6 * * *", "NETPOLGOV_SCAN_SCHEDULE is '0 */6 * * *': it must be a six-field NCRONTAB schedule")]
+    [InlineData(FunctionSettings.Profile, "lenient", "NETPOLGOV_PROFILE is 'lenient': it must be cis, baseline or strict.")]
+    [InlineData(FunctionSettings.SubscriptionIds, "prod-subscription", "NETPOLGOV_SUBSCRIPTION_IDS contains 'prod-subscription': it must be a comma-separated list of subscription ids (GUIDs).")]
+    [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\"}]", "NETPOLGOV_EXEMPTIONS: invalid JSON")]
+    [InlineData(FunctionSettings.ClusterTimeout, "two minutes", "NETPOLGOV_CLUSTER_TIMEOUT is 'two minutes': it must be a duration hh:mm:ss")]
+    public async Task Start_InvalidSetting_FailsWithTheSettingNameAndWhatItMustBe(string setting, string? value, string expected)
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.ConfigurationKey(setting)] = value;
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(error.Failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_SeveralInvalidSettings_ReportsEveryOneAtOnce()
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.ConfigurationKey(FunctionSettings.DcrImmutableId)] = null;
+        settings[FunctionSettings.ConfigurationKey(FunctionSettings.StorageBlobServiceUri)] = "not a url";
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.StartsWith("NetPolGovernanceStorage__blobServiceUri is 'not a url': it must be an absolute https URL.", StringComparison.Ordinal));
+    }
+
+    private static void AddAdapterFakes(IServiceCollection services)
+    {
+        services.AddSingleton<IClusterInventory>(new FixedClusterInventory([]));
+        services.AddSingleton<ISnapshotCollector>(new ScriptedSnapshotCollector(t => new Analysis.Model.ClusterSnapshot { Cluster = t.Identity }));
+        services.AddSingleton<IAssessmentPublisher>(new RecordingAssessmentPublisher());
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Identity;
+
+namespace NetPolGovernance.Testing.Azure;
+
+/// <summary>
+/// Our composition seam for tests: a <see cref="TokenCredential"/> that hands out a fixed token and records the
+/// scopes it was asked for. <see cref="Failure"/> makes it fail the way a real credential does (expired login,
+/// missing managed identity) with <see cref="AuthenticationFailedException"/>.
+/// </summary>
+public sealed class StaticTokenCredential : TokenCredential
+{
+    private readonly ConcurrentQueue<string> _scopes = new();
+
+    public StaticTokenCredential(string token, TimeSpan? lifetime = null, TimeProvider? timeProvider = null)
+    {
+        Token = token;
+        Lifetime = lifetime ?? TimeSpan.FromHours(1);
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    public string Token { get; }
+
+    public TimeSpan Lifetime { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>When set, every token request fails with this message.</summary>
+    public string? Failure { get; init; }
+
+    /// <summary>Scopes requested so far, in order (one entry per request, scopes joined by a space).</summary>
+    public IReadOnlyList<string> RequestedScopes => [.. _scopes];
+
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        _scopes.Enqueue(string.Join(' ', requestContext.Scopes));
+        if (Failure is not null)
+        {
+            throw new AuthenticationFailedException(Failure);
+        }
+
+        return new AccessToken(Token, TimeProvider.GetUtcNow() + Lifetime);
+    }
+
+    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        new(GetToken(requestContext, cancellationToken));
+}
