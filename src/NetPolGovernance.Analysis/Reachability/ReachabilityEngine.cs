@@ -58,20 +58,24 @@ public sealed class ReachabilityEngine
 
     /// <summary>
     /// Every (protocol, port) on which <paramref name="from"/> may connect to <paramref name="to"/>: what the
-    /// source's egress admits intersected with what the destination's ingress admits.
+    /// source's egress admits intersected with what the destination's ingress admits. A pod reaches itself on any port.
     /// </summary>
-    internal PortSet AllowedTraffic(PodInfo from, PodInfo to)
-    {
-        if (ReferenceEquals(from, to))
-        {
-            return PortSet.All;
-        }
+    internal PortSet AllowedTraffic(PodInfo from, PodInfo to) =>
+        ReferenceEquals(from, to) ? PortSet.All : TrafficBetween(Party.Of(from), Party.Of(to));
 
-        var egress = SideTraffic(PolicyDirection.Egress, from, Party.Of(to), to);
-        return egress.IsEmpty ? egress : egress.Intersect(SideTraffic(PolicyDirection.Ingress, to, Party.Of(from), to));
+    /// <summary>
+    /// Like <see cref="AllowedTraffic(PodInfo, PodInfo)"/> but for any two parties and without the "itself" rule,
+    /// so a representative pod can stand for another pod with the same labels. Addresses are not subject to policy.
+    /// </summary>
+    internal PortSet TrafficBetween(Party from, Party to)
+    {
+        var egress = from.Pod is null ? PortSet.All : SideTraffic(PolicyDirection.Egress, from.Pod, to, to.Pod);
+        return egress.IsEmpty || to.Pod is null
+            ? egress
+            : egress.Intersect(SideTraffic(PolicyDirection.Ingress, to.Pod, from, to.Pod));
     }
 
-    private PortSet SideTraffic(PolicyDirection direction, PodInfo subject, Party other, PodInfo receiver)
+    private PortSet SideTraffic(PolicyDirection direction, PodInfo subject, Party other, PodInfo? receiver)
     {
         var policies = _index.Selecting(subject, direction);
         if (policies.Count == 0)

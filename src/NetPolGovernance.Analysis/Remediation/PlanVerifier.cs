@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Net;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Reachability;
+
+namespace NetPolGovernance.Analysis.Remediation;
+
+/// <summary>
+/// Checks a namespace's plan with the reachability engine before it is proposed. Probe pods stand in for pods
+/// that may exist later: an unlabelled pod in the namespace, a pod in another namespace, and the cluster DNS when
+/// the snapshot has none. Checks:
+/// <list type="bullet">
+/// <item><c>dns</c>: every pod that reached the cluster DNS on UDP and TCP 53 before still does (snapshot + plan);</item>
+/// <item><c>same-namespace</c>: what pods of the namespace allowed each other before is still allowed (baseline),
+/// or still allowed on the declared container ports (strict); the ingress profile promises nothing here;</item>
+/// <item><c>other-namespaces-cut</c>: the plan's policies alone admit nothing from another namespace or an external
+/// address, and (baseline, strict) let nothing out but DNS.</item>
+/// </list>
+/// </summary>
+internal static class PlanVerifier
+{
+    public const string ProbePodName = "netpolgov-probe";
+    public const string ProbeNamespace = "netpolgov-probe-elsewhere";
+    public const string DnsProbePodName = "netpolgov-dns-probe";
+
+    // TEST-NET-3 (RFC 5737): an address that is certainly outside the cluster.
+    private static readonly IPAddress s_external = IPAddress.Parse("203.0.113.10");
+
+    private static readonly (TransportProtocol Protocol, int Port)[] s_dns = [(TransportProtocol.Udp, 53), (TransportProtocol.Tcp, 53)];
+
+    public static IReadOnlyList<VerificationCheck> Verify(
+        ClusterSnapshot snapshot,
+        string ns,
+        RemediationProfile profile,
+        IReadOnlyList<NetworkPolicy> plan)
+    {
+        var nsProbe = new PodInfo { Namespace = ns, Name = ProbePodName };
+        var elsewhereProbe = new PodInfo { Namespace = ProbeNamespace, Name = ProbePodName };
+        var dnsPods = snapshot.Pods.Where(IsClusterDns).ToList();
+        var probes = new List<PodInfo> { nsProbe, elsewhereProbe };
+        if (dnsPods.Count == 0)
+        {
+            var dnsProbe = new PodInfo
+            {
+                Namespace = PolicyTemplates.DnsNamespace,
+                Name = DnsProbePodName,
+                Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [PolicyTemplates.DnsPodLabelKey] = PolicyTemplates.DnsPodLabelValue },
+                ContainerPorts = [new ContainerPort("dns", 53, "UDP"), new ContainerPort("dns-tcp", 53, "TCP")],
+            };
+            probes.Add(dnsProbe);
+            dnsPods.Add(dnsProbe);
+        }
+
+        var probed = snapshot with { Pods = [.. snapshot.Pods, .. probes] };
+        var before = new ReachabilityEngine(probed);
+        var after = new ReachabilityEngine(RemediationPlanner.WithPlan(probed, ns, plan));
+        var planOnly = new ReachabilityEngine(probed with { NetworkPolicies = plan });
+        var nsPods = PodClass.Group(before.Index.PodsIn(ns), byPorts: true);
+
+        var checks = new List<VerificationCheck> { Names(snapshot, ns, plan), Dns(before, after, nsPods, dnsPods) };
+        if (profile is RemediationProfile.Baseline or RemediationProfile.Strict)
+        {
+            checks.Add(SameNamespace(before, after, nsPods, profile));
+        }
+
+        checks.Add(OtherNamespacesCut(planOnly, nsPods, elsewhereProbe, profile));
+        return checks;
+    }
+
+    private static bool IsClusterDns(PodInfo pod) =>
+        string.Equals(pod.Namespace, PolicyTemplates.DnsNamespace, StringComparison.Ordinal)
+        && pod.Labels.TryGetValue(PolicyTemplates.DnsPodLabelKey, out var value)
+        && string.Equals(value, PolicyTemplates.DnsPodLabelValue, StringComparison.Ordinal);
+
+    // A plan may replace its own earlier objects, never a policy someone else wrote under the same name.
+    private static VerificationCheck Names(ClusterSnapshot snapshot, string ns, IReadOnlyList<NetworkPolicy> plan)
+    {
+        var conflicts = snapshot.NetworkPolicies
+            .Where(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal)
+                && !PolicyTemplates.IsManaged(p.Labels)
+                && plan.Any(q => string.Equals(q.Name, p.Name, StringComparison.Ordinal)))
+            .Select(p => p.Name)
+            .ToList();
+        return conflicts.Count == 0
+            ? new VerificationCheck("names", true, "no existing policy that netpolgov does not manage has a planned name")
+            : new VerificationCheck("names", false, $"policies not managed by netpolgov already use these names: {string.Join(", ", conflicts)}");
+    }
+
+    private static VerificationCheck Dns(ReachabilityEngine before, ReachabilityEngine after, IReadOnlyList<PodClass> nsPods, List<PodInfo> dnsPods)
+    {
+        var lost = new List<string>();
+        var resolving = 0;
+        foreach (var source in nsPods)
+        {
+            foreach (var dns in dnsPods)
+            {
+                var was = before.TrafficBetween(Party.Of(source.Representative), Party.Of(dns));
+                var now = after.TrafficBetween(Party.Of(source.Representative), Party.Of(dns));
+                foreach (var (protocol, port) in s_dns)
+                {
+                    if (was.Contains(protocol, port) && !now.Contains(protocol, port))
+                    {
+                        lost.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(source.Representative)} -> {Key(dns)} {port}/{protocol.ToKubernetes()}"));
+                    }
+                    else if (now.Contains(protocol, port))
+                    {
+                        resolving++;
+                    }
+                }
+            }
+        }
+
+        return lost.Count == 0
+            ? new VerificationCheck("dns", true, string.Create(CultureInfo.InvariantCulture, $"every pod that reached the cluster DNS on UDP and TCP 53 still does ({dnsPods.Count} DNS pod(s), {resolving} pod class/port pairs resolving)"))
+            : new VerificationCheck("dns", false, $"DNS would be lost: {string.Join("; ", lost.Take(10))}");
+    }
+
+    private static VerificationCheck SameNamespace(ReachabilityEngine before, ReachabilityEngine after, IReadOnlyList<PodClass> nsPods, RemediationProfile profile)
+    {
+        var lost = new List<string>();
+        foreach (var source in nsPods)
+        {
+            foreach (var destination in nsPods)
+            {
+                if (ReferenceEquals(source, destination) && source.Members.Count == 1)
+                {
+                    continue; // A pod reaches itself whatever the policies.
+                }
+
+                var from = Party.Of(source.Representative);
+                var to = Party.Of(destination.Representative);
+                var was = before.TrafficBetween(from, to);
+                var now = after.TrafficBetween(from, to);
+                var promised = profile == RemediationProfile.Baseline ? was : was.Intersect(Declared(destination.Representative));
+                var missing = promised.Except(now);
+                if (!missing.IsEmpty)
+                {
+                    lost.Add($"{Key(source.Representative)} -> {Key(destination.Representative)} {missing}");
+                }
+            }
+        }
+
+        var promise = profile == RemediationProfile.Baseline
+            ? "pods of the namespace still reach each other as before"
+            : "pods of the namespace still reach each other on their declared container ports";
+        return lost.Count == 0
+            ? new VerificationCheck("same-namespace", true, promise)
+            : new VerificationCheck("same-namespace", false, $"same-namespace traffic would be lost: {string.Join("; ", lost.Take(10))}");
+    }
+
+    private static PortSet Declared(PodInfo pod)
+    {
+        var set = PortSet.Empty;
+        foreach (var (port, protocol) in PolicyTemplates.DeclaredPorts([pod]))
+        {
+            set = set.Union(PortSet.Range(protocol, port, port));
+        }
+
+        return set;
+    }
+
+    private static VerificationCheck OtherNamespacesCut(ReachabilityEngine planOnly, IReadOnlyList<PodClass> nsPods, PodInfo elsewhere, RemediationProfile profile)
+    {
+        var leaks = new List<string>();
+        foreach (var pod in nsPods.Select(c => c.Representative))
+        {
+            foreach (var outsider in (ReadOnlySpan<Party>)[Party.Of(elsewhere), Party.Of(s_external)])
+            {
+                var inbound = planOnly.TrafficBetween(outsider, Party.Of(pod));
+                if (!inbound.IsEmpty)
+                {
+                    leaks.Add($"{outsider} -> {Key(pod)} {inbound}");
+                }
+
+                if (profile != RemediationProfile.Ingress)
+                {
+                    var outbound = planOnly.TrafficBetween(Party.Of(pod), outsider);
+                    if (!outbound.IsEmpty)
+                    {
+                        leaks.Add($"{Key(pod)} -> {outsider} {outbound}");
+                    }
+                }
+            }
+        }
+
+        var promise = profile == RemediationProfile.Ingress
+            ? "the plan admits no ingress from other namespaces or external addresses"
+            : "the plan admits no traffic to or from other namespaces or external addresses, except DNS to the cluster DNS";
+        return leaks.Count == 0
+            ? new VerificationCheck("other-namespaces-cut", true, promise)
+            : new VerificationCheck("other-namespaces-cut", false, $"the plan would still admit: {string.Join("; ", leaks.Take(10))}");
+    }
+
+    private static string Key(PodInfo pod) => SnapshotIndex.Key(pod.Namespace, pod.Name);
+}

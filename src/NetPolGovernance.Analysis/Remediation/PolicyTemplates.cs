@@ -1,0 +1,135 @@
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Reachability;
+using NetPolGovernance.Analysis.Semantics;
+
+namespace NetPolGovernance.Analysis.Remediation;
+
+/// <summary>The NetworkPolicy objects each <see cref="RemediationProfile"/> proposes for one namespace.</summary>
+public static class PolicyTemplates
+{
+    /// <summary>The label on every object netpolgov creates; apply and backout select on it.</summary>
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+
+    public const string ManagedByValue = "netpolgov";
+
+    /// <summary>The namespace and pod label of the cluster DNS (CoreDNS keeps the kube-dns label on AKS).</summary>
+    public const string DnsNamespace = "kube-system";
+
+    public const string DnsPodLabelKey = "k8s-app";
+
+    public const string DnsPodLabelValue = "kube-dns";
+
+    public const string DefaultDenyName = "netpolgov-default-deny";
+
+    public const string DefaultDenyIngressName = "netpolgov-default-deny-ingress";
+
+    public const string AllowDnsName = "netpolgov-allow-dns";
+
+    public const string AllowSameNamespaceName = "netpolgov-allow-same-namespace";
+
+    public const string AllowDeclaredPortsName = "netpolgov-allow-declared-ports";
+
+    private static readonly IReadOnlyDictionary<string, string> s_managedLabels =
+        new Dictionary<string, string>(StringComparer.Ordinal) { [ManagedByLabel] = ManagedByValue };
+
+    /// <summary>The backout command for one namespace: deletes exactly the objects netpolgov created there.</summary>
+    public static string BackoutCommand(string ns) => $"kubectl delete networkpolicy -n {ns} -l {ManagedByLabel}={ManagedByValue}";
+
+    /// <summary>The policies for <paramref name="ns"/>. <paramref name="pods"/> are the namespace's pods (strict reads their declared ports).</summary>
+    public static IReadOnlyList<NetworkPolicy> For(RemediationProfile profile, string ns, IReadOnlyList<PodInfo> pods) => profile switch
+    {
+        RemediationProfile.Ingress => [DefaultDeny(ns, DefaultDenyIngressName, "Ingress")],
+        RemediationProfile.Baseline => [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), AllowDns(ns), AllowSameNamespace(ns)],
+        RemediationProfile.Strict => DeclaredPorts(pods) is { Count: > 0 } ports
+            ? [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), AllowDns(ns), AllowDeclaredPorts(ns, ports)]
+            : [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), AllowDns(ns)],
+        _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, "Unknown remediation profile."),
+    };
+
+    /// <summary>Whether the object carries the managed-by label, i.e. netpolgov may replace or delete it.</summary>
+    public static bool IsManaged(IReadOnlyDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(ManagedByLabel, out var value) && string.Equals(value, ManagedByValue, StringComparison.Ordinal);
+
+    /// <summary>The distinct (port, protocol) pairs the pods declare, ordered; pods with unknown ports add none.</summary>
+    public static IReadOnlyList<(int Port, TransportProtocol Protocol)> DeclaredPorts(IEnumerable<PodInfo> pods)
+    {
+        var ports = new SortedSet<(int Port, TransportProtocol Protocol)>();
+        foreach (var pod in pods)
+        {
+            foreach (var port in pod.ContainerPorts ?? [])
+            {
+                if (TransportProtocols.TryParse(port.Protocol, out var protocol) && port.Port is >= PortSet.MinPort and <= PortSet.MaxPort)
+                {
+                    ports.Add((port.Port, protocol));
+                }
+            }
+        }
+
+        return [.. ports];
+    }
+
+    private static NetworkPolicy DefaultDeny(string ns, string name, params string[] types) => new()
+    {
+        Namespace = ns,
+        Name = name,
+        Labels = s_managedLabels,
+        PodSelector = LabelSelector.Everything,
+        PolicyTypes = types,
+    };
+
+    // Pinned with kubernetes.io/metadata.name: tenants can set other namespace labels (netpol-semantics §4).
+    private static NetworkPolicy AllowDns(string ns) => new()
+    {
+        Namespace = ns,
+        Name = AllowDnsName,
+        Labels = s_managedLabels,
+        PodSelector = LabelSelector.Everything,
+        PolicyTypes = ["Egress"],
+        Egress =
+        [
+            new NetworkPolicyRule
+            {
+                Peers =
+                [
+                    new NetworkPolicyPeer
+                    {
+                        NamespaceSelector = Select(LabelSelectors.NamespaceNameLabel, DnsNamespace),
+                        PodSelector = Select(DnsPodLabelKey, DnsPodLabelValue),
+                    },
+                ],
+                Ports = [Port(53, "UDP"), Port(53, "TCP")],
+            },
+        ],
+    };
+
+    private static NetworkPolicy AllowSameNamespace(string ns) => new()
+    {
+        Namespace = ns,
+        Name = AllowSameNamespaceName,
+        Labels = s_managedLabels,
+        PodSelector = LabelSelector.Everything,
+        PolicyTypes = ["Ingress", "Egress"],
+        Ingress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }] }],
+        Egress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }] }],
+    };
+
+    private static NetworkPolicy AllowDeclaredPorts(string ns, IReadOnlyList<(int Port, TransportProtocol Protocol)> ports)
+    {
+        var entries = ports.Select(p => Port(p.Port, p.Protocol.ToKubernetes())).ToList();
+        return new NetworkPolicy
+        {
+            Namespace = ns,
+            Name = AllowDeclaredPortsName,
+            Labels = s_managedLabels,
+            PodSelector = LabelSelector.Everything,
+            PolicyTypes = ["Ingress", "Egress"],
+            Ingress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }], Ports = entries }],
+            Egress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }], Ports = entries }],
+        };
+    }
+
+    private static LabelSelector Select(string key, string value) =>
+        new() { MatchLabels = new Dictionary<string, string>(StringComparer.Ordinal) { [key] = value } };
+
+    private static NetworkPolicyPort Port(int port, string protocol) => new() { Port = PortValue.FromNumber(port), Protocol = protocol };
+}

@@ -1,0 +1,53 @@
+using NetPolGovernance.Analysis.Model;
+
+namespace NetPolGovernance.Analysis.Remediation;
+
+/// <summary>What <see cref="RemediationPlanner"/> proposes for a set of namespaces, with the traffic it would cut.</summary>
+public sealed record RemediationPlan
+{
+    public required RemediationProfile Profile { get; init; }
+
+    public required IReadOnlyList<NamespaceRemediation> Namespaces { get; init; }
+
+    /// <summary>
+    /// Connections between existing pods that are allowed today and would be denied once every verified namespace
+    /// plan is applied. Each connection appears once, ordered by source, destination and traffic.
+    /// </summary>
+    public required IReadOnlyList<LostConnection> Impact { get; init; }
+}
+
+/// <summary>The proposal for one namespace.</summary>
+public sealed record NamespaceRemediation
+{
+    public required string Namespace { get; init; }
+
+    public required RemediationProfile Profile { get; init; }
+
+    /// <summary>The policies to create or replace, each labelled <c>app.kubernetes.io/managed-by: netpolgov</c>.</summary>
+    public required IReadOnlyList<NetworkPolicy> Policies { get; init; }
+
+    /// <summary>The reachability checks run on the snapshot plus the plan before it was proposed.</summary>
+    public required IReadOnlyList<VerificationCheck> Verification { get; init; }
+
+    /// <summary>The lost connections whose source or destination is in this namespace.</summary>
+    public required IReadOnlyList<LostConnection> Impact { get; init; }
+
+    /// <summary>The policies as a YAML stream, ready for GitOps.</summary>
+    public required string Yaml { get; init; }
+
+    /// <summary>The exact command that removes what this plan creates.</summary>
+    public string BackoutCommand => PolicyTemplates.BackoutCommand(Namespace);
+
+    /// <summary>True when every verification check passed; an unverified plan must not be written or applied.</summary>
+    public bool Verified => Verification.All(c => c.Passed);
+}
+
+/// <summary>One verification check: its name (dns, same-namespace, other-namespaces-cut, names), outcome and detail.</summary>
+public sealed record VerificationCheck(string Name, bool Passed, string Detail);
+
+/// <summary>
+/// A connection allowed today that the plan would deny. <see cref="Traffic"/> is the destination container port
+/// (e.g. <c>5432/TCP</c>) when the destination declares ports, otherwise what is lost of "any port"
+/// (<c>any port</c>, or e.g. <c>TCP 1-52, 54-65535</c> when only DNS survives).
+/// </summary>
+public sealed record LostConnection(string From, string To, string Traffic);
