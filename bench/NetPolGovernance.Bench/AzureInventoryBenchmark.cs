@@ -19,13 +19,18 @@ namespace NetPolGovernance.Bench;
 /// scale with S and N, on the Resource Graph path, the ARM fallback path, and the per-cluster access path
 /// (listClusterUserCredential, or runCommand for private clusters).
 /// </summary>
-internal sealed class AzureInventoryBenchmark : IBenchmark
+internal sealed class AzureInventoryBenchmark
 {
     private static readonly TimeSpan s_latency = TimeSpan.FromMilliseconds(20);
 
-    public string Name => "azure-inventory";
+    /// <summary>The bench entry point's signature: prints the tables, returns the exit code.</summary>
+    public static int Run(bool smoke, TextWriter output)
+    {
+        RunAsync(smoke, output, CancellationToken.None).GetAwaiter().GetResult();
+        return 0;
+    }
 
-    public async Task RunAsync(bool smoke, TextWriter output, CancellationToken cancellationToken)
+    public static async Task RunAsync(bool smoke, TextWriter output, CancellationToken cancellationToken)
     {
         (int Subscriptions, int Clusters)[] sizes = smoke
             ? [(2, 10)]

@@ -1,21 +1,35 @@
-// Benchmark entry point. Each benchmark prints a table. `--smoke` runs every benchmark at a tiny size to prove it
-// works (CI does this); `--only NAME` runs one benchmark.
 using NetPolGovernance.Bench;
+using NetPolGovernance.Bench.Analysis;
+
+// Benchmark entry point.
+//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
+//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
+// Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
+var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["analysis"] = AnalysisBenchmark.Run,
+    ["azure-inventory"] = AzureInventoryBenchmark.Run,
+};
 
 var smoke = args.Contains("--smoke");
-var onlyIndex = Array.IndexOf(args, "--only");
-var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
-
-IBenchmark[] benchmarks =
-[
-    new AzureInventoryBenchmark(),
-];
-
-foreach (var benchmark in benchmarks.Where(b => only is null || string.Equals(b.Name, only, StringComparison.OrdinalIgnoreCase)))
+var requested = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+if (requested.Count == 0 && !smoke)
 {
-    Console.WriteLine($"== {benchmark.Name}{(smoke ? " (smoke)" : string.Empty)}");
-    await benchmark.RunAsync(smoke, Console.Out, CancellationToken.None);
-    Console.WriteLine();
+    Console.Error.WriteLine($"usage: NetPolGovernance.Bench [--smoke] <{string.Join("|", benchmarks.Keys)}|all>...");
+    return 1;
 }
 
-return 0;
+var selected = requested.Count == 0 || requested.Contains("all", StringComparer.OrdinalIgnoreCase) ? [.. benchmarks.Keys] : requested;
+var exitCode = 0;
+foreach (var name in selected)
+{
+    if (!benchmarks.TryGetValue(name, out var run))
+    {
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");
+        return 1;
+    }
+
+    exitCode = Math.Max(exitCode, run(smoke, Console.Out));
+}
+
+return exitCode;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Publishing;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
@@ -23,7 +24,10 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
-    /// <summary>Builds the container. <paramref name="overrides"/> are registrations applied last (tests point the Azure clients at loopback servers this way).</summary>
+    /// <param name="interaction">Console I/O.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="overrides">Registrations applied last (tests replace seams such as the Logs Ingestion client factory).</param>
     public static ServiceProvider Build(
         IInteractionService interaction,
         ILoggerFactory loggerFactory,
@@ -37,6 +41,9 @@ internal static class CliServices
         services.AddSingleton(timeProvider);
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
+
+        services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
+        services.AddSingleton<IScanResultSink, LogAnalyticsSink>();
 
         services.AddSingleton<IReportFormat, TableReportFormat>();
         services.AddSingleton<IReportFormat, JsonReportFormat>();

@@ -31,7 +31,7 @@ public sealed class ClustersListCommandTests
             ],
         };
         await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
-        using var cli = new CliHarness(services => services.AddSingleton<IAzureClientFactory>(new LoopbackAzureClientFactory(server)));
+        using var cli = new CliHarness { Overrides = services => services.AddSingleton<IAzureClientFactory>(new LoopbackAzureClientFactory(server)) };
 
         // Act
         var exitCode = await cli.RunAsync("clusters", "list", "--format", "json");
@@ -53,7 +53,7 @@ public sealed class ClustersListCommandTests
         // Arrange
         var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 2), AzureTestFleet.Subscription(2, 1, forbidden: true)] };
         await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
-        using var cli = new CliHarness(services => services.AddSingleton<IAzureClientFactory>(new LoopbackAzureClientFactory(server)));
+        using var cli = new CliHarness { Overrides = services => services.AddSingleton<IAzureClientFactory>(new LoopbackAzureClientFactory(server)) };
 
         // Act
         var exitCode = await cli.RunAsync("clusters", "list");
@@ -70,7 +70,7 @@ public sealed class ClustersListCommandTests
     public async Task ClustersList_BadInput_ExitsUsageErrorNamingTheValue(string option, string value, string expected)
     {
         // Arrange
-        using var cli = new CliHarness(services => services.AddSingleton<IAzureClientFactory>(new ThrowingFactory()));
+        using var cli = new CliHarness { Overrides = services => services.AddSingleton<IAzureClientFactory>(new ThrowingFactory()) };
 
         // Act
         var exitCode = await cli.RunAsync("clusters", "list", option, value);
