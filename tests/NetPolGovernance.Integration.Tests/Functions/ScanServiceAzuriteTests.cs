@@ -197,6 +197,24 @@ public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ScanCluster_PublisherFailsEveryDelivery_PoisonPathPublishesUnknownWithThatError()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var publisher = new RecordingAssessmentPublisher { FailFirst = ScanStorageNames.MaxDequeueCount };
+        using var harness = ServiceHarness.Create(azurite.Server, new FixedClusterInventory(SampleFleet.Targets(1)), Collector(), publisher);
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+
+        var main = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+        await harness.DeliverAsync(harness.PoisonQueue, harness.Function<ScanClusterPoison>().RunAsync, ct);
+
+        var published = Assert.Single(publisher.Published).Assessment;
+        Assert.Equal(1, main.Poisoned);
+        Assert.All(main.Failures, f => Assert.IsType<HttpRequestException>(f));
+        Assert.Equal(ClusterScanStatus.Unknown, published.Status);
+        Assert.Contains("HttpRequestException: the ingestion endpoint refused the connection", published.StatusReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ScanClusterPoison_ClusterAlreadyPublished_PublishesNothing()
     {
         var ct = TestContext.Current.CancellationToken;
