@@ -1,5 +1,6 @@
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
@@ -9,6 +10,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
 {
     ["analysis"] = AnalysisBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["reachability"] = ReachabilityBenchmark.Run,
 };
 
 var smoke = args.Contains("--smoke");
