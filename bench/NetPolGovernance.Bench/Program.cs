@@ -1,3 +1,4 @@
+using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.LogAnalytics;
 using NetPolGovernance.Bench.Reachability;
@@ -9,6 +10,7 @@ using NetPolGovernance.Bench.Reachability;
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["analysis"] = AnalysisBenchmark.Run,
+    ["azure-inventory"] = AzureInventoryBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,
 };
