@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Publishing;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
@@ -22,7 +23,15 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
-    public static ServiceProvider Build(IInteractionService interaction, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    /// <param name="interaction">Console I/O.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="overrides">Registrations applied last (tests replace seams such as the Logs Ingestion client factory).</param>
+    public static ServiceProvider Build(
+        IInteractionService interaction,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        Action<IServiceCollection>? overrides = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(interaction);
@@ -31,6 +40,9 @@ internal static class CliServices
         services.AddSingleton(timeProvider);
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
+
+        services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
+        services.AddSingleton<IScanResultSink, LogAnalyticsSink>();
 
         services.AddSingleton<IReportFormat, TableReportFormat>();
         services.AddSingleton<IReportFormat, JsonReportFormat>();
@@ -48,6 +60,7 @@ internal static class CliServices
 
             return root;
         });
+        overrides?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

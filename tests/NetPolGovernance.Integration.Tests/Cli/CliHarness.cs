@@ -39,6 +39,9 @@ internal sealed class CliHarness : IDisposable
 
     public string StandardError => Error.Output + _parserError;
 
+    /// <summary>Registrations applied after the CLI's own (replace a seam, e.g. the Logs Ingestion client factory).</summary>
+    public Action<IServiceCollection>? Overrides { get; set; }
+
     public void Dispose()
     {
         _stdout.Dispose();
@@ -51,7 +54,7 @@ internal sealed class CliHarness : IDisposable
     public async Task<int> RunAsync(params string[] args)
     {
         var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
-        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now));
+        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now), Overrides);
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
         return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);
