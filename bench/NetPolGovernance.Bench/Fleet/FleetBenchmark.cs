@@ -24,7 +24,7 @@ internal static class FleetBenchmark
         var concurrency = Int(args, "--fleet-concurrency", 0);
         var sample = smoke ? 1 : Int(args, "--kubectl-sample", 3);
         var seed = Int(args, "--fleet-seed", 1);
-        var netpolgov = Path.Combine(AppContext.BaseDirectory, "netpolgov.dll");
+        var netpolgov = FindCli();
         var kubectl = KubectlProcedure.FindKubectl();
 
         output.WriteLine($"fleet: {string.Join(", ", sizes)} clusters × ~{namespaces} namespaces × {pods} pods/namespace, {latency.TotalMilliseconds:0} ms per API call, seed {seed}");
@@ -116,6 +116,26 @@ internal static class FleetBenchmark
 
         output.WriteLine(baseline.Describe(largest));
         return baseline.AllAgree ? exitCode : 1;
+    }
+
+    /// <summary>
+    /// The CLI's own build output (its deps.json resolves its dependencies; the copy next to the bench does not),
+    /// in the bench's configuration: <c>src/NetPolGovernance.Cli/bin/{Release|Debug}/net10.0/netpolgov.dll</c>.
+    /// </summary>
+    private static string FindCli()
+    {
+        var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = baseDirectory.Parent?.Name ?? "Release";
+        for (var dir = baseDirectory; dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "NetPolGovernance.Cli", "bin", configuration, baseDirectory.Name, "netpolgov.dll");
+            if (File.Exists(Path.Combine(dir.FullName, "NetPolGovernance.sln")) && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "netpolgov.dll");
     }
 
     private static List<SimulatedClusterPlan> Sample(List<SimulatedClusterPlan> plans, int count)
