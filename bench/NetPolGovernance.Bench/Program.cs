@@ -1,18 +1,12 @@
-using NetPolGovernance.Bench.Fleet;
+using NetPolGovernance.Bench.Analysis;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
-//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- simulate [--sim-clusters=N ...]   serve a simulated fleet
 // Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
-if (args.Length > 0 && args[0] == "simulate")
+var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
 {
-    return await SimulateCommand.RunAsync(args[1..], Console.Out);
-}
-
-var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, Task<int>>>(StringComparer.OrdinalIgnoreCase)
-{
-    ["fleet"] = FleetBenchmark.RunAsync,
+    ["analysis"] = AnalysisBenchmark.Run,
 };
 
 var smoke = args.Contains("--smoke");
@@ -33,7 +27,7 @@ foreach (var name in selected)
         return 1;
     }
 
-    exitCode = Math.Max(exitCode, await run(smoke, Console.Out));
+    exitCode = Math.Max(exitCode, run(smoke, Console.Out));
 }
 
 return exitCode;
