@@ -1,4 +1,5 @@
 using NetPolGovernance.Bench.Analysis;
+using NetPolGovernance.Bench.LogAnalytics;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
@@ -7,6 +8,7 @@ using NetPolGovernance.Bench.Analysis;
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["analysis"] = AnalysisBenchmark.Run,
+    ["log-analytics"] = LogAnalyticsBenchmark.Run,
 };
 
 var smoke = args.Contains("--smoke");
