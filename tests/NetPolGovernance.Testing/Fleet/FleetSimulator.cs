@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using NetPolGovernance.Testing.Azure;
 using NetPolGovernance.Testing.Kubernetes;
 
@@ -50,7 +51,7 @@ internal sealed class FleetSimulator : IAsyncDisposable
                     Configure(cluster, plan, options);
                 }
 
-                subscriptions[plan.SubscriptionIndex].Add(ArmCluster(plan, cluster, kubernetes.CaPem, token));
+                subscriptions[plan.SubscriptionIndex].Add(ArmCluster(plan, cluster, kubernetes.CaPem, token, options.Seed));
             }
 
             var description = new AzureFleetDescription
@@ -124,7 +125,7 @@ internal sealed class FleetSimulator : IAsyncDisposable
         }
     }
 
-    private static SimulatedCluster ArmCluster(SimulatedClusterPlan plan, VirtualCluster? cluster, string caPem, string token)
+    private static SimulatedCluster ArmCluster(SimulatedClusterPlan plan, VirtualCluster? cluster, string caPem, string token, int seed)
     {
         var (plugin, mode, policy, dataplane) = plan.Engine switch
         {
@@ -150,6 +151,46 @@ internal sealed class FleetSimulator : IAsyncDisposable
                 : cluster.ServerUrl.AbsoluteUri,
             CertificateAuthorityPem = caPem,
             LocalAccountToken = token,
+            RunCommandLogs = plan.Private ? RunCommandLogs(plan, seed) : null,
         };
+    }
+
+    /// <summary>
+    /// What the scanner's runCommand read script prints for a private cluster: namespaces, pods, NetworkPolicies and
+    /// engine DaemonSets (CRD policies are not simulated on this path). Built once at start, for private clusters only.
+    /// </summary>
+    private static string RunCommandLogs(SimulatedClusterPlan plan, int seed)
+    {
+        var objects = new SimulatedClusterObjects(plan, seed);
+        var output = new RunCommandOutputBuilder();
+        foreach (var obj in objects.SmallObjects())
+        {
+            var metadata = obj["metadata"]!.AsObject();
+            var name = metadata["name"]!.GetValue<string>();
+            switch (obj["kind"]!.GetValue<string>())
+            {
+                case "Namespace":
+                    var labels = metadata["labels"] is JsonObject l ? l.Select(p => (p.Key, p.Value!.GetValue<string>())).ToArray() : [];
+                    output.Namespace(name, labels);
+                    break;
+                case "NetworkPolicy" when obj["apiVersion"]!.GetValue<string>() == "networking.k8s.io/v1":
+                    output.NetworkPolicy(metadata["namespace"]!.GetValue<string>(), name, obj["spec"]!.DeepClone().AsObject());
+                    break;
+                case "DaemonSet":
+                    var status = obj["status"]!;
+                    output.EngineDaemonSet(metadata["namespace"]!.GetValue<string>(), name, status["desiredNumberScheduled"]!.GetValue<int>(), status["numberReady"]!.GetValue<int>());
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        for (var i = 0; i < objects.PodCount; i++)
+        {
+            var pod = objects.Pod(i);
+            output.Pod(pod.Namespace, pod.Name, (pod.Workload is "coredns" ? "k8s-app" : "app", pod.Workload is "coredns" ? "kube-dns" : pod.Workload), ("pod-template-hash", pod.TemplateHash));
+        }
+
+        return output.Build();
     }
 }
