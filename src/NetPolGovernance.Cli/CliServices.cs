@@ -5,6 +5,7 @@ using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Publishing;
 using NetPolGovernance.Cli.Reports;
+using NetPolGovernance.Cli.Reports.Html;
 using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
@@ -48,6 +49,7 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, JsonReportFormat>();
         services.AddSingleton<IReportFormat, JsonlReportFormat>();
         services.AddSingleton<IReportFormat, SarifReportFormat>();
+        services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<Command, ScanCommand>();
         services.AddSingleton<Command, ReachCommand>();
