@@ -1,5 +1,7 @@
+using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
@@ -8,7 +10,9 @@ using NetPolGovernance.Bench.LogAnalytics;
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["analysis"] = AnalysisBenchmark.Run,
+    ["azure-inventory"] = AzureInventoryBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["reachability"] = ReachabilityBenchmark.Run,
 };
 
 var smoke = args.Contains("--smoke");

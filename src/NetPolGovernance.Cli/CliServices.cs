@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Publishing;
@@ -51,7 +52,11 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, SarifReportFormat>();
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
+        services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<ClustersListCommand>();
+
         services.AddSingleton<Command, ScanCommand>();
+        services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
         services.AddSingleton(provider =>
