@@ -1,16 +1,25 @@
 using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
+using NetPolGovernance.Bench.Fleet;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
 // Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
+//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- simulate [--sim-clusters=N ...]   serve a simulated fleet (not a benchmark)
+if (args.Length > 0 && args[0] == "simulate")
+{
+    return await SimulateCommand.RunAsync(args[1..], Console.Out);
+}
+
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["analysis"] = AnalysisBenchmark.Run,
     ["azure-inventory"] = AzureInventoryBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["reachability"] = ReachabilityBenchmark.Run,
 };
 
 var smoke = args.Contains("--smoke");

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -35,7 +36,7 @@ public static class FunctionsComposition
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScanServiceOptions>, ScanServiceOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenCredential>(sp => CreateCredential(sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value));
+        services.TryAddSingleton<TokenCredential>(sp => CreateCredential(sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.ManagedIdentityClientId));
         services.TryAddSingleton(_ => new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         services.TryAddSingleton(_ => new BlobClientOptions());
         services.TryAddSingleton(sp => new QueueServiceClient(
@@ -62,7 +63,7 @@ public static class FunctionsComposition
         return services;
     }
 
-    /// <summary>The outside world: Azure inventory (Resource Graph / ARM) and Log Analytics publishing (Logs Ingestion API).</summary>
+    /// <summary>The outside world: Azure inventory (Resource Graph / ARM), the AKS collector and Log Analytics publishing (Logs Ingestion API).</summary>
     private static void AddAzureAdapters(IServiceCollection services)
     {
         services.TryAddSingleton(_ => new AzureManagementClientOptions());
@@ -75,6 +76,17 @@ public static class FunctionsComposition
             return new AzureInventoryScope { Subscriptions = options.SubscriptionIds, ManagementGroups = options.ManagementGroupIds };
         });
         services.TryAddSingleton<IClusterInventory, AzureClusterInventory>();
+
+        // The live Kubernetes reader (IKubernetesClusterReader) comes from the Kubernetes adapter; private clusters and
+        // unreachable API servers are read through runCommand.
+        services.TryAddSingleton(_ => new AksCollectorOptions());
+        services.TryAddSingleton<ISnapshotCollector>(sp => new AksSnapshotCollector(
+            sp.GetRequiredService<ManagedClustersClient>(),
+            sp.GetRequiredService<TokenCredential>(),
+            sp.GetRequiredService<IKubernetesClusterReader>(),
+            sp.GetRequiredService<AksCollectorOptions>(),
+            sp.GetRequiredService<ILogger<AksSnapshotCollector>>(),
+            sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton(_ => new LogsIngestionClientOptions());
         services.TryAddSingleton(sp =>
@@ -105,18 +117,18 @@ public static class FunctionsComposition
         var connectionString = configuration[FunctionSettings.ApplicationInsightsConnectionString];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            telemetry.UseAzureMonitorExporter();
-            services.AddOptions<AzureMonitorExporterOptions>()
-                .Configure<TokenCredential>((exporter, credential) =>
-                {
-                    exporter.ConnectionString = connectionString;
-                    exporter.Credential = credential;
-                });
+            // The exporter authenticates with Entra (the app's identity); App Insights local auth stays disabled.
+            var credential = CreateCredential(configuration[FunctionSettings.ManagedIdentityClientId]);
+            telemetry.UseAzureMonitorExporter(exporter =>
+            {
+                exporter.ConnectionString = connectionString;
+                exporter.Credential = credential;
+            });
         }
     }
 
-    private static TokenCredential CreateCredential(ScanServiceOptions options) =>
-        options.ManagedIdentityClientId is { } clientId
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential();
+    private static TokenCredential CreateCredential(string? managedIdentityClientId) =>
+        string.IsNullOrWhiteSpace(managedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId.Trim()));
 }

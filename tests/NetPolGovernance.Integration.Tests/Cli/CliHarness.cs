@@ -21,8 +21,11 @@ internal sealed class CliHarness : IDisposable
     private readonly StringWriter _parserOutput = new();
     private readonly StringWriter _parserError = new();
 
-    public CliHarness()
+    private readonly Action<IServiceCollection>? _configure;
+
+    public CliHarness(Action<IServiceCollection>? configure = null)
     {
+        _configure = configure;
         Output = new TestConsole().Width(200);
         Error = new TestConsole().Width(200);
     }
@@ -42,6 +45,10 @@ internal sealed class CliHarness : IDisposable
     /// <summary>Registrations applied after the CLI's own (replace a seam, e.g. the Logs Ingestion client factory).</summary>
     public Action<IServiceCollection>? Overrides { get; set; }
 
+    /// <summary>The samples shipped with the repository (copied next to the tests).</summary>
+    public static string SamplesPath(params string[] parts) =>
+        Path.Combine([AppContext.BaseDirectory, "TestData", "samples", .. parts]);
+
     public void Dispose()
     {
         _stdout.Dispose();
@@ -54,7 +61,15 @@ internal sealed class CliHarness : IDisposable
     public async Task<int> RunAsync(params string[] args)
     {
         var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
-        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now), Overrides);
+        await using var services = CliServices.Build(
+            interaction,
+            NullLoggerFactory.Instance,
+            new FakeTimeProvider(Now),
+            services =>
+            {
+                _configure?.Invoke(services);
+                Overrides?.Invoke(services);
+            });
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
         return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -38,6 +39,20 @@ public sealed class FunctionsCompositionTests
         Assert.Equal(s_functionClasses.Length, functions.Count);
         Assert.All(functions, Assert.NotNull);
         Assert.Equal(Analysis.Assessment.ComplianceProfile.Strict, host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.Profile);
+    }
+
+    [Fact]
+    public void Compose_ApplicationInsightsConfigured_BuildsTheTracerAndMeterProviders()
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.ApplicationInsightsConnectionString] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/";
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        var tracer = host.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        var meter = host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
+
+        Assert.NotNull(tracer);
+        Assert.NotNull(meter);
     }
 
     [Theory]
@@ -80,9 +95,9 @@ public sealed class FunctionsCompositionTests
         Assert.Contains(error.Failures, f => f.StartsWith("NetPolGovernanceStorage__blobServiceUri is 'not a url': it must be an absolute https URL.", StringComparison.Ordinal));
     }
 
-    // The AKS collector is composed once it is on main; until then the tests supply one.
+    // The live Kubernetes reader is composed once the Kubernetes adapter is on main; until then the tests supply one.
     private static void AddAdapterFakes(IServiceCollection services) =>
-        services.AddSingleton<ISnapshotCollector>(new ScriptedSnapshotCollector(t => new Analysis.Model.ClusterSnapshot { Cluster = t.Identity }));
+        services.AddSingleton<IKubernetesClusterReader>(new UnreachableClusterReader());
 
     [Fact]
     public void Compose_ValidSettings_UsesTheAzureInventoryAndTheLogAnalyticsPublisher()
@@ -90,6 +105,7 @@ public sealed class FunctionsCompositionTests
         using var host = FunctionsTestHost.Build(FunctionsTestHost.ValidSettings(), AddAdapterFakes);
 
         Assert.IsType<AzureClusterInventory>(host.Services.GetRequiredService<IClusterInventory>());
+        Assert.IsType<AksSnapshotCollector>(host.Services.GetRequiredService<ISnapshotCollector>());
         Assert.IsType<LogAnalyticsPublisher>(host.Services.GetRequiredService<IAssessmentPublisher>());
         Assert.Equal(["9a0f6b4e-3c2d-4e5f-8a9b-0c1d2e3f4a5b"], host.Services.GetRequiredService<AzureInventoryScope>().Subscriptions);
         Assert.Equal("dcr-0123456789abcdef0123456789abcdef", host.Services.GetRequiredService<LogsIngestionClient>().RuleId);
