@@ -1,1 +1,16 @@
-return 0;
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Cli;
+using NetPolGovernance.Cli.Interaction;
+using Spectre.Console;
+
+var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+var interaction = new ConsoleInteractionService(stdout, stderr, Console.OpenStandardOutput);
+using var loggerFactory = LoggerFactory.Create(logging => logging
+    .SetMinimumLevel(LogLevel.Warning)
+    .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+await using var services = CliServices.Build(interaction, loggerFactory, TimeProvider.System);
+var root = services.GetRequiredService<RootCommand>();
+return await CliParser.Parse(root, args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Cli.Commands;
+using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Reports;
+using NetPolGovernance.Cli.Reports.Json;
+using NetPolGovernance.Cli.Reports.Sarif;
+using NetPolGovernance.Cli.Reports.Table;
+using NetPolGovernance.Cli.Scanning;
+
+namespace NetPolGovernance.Cli;
+
+/// <summary>
+/// The CLI's composition root. Extension points, each a list resolved from the container:
+/// <list type="bullet">
+/// <item><see cref="Command"/>: top-level commands under <c>netpolgov</c>;</item>
+/// <item><see cref="IScanSource"/>: what <c>scan</c> can read (manifests, kubeconfig contexts, Azure);</item>
+/// <item><see cref="IScanResultSink"/>: where results go besides the report (publishing);</item>
+/// <item><see cref="IReportFormat"/>: values of <c>--format</c>.</item>
+/// </list>
+/// </summary>
+internal static class CliServices
+{
+    public static ServiceProvider Build(IInteractionService interaction, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(interaction);
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(timeProvider);
+
+        services.AddSingleton<IScanSource, ManifestsScanSource>();
+
+        services.AddSingleton<IReportFormat, TableReportFormat>();
+        services.AddSingleton<IReportFormat, JsonReportFormat>();
+        services.AddSingleton<IReportFormat, JsonlReportFormat>();
+        services.AddSingleton<IReportFormat, SarifReportFormat>();
+
+        services.AddSingleton<Command, ScanCommand>();
+        services.AddSingleton(provider =>
+        {
+            var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");
+            foreach (var command in provider.GetServices<Command>())
+            {
+                root.Subcommands.Add(command);
+            }
+
+            return root;
+        });
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}

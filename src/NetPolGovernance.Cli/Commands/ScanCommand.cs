@@ -1,0 +1,258 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Reports;
+using NetPolGovernance.Cli.Reports.Json;
+using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Exemptions;
+using NetPolGovernance.Connectors.Manifests;
+using NetPolGovernance.Connectors.Publishing;
+using NetPolGovernance.Connectors.Scanning;
+
+namespace NetPolGovernance.Cli.Commands;
+
+/// <summary>
+/// <c>netpolgov scan</c>: reads clusters from one source (<see cref="IScanSource"/>), judges them, streams the report,
+/// hands each cluster to the requested sinks (<see cref="IScanResultSink"/>), and exits with the verdict (<see cref="ExitCodes"/>).
+/// </summary>
+internal sealed class ScanCommand : BaseCommand
+{
+    private static readonly string[] s_profiles = ["cis", "baseline", "strict"];
+    private static readonly string[] s_severities = ["info", "low", "medium", "high", "critical"];
+
+    private readonly IReadOnlyList<IScanSource> _sources;
+    private readonly IReadOnlyList<IScanResultSink> _sinks;
+    private readonly IReadOnlyList<IReportFormat> _formats;
+    private readonly IInteractionService _interaction;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly Option<string> _profile;
+    private readonly Option<string?> _exemptions;
+    private readonly Option<string> _format;
+    private readonly Option<string?> _output;
+    private readonly Option<string> _failOn;
+
+    public ScanCommand(
+        IEnumerable<IScanSource> sources,
+        IEnumerable<IScanResultSink> sinks,
+        IEnumerable<IReportFormat> formats,
+        IInteractionService interaction,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider)
+        : base("scan", "Judge the network policies of clusters, namespace by namespace, and report.")
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(sinks);
+        ArgumentNullException.ThrowIfNull(formats);
+        ArgumentNullException.ThrowIfNull(interaction);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _sources = sources.ToList();
+        _sinks = sinks.ToList();
+        _formats = formats.ToList();
+        _interaction = interaction;
+        _loggerFactory = loggerFactory;
+        _timeProvider = timeProvider;
+
+        _profile = CliChoice.Create("--profile", "Which checks make a namespace NonCompliant (docs/checks.md).", s_profiles, "baseline");
+        _exemptions = new Option<string?>("--exemptions")
+        {
+            Description = "YAML or JSON file of exemptions (owner, reason, expiry; docs/report.md).",
+            HelpName = "FILE",
+        };
+        _format = CliChoice.Create("--format", "Report format. Default: table, or from the -o file extension.", _formats.Select(f => f.Name).ToList(), "table");
+        _output = new Option<string?>("--output", "-o")
+        {
+            Description = "Write the report to FILE instead of stdout.",
+            HelpName = "FILE",
+        };
+        _failOn = CliChoice.Create(
+            "--fail-on",
+            "Exit 2 when any failing finding reaches this severity (instead of the profile's NonCompliant status).",
+            s_severities,
+            null);
+
+        foreach (var source in _sources)
+        {
+            source.AddOptions(this);
+        }
+
+        Options.Add(_profile);
+        Options.Add(_exemptions);
+        Options.Add(_format);
+        Options.Add(_output);
+        Options.Add(_failOn);
+        foreach (var sink in _sinks)
+        {
+            sink.AddOptions(this);
+        }
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        ScanPlan plan;
+        try
+        {
+            plan = await PlanAsync(parseResult, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ScanInputException ex)
+        {
+            _interaction.DisplayError(ex.Message);
+            return ExitCodes.UsageError;
+        }
+
+        var sessions = new List<IScanResultSession>();
+        try
+        {
+            foreach (var sink in _sinks)
+            {
+                if (await sink.OpenAsync(parseResult, plan.Context, cancellationToken).ConfigureAwait(false) is { } session)
+                {
+                    sessions.Add(session);
+                }
+            }
+
+            await using var target = OpenTarget(plan, parseResult);
+            if (target is null)
+            {
+                return ExitCodes.UsageError;
+            }
+
+            return await RunAsync(plan, target.Target, sessions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ScanInputException ex)
+        {
+            _interaction.DisplayError(ex.Message);
+            return ExitCodes.UsageError;
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> RunAsync(ScanPlan plan, ReportTarget target, List<IScanResultSession> sessions, CancellationToken cancellationToken)
+    {
+        var scanner = new FleetScanner(plan.Session.Collector, _loggerFactory.CreateLogger<FleetScanner>());
+        var tally = new ScanTally(plan.FailOn);
+        await using var writer = plan.Format.Create(target);
+        await writer.WriteHeaderAsync(new ReportHeader(plan.Context, plan.Source, plan.FailOn), cancellationToken).ConfigureAwait(false);
+        var assessments = scanner.ScanAsync(
+            plan.Session.Inventory.ListAsync(cancellationToken),
+            plan.AnalysisOptions,
+            plan.Session.ScanOptions,
+            progress: null,
+            cancellationToken);
+        await foreach (var assessment in assessments.ConfigureAwait(false))
+        {
+            tally.Add(assessment);
+            await writer.WriteClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
+            foreach (var session in sessions)
+            {
+                await session.OnClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var outcomes = new List<SinkOutcome>();
+        foreach (var session in sessions)
+        {
+            var outcome = await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome);
+            if (!outcome.Succeeded)
+            {
+                _interaction.DisplayError(outcome.Message);
+            }
+        }
+
+        var summary = tally.Summarize(outcomes);
+        await writer.WriteSummaryAsync(summary, cancellationToken).ConfigureAwait(false);
+        return summary.ExitCode;
+    }
+
+    private async Task<ScanPlan> PlanAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var selected = _sources.Where(s => s.IsSelected(parseResult)).ToList();
+        if (selected.Count == 0)
+        {
+            throw new ScanInputException($"nothing to scan: give one of {string.Join(", ", _sources.Select(s => s.Usage))}");
+        }
+
+        if (selected.Count > 1)
+        {
+            throw new ScanInputException($"choose one source per scan, not {string.Join(" and ", selected.Select(s => s.Usage))}");
+        }
+
+        var profile = Enum.Parse<ComplianceProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
+        var failOn = parseResult.GetValue(_failOn) is { } severity ? Enum.Parse<Severity>(severity, ignoreCase: true) : (Severity?)null;
+        var format = ChooseFormat(parseResult);
+
+        IReadOnlyList<Exemption> exemptions = [];
+        if (parseResult.GetValue(_exemptions) is { } exemptionsFile)
+        {
+            try
+            {
+                exemptions = await ExemptionFileLoader.LoadAsync(exemptionsFile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InputFileException ex)
+            {
+                throw new ScanInputException($"exemptions: {ex.Message}", ex);
+            }
+        }
+
+        var source = selected[0];
+        var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+        var context = new ScanContext(Guid.NewGuid().ToString("n"), now, ReportMapper.ScannerVersion(), profile);
+        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions };
+        var sourceName = source.Usage.Split(' ')[0].TrimStart('-');
+        return new ScanPlan(session, context, analysis, format, failOn, sourceName);
+    }
+
+    private IReportFormat ChooseFormat(ParseResult parseResult)
+    {
+        var explicitFormat = parseResult.GetResult(_format) is { Implicit: false };
+        if (!explicitFormat && parseResult.GetValue(_output) is { } output)
+        {
+            var extension = Path.GetExtension(output);
+            if (_formats.FirstOrDefault(f => f.FileExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase)) is { } byExtension)
+            {
+                return byExtension;
+            }
+        }
+
+        var name = parseResult.GetValue(_format)!;
+        return _formats.First(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private OpenReportTarget? OpenTarget(ScanPlan plan, ParseResult parseResult)
+    {
+        if (parseResult.GetValue(_output) is not { } file)
+        {
+            return new OpenReportTarget(
+                new ReportTarget(_interaction.OpenStandardOutput(), _interaction.Output) { Locations = plan.Session.Locations },
+                ownedStream: null);
+        }
+
+        try
+        {
+            return OpenReportTarget.ForFile(file, plan.Session.Locations);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _interaction.DisplayError($"{file}: cannot write the report: {ex.Message}");
+            return null;
+        }
+    }
+
+    private sealed record ScanPlan(
+        ScanSourceSession Session,
+        ScanContext Context,
+        AnalysisOptions AnalysisOptions,
+        IReportFormat Format,
+        Severity? FailOn,
+        string Source);
+}

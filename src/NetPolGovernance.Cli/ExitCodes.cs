@@ -1,0 +1,25 @@
+namespace NetPolGovernance.Cli;
+
+/// <summary>
+/// The exit-code contract of <c>netpolgov</c> (README "Exit codes", docs/report.md). Commands return one of these,
+/// never a bare integer. When several apply, the highest-precedence one wins:
+/// <see cref="UsageError"/> (nothing was scanned) → <see cref="PublishFailed"/> → <see cref="Incomplete"/> →
+/// <see cref="NonCompliant"/> → <see cref="Compliant"/>.
+/// </summary>
+internal static class ExitCodes
+{
+    /// <summary>Every cluster was read and nothing fails the gate.</summary>
+    public const int Compliant = 0;
+
+    /// <summary>Bad command line or bad input (missing path, malformed manifest or exemptions file).</summary>
+    public const int UsageError = 1;
+
+    /// <summary>At least one namespace is NonCompliant or Unenforced, or a finding reaches <c>--fail-on</c>.</summary>
+    public const int NonCompliant = 2;
+
+    /// <summary>At least one cluster (or namespace) is Unknown: the scan cannot vouch for everything.</summary>
+    public const int Incomplete = 3;
+
+    /// <summary>Publishing was requested and did not fully succeed.</summary>
+    public const int PublishFailed = 4;
+}

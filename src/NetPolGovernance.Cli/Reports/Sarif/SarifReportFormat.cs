@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Text.Json;
+using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Cli.Scanning;
+
+namespace NetPolGovernance.Cli.Reports.Sarif;
+
+/// <summary><c>--format sarif</c>: SARIF 2.1.0 for code scanning (GitHub, Azure DevOps), findings located in manifest files.</summary>
+internal sealed class SarifReportFormat : IReportFormat
+{
+    public string Name => "sarif";
+
+    public IReadOnlyList<string> FileExtensions { get; } = [".sarif"];
+
+    public IReportWriter Create(ReportTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new SarifReportWriter(target.Stream, target.Locations, Environment.CurrentDirectory);
+    }
+}
+
+/// <summary>
+/// Streams one SARIF run. Failing findings become results; exempt findings become results with an external suppression
+/// (so code scanning shows them as dismissed, with the exemption's reason). Pass, NotApplicable and Unknown are not
+/// results. A finding without its own location points at its namespace's manifest (or the cluster's first manifest).
+/// Rules are collected as findings stream and written after the results (property order is free in SARIF).
+/// </summary>
+internal sealed class SarifReportWriter : IReportWriter
+{
+    private const string InformationUri = "https://github.com/netpolgov/NetPolGovernance";
+    private readonly Stream _stream;
+    private readonly Utf8JsonWriter _writer;
+    private readonly ISourceLocationLookup? _locations;
+    private readonly string _baseDirectory;
+    private readonly SortedDictionary<string, Finding> _rules = new(StringComparer.Ordinal);
+    private string _version = "0.0.0";
+
+    public SarifReportWriter(Stream stream, ISourceLocationLookup? locations, string baseDirectory)
+    {
+        _stream = stream;
+        _locations = locations;
+        _baseDirectory = baseDirectory;
+        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+    }
+
+    public async Task WriteHeaderAsync(ReportHeader header, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        _version = header.Scan.ScannerVersion;
+        _writer.WriteStartObject();
+        _writer.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        _writer.WriteString("version", "2.1.0");
+        _writer.WriteStartArray("runs");
+        _writer.WriteStartObject();
+        _writer.WriteStartObject("automationDetails");
+        _writer.WriteString("id", $"netpolgov/{header.Scan.Profile.ToString().ToLowerInvariant()}/{header.Scan.ScanId}");
+        _writer.WriteEndObject();
+        _writer.WriteStartArray("results");
+        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task WriteClusterAsync(ClusterAssessment cluster, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        foreach (var finding in cluster.ClusterFindings)
+        {
+            WriteResult(cluster.Cluster.Name, finding);
+        }
+
+        foreach (var ns in cluster.Namespaces)
+        {
+            foreach (var finding in ns.Findings)
+            {
+                WriteResult(cluster.Cluster.Name, finding.Namespace is null ? finding with { Namespace = ns.Name } : finding);
+            }
+        }
+
+        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task WriteSummaryAsync(ScanSummary summary, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        _writer.WriteEndArray();
+        WriteTool();
+        _writer.WriteStartArray("invocations");
+        _writer.WriteStartObject();
+        _writer.WriteBoolean("executionSuccessful", summary.ExitCode is not ExitCodes.Incomplete and not ExitCodes.PublishFailed);
+        _writer.WriteNumber("exitCode", summary.ExitCode);
+        _writer.WriteString("exitCodeDescription", summary.Result);
+        _writer.WriteEndObject();
+        _writer.WriteEndArray();
+        _writer.WriteEndObject();
+        _writer.WriteEndArray();
+        _writer.WriteEndObject();
+        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    private void WriteResult(string cluster, Finding finding)
+    {
+        if (finding.Result is not (CheckResult.Fail or CheckResult.Exempt))
+        {
+            return;
+        }
+
+        _rules.TryAdd(finding.CheckId, finding);
+        var subject = finding.Namespace is null ? cluster : $"{cluster}/{finding.Namespace}";
+        _writer.WriteStartObject();
+        _writer.WriteString("ruleId", finding.CheckId);
+        _writer.WriteString("level", Level(finding.Severity));
+        _writer.WriteStartObject("message");
+        _writer.WriteString("text", $"{subject}: {finding.Message}");
+        _writer.WriteEndObject();
+
+        var location = finding.Location
+            ?? (finding.Namespace is { } ns ? _locations?.ForNamespace(cluster, ns) : null)
+            ?? _locations?.ForCluster(cluster);
+        if (location is not null)
+        {
+            _writer.WriteStartArray("locations");
+            _writer.WriteStartObject();
+            _writer.WriteStartObject("physicalLocation");
+            _writer.WriteStartObject("artifactLocation");
+            _writer.WriteString("uri", ArtifactUri(location.File));
+            _writer.WriteEndObject();
+            _writer.WriteStartObject("region");
+            _writer.WriteNumber("startLine", Math.Max(1, location.Line));
+            _writer.WriteEndObject();
+            _writer.WriteEndObject();
+            _writer.WriteEndObject();
+            _writer.WriteEndArray();
+        }
+
+        _writer.WriteStartObject("partialFingerprints");
+        _writer.WriteString("netpolgovFinding/v1", $"{cluster}|{finding.Namespace}|{finding.CheckId}");
+        _writer.WriteEndObject();
+
+        if (finding.Result == CheckResult.Exempt)
+        {
+            _writer.WriteStartArray("suppressions");
+            _writer.WriteStartObject();
+            _writer.WriteString("kind", "external");
+            _writer.WriteString("justification", Justification(finding));
+            _writer.WriteEndObject();
+            _writer.WriteEndArray();
+        }
+
+        _writer.WriteStartObject("properties");
+        _writer.WriteString("cluster", cluster);
+        if (finding.Namespace is not null)
+        {
+            _writer.WriteString("namespace", finding.Namespace);
+        }
+
+        _writer.WriteString("severity", finding.Severity.ToString());
+        _writer.WriteBoolean("inProfile", finding.InProfile);
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
+    }
+
+    private void WriteTool()
+    {
+        _writer.WriteStartObject("tool");
+        _writer.WriteStartObject("driver");
+        _writer.WriteString("name", "netpolgov");
+        _writer.WriteString("semanticVersion", _version);
+        _writer.WriteString("informationUri", InformationUri);
+        _writer.WriteStartArray("rules");
+        foreach (var (id, sample) in _rules)
+        {
+            _writer.WriteStartObject();
+            _writer.WriteString("id", id);
+            _writer.WriteString("name", RuleName(sample.Title));
+            _writer.WriteStartObject("shortDescription");
+            _writer.WriteString("text", sample.Title);
+            _writer.WriteEndObject();
+            if (sample.Remediation.Length > 0)
+            {
+                _writer.WriteStartObject("help");
+                _writer.WriteString("text", sample.Remediation);
+                _writer.WriteEndObject();
+            }
+
+            _writer.WriteStartObject("defaultConfiguration");
+            _writer.WriteString("level", Level(sample.Severity));
+            _writer.WriteEndObject();
+            _writer.WriteStartObject("properties");
+            _writer.WriteString("security-severity", SecuritySeverity(sample.Severity));
+            _writer.WriteStartArray("tags");
+            _writer.WriteStringValue("security");
+            _writer.WriteStringValue("kubernetes");
+            _writer.WriteStringValue("network-policy");
+            _writer.WriteEndArray();
+            if (sample.Benchmark.Length > 0)
+            {
+                _writer.WriteString("benchmark", sample.Benchmark);
+            }
+
+            _writer.WriteEndObject();
+            _writer.WriteEndObject();
+        }
+
+        _writer.WriteEndArray();
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
+    }
+
+    private string ArtifactUri(string file)
+    {
+        var full = Path.GetFullPath(file, _baseDirectory);
+        var relative = Path.GetRelativePath(_baseDirectory, full);
+        if (!Path.IsPathRooted(relative) && !relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            return Uri.EscapeDataString(relative.Replace('\\', '/')).Replace("%2F", "/", StringComparison.Ordinal);
+        }
+
+        return new Uri(full).AbsoluteUri;
+    }
+
+    private static string Justification(Finding finding)
+    {
+        var text = finding.ExemptionReason ?? "exempt";
+        if (finding.ExemptionOwner is { } owner)
+        {
+            text += $" (owner: {owner})";
+        }
+
+        if (finding.ExemptionExpiresOn is { } expires)
+        {
+            text += $", expires {expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        }
+
+        return text;
+    }
+
+    private static string Level(Severity severity) => severity switch
+    {
+        Severity.Critical or Severity.High => "error",
+        Severity.Medium => "warning",
+        _ => "note",
+    };
+
+    /// <summary>GitHub code scanning maps this 0–10 score to Critical (≥9), High (≥7), Medium (≥4), Low.</summary>
+    private static string SecuritySeverity(Severity severity) => severity switch
+    {
+        Severity.Critical => "9.5",
+        Severity.High => "8.0",
+        Severity.Medium => "5.5",
+        Severity.Low => "3.0",
+        _ => "1.0",
+    };
+
+    private static string RuleName(string title)
+    {
+        var words = title.Split([' ', '-', '/', ','], StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using NetPolGovernance.Connectors.Scanning;
+
+namespace NetPolGovernance.Cli.Scanning;
+
+/// <summary>
+/// Where <c>netpolgov scan</c> gets clusters from (manifests, kubeconfig contexts, Azure). Each source adds its own
+/// options to the scan command and is selected by them; exactly one source runs per scan. Register an implementation
+/// as <c>IScanSource</c> in <see cref="CliServices"/> to add one.
+/// </summary>
+internal interface IScanSource
+{
+    /// <summary>How to select this source, for the "nothing to scan" error, e.g. <c>--manifests PATH...</c>.</summary>
+    string Usage { get; }
+
+    /// <summary>Adds this source's options to the scan command. Called once.</summary>
+    void AddOptions(Command command);
+
+    /// <summary>True when the command line selects this source.</summary>
+    bool IsSelected(ParseResult parseResult);
+
+    /// <summary>
+    /// Prepares the scan: the inventory of clusters and the collector that reads them.
+    /// Throws <see cref="ScanInputException"/> for bad input (exit code 1).
+    /// </summary>
+    Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken);
+}
+
+/// <summary>What a source prepared for one scan.</summary>
+internal sealed record ScanSourceSession(IClusterInventory Inventory, ISnapshotCollector Collector)
+{
+    /// <summary>Concurrency and per-cluster deadline; sources with options for them override the defaults.</summary>
+    public FleetScanOptions ScanOptions { get; init; } = new();
+
+    /// <summary>Where objects were written, for reports that point into files (SARIF); null for live sources.</summary>
+    public ISourceLocationLookup? Locations { get; init; }
+}

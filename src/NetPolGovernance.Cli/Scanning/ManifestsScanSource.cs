@@ -1,0 +1,63 @@
+using System.CommandLine;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Manifests;
+
+namespace NetPolGovernance.Cli.Scanning;
+
+/// <summary><c>--manifests PATH...</c>: files and folders that together form one cluster (<c>--cluster-name</c>).</summary>
+internal sealed class ManifestsScanSource : IScanSource
+{
+    private readonly Option<string[]> _manifests = new("--manifests")
+    {
+        Description = "Manifest files or folders (YAML or JSON, searched recursively); together they form one cluster.",
+        HelpName = "PATH",
+        AllowMultipleArgumentsPerToken = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private readonly Option<string?> _clusterName = new("--cluster-name")
+    {
+        Description = "Name of the cluster the manifests form. Default: the name of the first PATH's folder.",
+        HelpName = "NAME",
+    };
+
+    public string Usage => "--manifests PATH...";
+
+    public void AddOptions(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(_manifests);
+        command.Options.Add(_clusterName);
+    }
+
+    public bool IsSelected(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return parseResult.GetResult(_manifests) is not null;
+    }
+
+    public async Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var paths = parseResult.GetValue(_manifests) ?? [];
+        var name = parseResult.GetValue(_clusterName);
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            throw new ScanInputException("--cluster-name must not be empty");
+        }
+
+        var identity = new ClusterIdentity { Name = name ?? ManifestLoader.DefaultClusterName(paths) };
+        ManifestLoadResult loaded;
+        try
+        {
+            loaded = await ManifestLoader.LoadAsync(paths, identity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputFileException ex)
+        {
+            throw new ScanInputException(ex.Message, ex);
+        }
+
+        var source = new ManifestClusterSource(loaded);
+        return new ScanSourceSession(source, source) { Locations = new SnapshotLocations(loaded.Snapshot) };
+    }
+}

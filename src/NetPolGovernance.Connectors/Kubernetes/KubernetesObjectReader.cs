@@ -1,0 +1,362 @@
+using System.Text.Json;
+using NetPolGovernance.Analysis.Model;
+
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>
+/// Converts one Kubernetes object (as JSON, the way the API server or <c>kubectl -o json</c> writes it) into the
+/// snapshot model, exactly as written: a missing field stays null, an empty list stays empty, ports keep their
+/// int-or-string form. Kinds that do not matter for network policy are ignored; unknown fields are tolerated;
+/// a field of the wrong shape throws <see cref="KubernetesObjectFormatException"/> naming the field.
+/// Works on any JSON source: the manifest loader and the live-cluster collector both use it.
+/// </summary>
+internal static class KubernetesObjectReader
+{
+    private const string DefaultNamespace = "default";
+
+    /// <summary>
+    /// Reads one object into <paramref name="builder"/>. <paramref name="defaultApiVersion"/> and
+    /// <paramref name="defaultKind"/> apply when the object does not carry them (items of an API list response).
+    /// </summary>
+    /// <returns>True when the kind was recognised and read; false when it was ignored.</returns>
+    public static bool Read(
+        JsonElement item,
+        SourceLocation? source,
+        SnapshotBuilder builder,
+        string? defaultApiVersion = null,
+        string? defaultKind = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var root = JsonFields.Root(item);
+        var apiVersion = root.String("apiVersion") ?? defaultApiVersion ?? string.Empty;
+        var kind = root.String("kind") ?? defaultKind ?? string.Empty;
+        var group = ApiGroupOf(apiVersion);
+        var metadata = root.Object("metadata") ?? new JsonFields(default, "metadata");
+
+        switch (group, kind)
+        {
+            case ("", "Namespace"):
+                builder.AddNamespace(ReadNamespace(root, metadata, source));
+                return true;
+            case ("", "Pod"):
+                builder.AddPod(ReadPod(root, metadata, source), OwnerOf(metadata));
+                return true;
+            case ("networking.k8s.io" or "extensions", "NetworkPolicy"):
+                builder.AddNetworkPolicy(ReadNetworkPolicy(root, metadata, source));
+                return true;
+            case ("cilium.io", "CiliumNetworkPolicy" or "CiliumClusterwideNetworkPolicy"):
+                builder.AddCiliumPolicy(ReadCiliumPolicy(root, metadata, kind, source));
+                return true;
+            case ("projectcalico.org" or "crd.projectcalico.org", _) when CalicoKinds.IsPolicy(kind):
+                builder.AddCalicoPolicy(ReadCalicoPolicy(root, metadata, group, kind, source));
+                return true;
+            case ("policy.networking.k8s.io", "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy" or "ClusterNetworkPolicy"):
+                builder.AddAdminPolicy(ReadAdminPolicy(root, metadata, apiVersion, kind, source));
+                return true;
+            case ("apps" or "extensions", "Deployment" or "StatefulSet" or "DaemonSet" or "ReplicaSet"):
+            case ("", "ReplicationController"):
+            case ("batch", "Job"):
+                builder.AddWorkload(ReadWorkload(root, metadata, kind, root.Object("spec"), source));
+                return true;
+            case ("batch", "CronJob"):
+                builder.AddWorkload(ReadWorkload(root, metadata, kind, root.Object("spec")?.Object("jobTemplate")?.Object("spec"), source));
+                return true;
+            default:
+                builder.AddIgnored(kind.Length == 0 ? "(no kind)" : kind);
+                return false;
+        }
+    }
+
+    /// <summary>The API group of an apiVersion: <c>networking.k8s.io/v1</c> → <c>networking.k8s.io</c>; <c>v1</c> → empty.</summary>
+    public static string ApiGroupOf(string apiVersion)
+    {
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? string.Empty : apiVersion[..slash];
+    }
+
+    private static NamespaceInfo ReadNamespace(JsonFields root, JsonFields metadata, SourceLocation? source) => new()
+    {
+        Name = RequireName(metadata),
+        Labels = metadata.StringMap("labels") ?? EmptyLabels.Instance,
+        Annotations = metadata.StringMap("annotations") ?? EmptyLabels.Instance,
+        Source = source,
+    };
+
+    private static PodInfo ReadPod(JsonFields root, JsonFields metadata, SourceLocation? source)
+    {
+        var spec = root.Object("spec");
+        return new PodInfo
+        {
+            Namespace = NamespaceOf(metadata),
+            Name = RequireName(metadata),
+            Labels = metadata.StringMap("labels") ?? EmptyLabels.Instance,
+            ContainerPorts = spec is { } s ? ReadContainerPorts(s) : null,
+            HostNetwork = spec?.Bool("hostNetwork") ?? false,
+            Source = source,
+        };
+    }
+
+    /// <summary>Ports of the containers and of native sidecars (init containers with <c>restartPolicy: Always</c>).</summary>
+    private static List<ContainerPort> ReadContainerPorts(JsonFields podSpec)
+    {
+        var ports = new List<ContainerPort>();
+        foreach (var container in podSpec.ObjectList("containers") ?? [])
+        {
+            AddPorts(container, ports);
+        }
+
+        foreach (var container in podSpec.ObjectList("initContainers") ?? [])
+        {
+            if (string.Equals(container.String("restartPolicy"), "Always", StringComparison.Ordinal))
+            {
+                AddPorts(container, ports);
+            }
+        }
+
+        return ports;
+
+        static void AddPorts(JsonFields container, List<ContainerPort> ports)
+        {
+            foreach (var port in container.ObjectList("ports") ?? [])
+            {
+                var number = port.Int("containerPort")
+                    ?? throw new KubernetesObjectFormatException(port.Child("containerPort"), "is required");
+                ports.Add(new ContainerPort(port.String("name"), number, port.String("protocol") ?? "TCP"));
+            }
+        }
+    }
+
+    private static NetworkPolicy ReadNetworkPolicy(JsonFields root, JsonFields metadata, SourceLocation? source)
+    {
+        var spec = root.Object("spec");
+        return new NetworkPolicy
+        {
+            Namespace = NamespaceOf(metadata),
+            Name = RequireName(metadata),
+            Labels = metadata.StringMap("labels") ?? EmptyLabels.Instance,
+            PodSelector = ReadSelector(spec, "podSelector"),
+            PolicyTypes = spec?.StringList("policyTypes"),
+            Ingress = ReadRules(spec, "ingress", "from"),
+            Egress = ReadRules(spec, "egress", "to"),
+            Source = source,
+        };
+    }
+
+    private static List<NetworkPolicyRule>? ReadRules(JsonFields? spec, string name, string peersName) =>
+        spec?.ObjectList(name)?.Select(rule => new NetworkPolicyRule
+        {
+            Peers = rule.ObjectList(peersName)?.Select(ReadPeer).ToList(),
+            Ports = rule.ObjectList("ports")?.Select(ReadPort).ToList(),
+        }).ToList();
+
+    private static NetworkPolicyPeer ReadPeer(JsonFields peer)
+    {
+        var ipBlock = peer.Object("ipBlock");
+        return new NetworkPolicyPeer
+        {
+            PodSelector = ReadSelector(peer, "podSelector"),
+            NamespaceSelector = ReadSelector(peer, "namespaceSelector"),
+            IpBlock = ipBlock is { } block
+                ? new IpBlock(
+                    block.String("cidr") ?? throw new KubernetesObjectFormatException(block.Child("cidr"), "is required"),
+                    block.StringList("except"))
+                : null,
+        };
+    }
+
+    private static NetworkPolicyPort ReadPort(JsonFields port)
+    {
+        PortValue? value = null;
+        if (port.TryGet("port", out var raw))
+        {
+            value = raw.ValueKind switch
+            {
+                JsonValueKind.Number when raw.TryGetInt32(out var number) => PortValue.FromNumber(number),
+                JsonValueKind.String => PortValue.FromName(raw.GetString()!),
+                _ => throw new KubernetesObjectFormatException(port.Child("port"), $"expected a port number or name, found {JsonFields.Describe(raw.ValueKind)}"),
+            };
+        }
+
+        return new NetworkPolicyPort
+        {
+            Protocol = port.String("protocol"),
+            Port = value,
+            EndPort = port.Int("endPort"),
+        };
+    }
+
+    private static LabelSelector? ReadSelector(JsonFields? parent, string name)
+    {
+        if (parent?.Object(name) is not { } selector)
+        {
+            return null;
+        }
+
+        return new LabelSelector
+        {
+            MatchLabels = selector.StringMap("matchLabels"),
+            MatchExpressions = selector.ObjectList("matchExpressions")?.Select(expression => new LabelSelectorRequirement(
+                expression.String("key") ?? throw new KubernetesObjectFormatException(expression.Child("key"), "is required"),
+                expression.String("operator") ?? throw new KubernetesObjectFormatException(expression.Child("operator"), "is required"),
+                expression.StringList("values"))).ToList(),
+        };
+    }
+
+    private static CiliumPolicy ReadCiliumPolicy(JsonFields root, JsonFields metadata, string kind, SourceLocation? source)
+    {
+        var rules = new List<CiliumRule>();
+        if (root.Object("spec") is { } spec)
+        {
+            rules.Add(ReadCiliumRule(spec));
+        }
+
+        foreach (var rule in root.ObjectList("specs") ?? [])
+        {
+            rules.Add(ReadCiliumRule(rule));
+        }
+
+        return new CiliumPolicy
+        {
+            Kind = kind,
+            Namespace = kind == "CiliumClusterwideNetworkPolicy" ? null : NamespaceOf(metadata),
+            Name = RequireName(metadata),
+            Rules = rules,
+            Source = source,
+        };
+    }
+
+    private static CiliumRule ReadCiliumRule(JsonFields rule)
+    {
+        var defaultDeny = rule.Object("enableDefaultDeny");
+        return new CiliumRule
+        {
+            EndpointSelector = ReadSelector(rule, "endpointSelector"),
+            HasNodeSelector = rule.Has("nodeSelector"),
+            IngressCount = rule.Count("ingress"),
+            IngressDenyCount = rule.Count("ingressDeny"),
+            EgressCount = rule.Count("egress"),
+            EgressDenyCount = rule.Count("egressDeny"),
+            EnableDefaultDenyIngress = defaultDeny?.Bool("ingress"),
+            EnableDefaultDenyEgress = defaultDeny?.Bool("egress"),
+        };
+    }
+
+    private static CalicoPolicy ReadCalicoPolicy(JsonFields root, JsonFields metadata, string group, string kind, SourceLocation? source)
+    {
+        var spec = root.Object("spec");
+        return new CalicoPolicy
+        {
+            ApiGroup = group,
+            Kind = kind,
+            Namespace = CalicoKinds.IsGlobal(kind) ? null : NamespaceOf(metadata),
+            Name = RequireName(metadata),
+            Tier = spec?.String("tier"),
+            Order = spec?.Double("order"),
+            Selector = spec?.String("selector"),
+            NamespaceSelector = spec?.String("namespaceSelector"),
+            ServiceAccountSelector = spec?.String("serviceAccountSelector"),
+            Types = spec?.StringList("types") ?? spec?.StringList("policyTypes"),
+            IngressRuleCount = spec?.Count("ingress") ?? 0,
+            EgressRuleCount = spec?.Count("egress") ?? 0,
+            Source = source,
+        };
+    }
+
+    private static AdminPolicy ReadAdminPolicy(JsonFields root, JsonFields metadata, string apiVersion, string kind, SourceLocation? source)
+    {
+        var spec = root.Object("spec");
+        var subject = spec?.Object("subject");
+
+        // Current spelling: subject.namespaces | subject.pods{namespaceSelector, podSelector}.
+        // Early alpha: subject.namespaceSelector | subject.namespaceAndPodSelector{namespaceSelector, podSelector}.
+        var pods = subject?.Object("pods") ?? subject?.Object("namespaceAndPodSelector");
+        return new AdminPolicy
+        {
+            Kind = kind,
+            ApiVersion = apiVersion,
+            Name = RequireName(metadata),
+            Priority = spec?.Int("priority"),
+            SubjectNamespaces = ReadSelector(subject, "namespaces") ?? ReadSelector(subject, "namespaceSelector"),
+            SubjectIsPods = pods is not null,
+            SubjectPodsNamespaceSelector = ReadSelector(pods, "namespaceSelector"),
+            SubjectPodsPodSelector = ReadSelector(pods, "podSelector"),
+            IngressRuleCount = spec?.Count("ingress") ?? 0,
+            EgressRuleCount = spec?.Count("egress") ?? 0,
+            Source = source,
+        };
+    }
+
+    private static WorkloadTemplate ReadWorkload(JsonFields root, JsonFields metadata, string kind, JsonFields? spec, SourceLocation? source)
+    {
+        var name = RequireName(metadata);
+        var ns = NamespaceOf(metadata);
+        var template = spec?.Object("template");
+        var templateMetadata = template?.Object("metadata");
+        var templateLabels = templateMetadata?.StringMap("labels") ?? EmptyLabels.Instance;
+        var templateSpec = template?.Object("spec");
+        var pod = new PodInfo
+        {
+            Namespace = ns,
+            Name = $"{kind}/{name}",
+            Labels = templateLabels,
+            ContainerPorts = templateSpec is { } podSpec ? ReadContainerPorts(podSpec) : null,
+            HostNetwork = templateSpec?.Bool("hostNetwork") ?? false,
+            DerivedFrom = $"{kind}/{name}",
+            Source = source,
+        };
+        return new WorkloadTemplate(kind, ns, name, ReadWorkloadSelector(kind, spec, templateLabels), pod, OwnerOf(metadata));
+    }
+
+    /// <summary>
+    /// Which pods a workload owns: <c>spec.selector</c> (a LabelSelector, or a plain map for ReplicationController),
+    /// falling back to the template labels (Jobs usually carry a generated selector).
+    /// </summary>
+    private static LabelSelector? ReadWorkloadSelector(string kind, JsonFields? spec, IReadOnlyDictionary<string, string> templateLabels)
+    {
+        if (kind == "ReplicationController")
+        {
+            if (spec?.StringMap("selector") is { Count: > 0 } plain)
+            {
+                return new LabelSelector { MatchLabels = plain };
+            }
+        }
+        else if (ReadSelector(spec, "selector") is { } selector && (selector.MatchLabels is { Count: > 0 } || selector.MatchExpressions is { Count: > 0 }))
+        {
+            return selector;
+        }
+
+        return templateLabels.Count > 0 ? new LabelSelector { MatchLabels = templateLabels } : null;
+    }
+
+    private static OwnerReference? OwnerOf(JsonFields metadata)
+    {
+        var owners = metadata.ObjectList("ownerReferences");
+        if (owners is null || owners.Count == 0)
+        {
+            return null;
+        }
+
+        var owner = owners.FirstOrDefault(o => o.Bool("controller") == true);
+        if (owner.Element.ValueKind != JsonValueKind.Object)
+        {
+            owner = owners[0];
+        }
+
+        return owner.String("kind") is { } kind && owner.String("name") is { } name ? new OwnerReference(kind, name) : null;
+    }
+
+    private static string RequireName(JsonFields metadata)
+    {
+        var name = metadata.String("name");
+        return string.IsNullOrEmpty(name)
+            ? throw new KubernetesObjectFormatException("metadata.name", "is required")
+            : name;
+    }
+
+    /// <summary>A namespaced object without <c>metadata.namespace</c> lands in <c>default</c>, as <c>kubectl apply</c> would put it.</summary>
+    private static string NamespaceOf(JsonFields metadata)
+    {
+        var ns = metadata.String("namespace");
+        return string.IsNullOrEmpty(ns) ? DefaultNamespace : ns;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using NetPolGovernance.Cli;
+using NetPolGovernance.Cli.Interaction;
+using Spectre.Console.Testing;
+
+namespace NetPolGovernance.Integration.Tests.Cli;
+
+/// <summary>
+/// Runs <c>netpolgov</c> in-process through its real parser and composition root, with stdout captured three ways:
+/// the raw stream (machine formats), a Spectre <see cref="TestConsole"/> (tables) and the parser's writers (parse errors).
+/// </summary>
+internal sealed class CliHarness : IDisposable
+{
+    public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly MemoryStream _stdout = new();
+    private readonly StringWriter _parserOutput = new();
+    private readonly StringWriter _parserError = new();
+
+    public CliHarness()
+    {
+        Output = new TestConsole().Width(200);
+        Error = new TestConsole().Width(200);
+    }
+
+    public TestConsole Output { get; }
+
+    public TestConsole Error { get; }
+
+    /// <summary>Everything written to stdout: the raw stream, the table console and the parser's output.</summary>
+    public string StandardOutput => Encoding.UTF8.GetString(_stdout.ToArray()) + Output.Output + _parserOutput;
+
+    /// <summary>The raw stdout stream only (what machine formats wrote).</summary>
+    public string RawStandardOutput => Encoding.UTF8.GetString(_stdout.ToArray());
+
+    public string StandardError => Error.Output + _parserError;
+
+    public void Dispose()
+    {
+        _stdout.Dispose();
+        _parserOutput.Dispose();
+        _parserError.Dispose();
+        Output.Dispose();
+        Error.Dispose();
+    }
+
+    public async Task<int> RunAsync(params string[] args)
+    {
+        var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
+        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now));
+        var root = services.GetRequiredService<RootCommand>();
+        var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
+        return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);
+    }
+}
