@@ -86,7 +86,7 @@ public sealed partial class KubernetesSnapshotCollector
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                var reason = $"timeout: the cluster was not read within {_options.ClusterTimeout.TotalSeconds:0} s";
+                var reason = $"timeout: the cluster was not read within {_options.ClusterTimeout.TotalSeconds:0.#} s";
                 LogUnknown(identity.Name, reason);
                 return CollectionOutcome.Unknown(reason, accessPath, Stats(api, stopwatch));
             }
