@@ -44,8 +44,25 @@ internal sealed partial class LiveClusterReader
     {
         var crdKinds = await DiscoverAsync(cancellationToken).ConfigureAwait(false);
         var work = new List<Func<CancellationToken, Task>> { ReadNamespacesAsync, ReadPoliciesThenPodsAsync, ReadDaemonSetsAsync };
-        work.AddRange(crdKinds.Select(kind => (Func<CancellationToken, Task>)(token => ReadCrdKindAsync(kind, token))));
-        await RunTogetherAsync(work, cancellationToken).ConfigureAwait(false);
+        var crdPages = new ListPages?[crdKinds.Count];
+        work.AddRange(crdKinds.Select((kind, index) => (Func<CancellationToken, Task>)(async token => crdPages[index] = await ReadCrdKindAsync(kind, token).ConfigureAwait(false))));
+        try
+        {
+            await RunTogetherAsync(work, cancellationToken).ConfigureAwait(false);
+
+            // CRD lists finish in any order; they are fed in catalog order so the snapshot is deterministic.
+            for (var i = 0; i < crdKinds.Count; i++)
+            {
+                Feed(crdPages[i], crdKinds[i].ApiVersion, crdKinds[i].Kind);
+            }
+        }
+        finally
+        {
+            foreach (var pages in crdPages)
+            {
+                pages?.Dispose();
+            }
+        }
 
         var snapshot = _builder.Build(_identity, SnapshotSource.KubernetesApi);
         return snapshot with
@@ -194,23 +211,19 @@ internal sealed partial class LiveClusterReader
         }
     }
 
-    private async Task ReadCrdKindAsync(CrdPolicyKind kind, CancellationToken cancellationToken)
+    /// <summary>Lists one CRD kind; null when its CRD is not installed (404) or the list failed (the kind is then invisible).</summary>
+    private async Task<ListPages?> ReadCrdKindAsync(CrdPolicyKind kind, CancellationToken cancellationToken)
     {
         try
         {
-            using var pages = await _api.ListAsync(kind.ListPath, null, kind.Describe, cancellationToken).ConfigureAwait(false);
-            if (pages is null)
-            {
-                return; // The group is served but this kind's CRD is not installed: no objects of it exist.
-            }
-
-            Feed(pages, kind.ApiVersion, kind.Kind);
+            return await _api.ListAsync(kind.ListPath, null, kind.Describe, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is KubernetesApiException or ListExpiredException)
         {
             var reason = CollectionFailureReasons.Describe(ex);
             LogKindInvisible(_identity.Name, kind.Kind, kind.Group, reason);
             AddInvisible(new InvisibleKind(kind.Group, kind.Kind, reason));
+            return null;
         }
     }
 
