@@ -22,7 +22,15 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
-    public static ServiceProvider Build(IInteractionService interaction, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    /// <param name="interaction">All console I/O.</param>
+    /// <param name="loggerFactory">Logging (stderr in the real CLI).</param>
+    /// <param name="timeProvider">The clock; the analysis receives its "now" from here.</param>
+    /// <param name="configure">Extra registrations applied last (tests add fake sources and sinks here).</param>
+    public static ServiceProvider Build(
+        IInteractionService interaction,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider,
+        Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(interaction);
@@ -48,6 +56,7 @@ internal static class CliServices
 
             return root;
         });
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

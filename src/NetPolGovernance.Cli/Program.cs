@@ -6,6 +6,11 @@ using NetPolGovernance.Cli.Interaction;
 using Spectre.Console;
 
 var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+if (Console.IsOutputRedirected)
+{
+    stdout.Profile.Width = 120; // logs and files: no terminal to wrap for
+}
+
 var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 var interaction = new ConsoleInteractionService(stdout, stderr, Console.OpenStandardOutput);
 using var loggerFactory = LoggerFactory.Create(logging => logging

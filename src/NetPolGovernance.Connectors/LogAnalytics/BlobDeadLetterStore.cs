@@ -14,6 +14,9 @@ namespace NetPolGovernance.Connectors.LogAnalytics;
 /// </summary>
 public sealed class BlobDeadLetterStore : IDeadLetterStore
 {
+    /// <summary>The container infra/ creates for dead letters.</summary>
+    public const string DefaultContainerName = "netpolgov-deadletter";
+
     private static readonly TimeSpan s_leaseDuration = TimeSpan.FromSeconds(60);
     private readonly BlobContainerClient _container;
     private readonly TimeProvider _time;

@@ -21,8 +21,11 @@ internal sealed class CliHarness : IDisposable
     private readonly StringWriter _parserOutput = new();
     private readonly StringWriter _parserError = new();
 
-    public CliHarness()
+    private readonly Action<IServiceCollection>? _configure;
+
+    public CliHarness(Action<IServiceCollection>? configure = null)
     {
+        _configure = configure;
         Output = new TestConsole().Width(200);
         Error = new TestConsole().Width(200);
     }
@@ -39,6 +42,10 @@ internal sealed class CliHarness : IDisposable
 
     public string StandardError => Error.Output + _parserError;
 
+    /// <summary>The samples shipped with the repository (copied next to the tests).</summary>
+    public static string SamplesPath(params string[] parts) =>
+        Path.Combine([AppContext.BaseDirectory, "TestData", "samples", .. parts]);
+
     public void Dispose()
     {
         _stdout.Dispose();
@@ -51,7 +58,7 @@ internal sealed class CliHarness : IDisposable
     public async Task<int> RunAsync(params string[] args)
     {
         var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
-        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now));
+        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now), _configure);
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
         return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);

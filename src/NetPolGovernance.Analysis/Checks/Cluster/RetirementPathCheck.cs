@@ -62,7 +62,7 @@ internal sealed class RetirementPathCheck : IClusterCheck
 
     private static string Describe(string what, DateTimeOffset date, DateTimeOffset now)
     {
-        var days = (int)Math.Floor((date - now).TotalDays);
+        var days = (date.UtcDateTime.Date - now.UtcDateTime.Date).Days;
         var when = days >= 0
             ? string.Create(CultureInfo.InvariantCulture, $"in {days} days")
             : string.Create(CultureInfo.InvariantCulture, $"passed {-days} days ago");

@@ -20,8 +20,9 @@ internal sealed class TableReportFormat : IReportFormat
 
 /// <summary>
 /// Per cluster: a heading with status and access path; a namespace table (status, system tag, pods with derived
-/// ones, policies, default deny, isolation, allow-all, dead policies, failing checks); the failing and exempt
-/// findings; the collector's notes. At the end, the totals and the verdict.
+/// ones, policies, default deny, isolation, allow-all, dead policies); the failing findings (those the profile
+/// gates on first); one line per exempt namespace with its exemption; the collector's notes. At the end, the totals
+/// and the verdict.
 /// </summary>
 internal sealed class TableReportWriter : IReportWriter
 {
@@ -59,19 +60,29 @@ internal sealed class TableReportWriter : IReportWriter
         if (cluster.Namespaces.Count > 0)
         {
             _console.Write(NamespaceTable(cluster));
+            _console.MarkupLine("[grey]Deny, Allow-all: in(gress)/eg(ress). Isolated: pods isolated in/eg. sys: platform namespace. *: includes pods derived from workload templates.[/]");
         }
 
-        var findings = cluster.ClusterFindings
+        var failing = cluster.ClusterFindings
             .Concat(cluster.Namespaces.SelectMany(n => n.Findings))
-            .Where(f => f.Result is CheckResult.Fail or CheckResult.Exempt or CheckResult.Unknown)
-            .OrderByDescending(f => f.Result == CheckResult.Fail)
+            .Where(f => f.Result is CheckResult.Fail or CheckResult.Unknown)
+            .OrderByDescending(f => f.InProfile)
             .ThenByDescending(f => f.Severity)
             .ThenBy(f => f.Namespace, StringComparer.Ordinal)
             .ThenBy(f => f.CheckId, StringComparer.Ordinal)
             .ToList();
-        if (findings.Count > 0)
+        if (failing.Count > 0)
         {
-            _console.Write(FindingTable(findings));
+            _console.Write(FindingTable(failing));
+        }
+
+        foreach (var ns in cluster.Namespaces.Where(n => n.Findings.Any(f => f.Result == CheckResult.Exempt)))
+        {
+            var exempt = ns.Findings.Where(f => f.Result == CheckResult.Exempt).ToList();
+            var first = exempt[0];
+            var expiry = first.ExemptionExpiresOn is { } expires ? $"expires {expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "no expiry";
+            _console.MarkupLine(
+                $"[blue]exempt[/] {ns.Name.EscapeMarkup()}: {(first.ExemptionReason ?? "exempt").EscapeMarkup()} (owner {(first.ExemptionOwner ?? "unknown").EscapeMarkup()}, {expiry}): {string.Join(" ", exempt.Select(f => f.CheckId)).EscapeMarkup()}");
         }
 
         foreach (var kind in cluster.InvisibleKinds)
@@ -116,29 +127,36 @@ internal sealed class TableReportWriter : IReportWriter
 
     private static Spectre.Console.Table NamespaceTable(ClusterAssessment cluster)
     {
-        var table = new Spectre.Console.Table().Border(TableBorder.Rounded);
-        table.AddColumn("Namespace");
-        table.AddColumn("Status");
-        table.AddColumn(new TableColumn("Pods").RightAligned());
-        table.AddColumn(new TableColumn("Policies").RightAligned());
-        table.AddColumn("Default deny");
-        table.AddColumn("Isolated in/eg");
-        table.AddColumn("Allow-all");
-        table.AddColumn("Dead");
-        table.AddColumn("Failing checks");
+        var table = new Spectre.Console.Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("Namespace").NoWrap());
+        table.AddColumn(new TableColumn("Status").NoWrap());
+        table.AddColumn(new TableColumn("Pods").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("Policies").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("Deny").NoWrap());
+        table.AddColumn(new TableColumn("Isolated").NoWrap());
+        table.AddColumn(new TableColumn("Allow-all").NoWrap());
+        table.AddColumn(new TableColumn("Dead").RightAligned().NoWrap());
         foreach (var ns in cluster.Namespaces.OrderBy(n => n.System).ThenBy(n => n.Name, StringComparer.Ordinal))
         {
-            var name = ns.Name.EscapeMarkup() + (ns.System ? " [grey](system)[/]" : string.Empty);
-            var pods = N(ns.PodCount) + (ns.DerivedPods.Count > 0 ? $" [grey]({N(ns.DerivedPods.Count)} derived)[/]" : string.Empty);
-            var policies = ns.HasPolicy ? N(ns.PolicyNames.Count) : ns.HasAnyPolicy ? $"{N(ns.PolicyNames.Count)} [grey](CRD)[/]" : "[red]0[/]";
-            var deny = $"{YesNo(ns.DefaultDenyIngress, "in")} {YesNo(ns.DefaultDenyEgress, "eg")}";
-            var isolated = $"{N(ns.IngressIsolatedPods.Count)}/{N(ns.EgressIsolatedPods.Count)} of {N(ns.PodCount)}";
-            var allowAll = ns.AllowAllIngress || ns.AllowAllEgress
-                ? $"[red]{string.Join(' ', new[] { ns.AllowAllIngress ? "in" : null, ns.AllowAllEgress ? "eg" : null }.OfType<string>())}[/]"
-                : "-";
-            var dead = ns.DeadPolicies.Count > 0 ? $"[yellow]{string.Join(", ", ns.DeadPolicies).EscapeMarkup()}[/]" : "-";
-            var failing = string.Join(" ", ns.Findings.Where(f => f.Result == CheckResult.Fail).Select(f => f.CheckId).Distinct());
-            table.AddRow(name, NamespaceStatusMarkup(ns.Status), pods, policies, deny, isolated, allowAll, dead, failing.Length == 0 ? "-" : failing.EscapeMarkup());
+            var name = ns.Name.EscapeMarkup() + (ns.System ? " [grey]sys[/]" : string.Empty);
+            var pods = N(ns.PodCount) + (ns.DerivedPods.Count > 0 ? "[grey]*[/]" : string.Empty);
+            var policies = ns.HasPolicy ? N(ns.PolicyNames.Count) : ns.HasAnyPolicy ? $"{N(ns.PolicyNames.Count)} [grey]CRD[/]" : "[red]0[/]";
+            var isolated = $"{N(ns.IngressIsolatedPods.Count)}/{N(ns.EgressIsolatedPods.Count)}";
+            var dead = ns.DeadPolicies.Count > 0 ? $"[yellow]{N(ns.DeadPolicies.Count)}[/]" : "-";
+            table.AddRow(
+                name,
+                NamespaceStatusMarkup(ns.Status),
+                pods,
+                policies,
+                Directions(ns.DefaultDenyIngress, ns.DefaultDenyEgress, "green", "none"),
+                isolated,
+                Directions(ns.AllowAllIngress, ns.AllowAllEgress, "red", "-"),
+                dead);
+        }
+
+        foreach (var column in table.Columns)
+        {
+            column.PadLeft(0).PadRight(2);
         }
 
         return table;
@@ -147,26 +165,20 @@ internal sealed class TableReportWriter : IReportWriter
     private static Spectre.Console.Table FindingTable(IReadOnlyList<Finding> findings)
     {
         var table = new Spectre.Console.Table().Border(TableBorder.Simple);
-        table.AddColumn("Result");
         table.AddColumn("Severity");
         table.AddColumn("Check");
+        table.AddColumn("Profile");
         table.AddColumn("Namespace");
-        table.AddColumn("Message");
+        table.AddColumn("Finding");
         foreach (var finding in findings)
         {
-            var result = finding.Result switch
-            {
-                CheckResult.Fail => "[red]Fail[/]",
-                CheckResult.Exempt => "[blue]Exempt[/]",
-                _ => "[yellow]Unknown[/]",
-            };
-            var message = finding.Message;
-            if (finding.Result == CheckResult.Exempt && finding.ExemptionReason is { } reason)
-            {
-                message += $" (exempt: {reason}{(finding.ExemptionOwner is { } owner ? $", owner {owner}" : string.Empty)})";
-            }
-
-            table.AddRow(result, SeverityMarkup(finding.Severity), finding.CheckId.EscapeMarkup(), (finding.Namespace ?? "(cluster)").EscapeMarkup(), message.EscapeMarkup());
+            var severity = finding.Result == CheckResult.Unknown ? "[yellow]Unknown[/]" : SeverityMarkup(finding.Severity);
+            table.AddRow(
+                severity,
+                finding.CheckId.EscapeMarkup(),
+                finding.InProfile ? "[bold]gate[/]" : "[grey]info[/]",
+                (finding.Namespace ?? "(cluster)").EscapeMarkup(),
+                finding.Message.EscapeMarkup());
         }
 
         return table;
@@ -197,7 +209,13 @@ internal sealed class TableReportWriter : IReportWriter
         _ => "Info",
     };
 
-    private static string YesNo(bool value, string label) => value ? $"[green]{label}[/]" : $"[grey]no-{label}[/]";
+    private static string Directions(bool ingress, bool egress, string colour, string none) => (ingress, egress) switch
+    {
+        (true, true) => $"[{colour}]in+eg[/]",
+        (true, false) => $"[{colour}]in[/]",
+        (false, true) => $"[{colour}]eg[/]",
+        _ => $"[grey]{none}[/]",
+    };
 
     private static string Text(string? value) => (value ?? "unknown").EscapeMarkup();
 

@@ -1,0 +1,180 @@
+// Alert rules (scheduled log queries) and the action group they notify. Each query reads the latest scan of
+// each cluster, so a cluster that was fixed stops alerting at its next scan.
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags for every resource.')
+param tags object
+
+@description('Required. Resource id of the Log Analytics workspace.')
+param workspaceId string
+
+@description('Required. Hours between scheduled scans (the scan schedule\'s period); the heartbeat alert fires after twice this.')
+@minValue(1)
+@maxValue(24)
+param scanIntervalHours int
+
+@description('Optional. E-mail address the action group notifies; empty for no e-mail receiver.')
+param alertEmail string = ''
+
+@description('Optional. Unknown (unreadable) clusters tolerated before the scan-errors alert fires.')
+@minValue(0)
+param scanErrorThreshold int = 0
+
+@description('Optional. Action group name.')
+param actionGroupName string = 'ag-netpolgov'
+
+var window = 'PT${2 * scanIntervalHours}H'
+
+var rules = [
+  {
+    name: 'netpolgov-noncompliant-namespaces'
+    displayName: 'NetPolGovernance: noncompliant namespaces'
+    description: 'Namespaces judged NonCompliant in the latest scan of a cluster (one alert per cluster).'
+    severity: 2
+    windowSize: window
+    query: '''let latestScans = NetPolClusterScans_CL
+    | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
+NetPolNamespaces_CL
+| join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
+| where Status == "NonCompliant"
+| summarize NonCompliantNamespaces = dcount(Namespace) by ClusterName, ClusterResourceId
+'''
+    metric: 'NonCompliantNamespaces'
+    dimensions: ['ClusterName', 'ClusterResourceId']
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    name: 'netpolgov-cluster-without-engine'
+    displayName: 'NetPolGovernance: cluster without an enforcing policy engine'
+    description: 'NPG-C01 (no network policy engine configured) or NPG-C02 (configured engine not running) failed in the latest scan.'
+    severity: 1
+    windowSize: window
+    query: '''let latestScans = NetPolClusterScans_CL
+    | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
+NetPolFindings_CL
+| where CheckId in ("NPG-C01", "NPG-C02") and Result == "Fail"
+| join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
+| summarize FailingChecks = dcount(CheckId) by ClusterName, ClusterResourceId
+'''
+    metric: 'FailingChecks'
+    dimensions: ['ClusterName', 'ClusterResourceId']
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    name: 'netpolgov-scan-heartbeat-missing'
+    displayName: 'NetPolGovernance: no scan results'
+    description: 'No cluster scan rows arrived for twice the scan interval: the scanner stopped, or publishing fails.'
+    severity: 1
+    windowSize: window
+    query: '''NetPolClusterScans_CL
+| summarize ScanRows = count()
+'''
+    metric: 'ScanRows'
+    dimensions: []
+    operator: 'LessThan'
+    threshold: 1
+  }
+  {
+    name: 'netpolgov-scan-errors'
+    displayName: 'NetPolGovernance: clusters that could not be scanned'
+    description: 'Clusters reported Unknown (unreadable) in the window exceed the threshold.'
+    severity: 2
+    windowSize: window
+    query: '''NetPolClusterScans_CL
+| where Status == "Unknown"
+| summarize UnknownClusters = dcount(strcat(ClusterName, "|", ClusterResourceId))
+'''
+    metric: 'UnknownClusters'
+    dimensions: []
+    operator: 'GreaterThan'
+    threshold: scanErrorThreshold
+  }
+  {
+    name: 'netpolgov-exemptions-expiring'
+    displayName: 'NetPolGovernance: exemptions expiring within 14 days'
+    description: 'Exemptions applied in the latest scan that expire within 14 days (one alert per cluster).'
+    severity: 3
+    windowSize: window
+    query: '''let latestScans = NetPolClusterScans_CL
+    | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
+NetPolFindings_CL
+| where Result == "Exempt" and isnotnull(ExemptionExpiresOn)
+| join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
+| where ExemptionExpiresOn between (now() .. now() + 14d)
+| summarize ExpiringExemptions = dcount(strcat(Namespace, "|", CheckId)) by ClusterName, ClusterResourceId
+'''
+    metric: 'ExpiringExemptions'
+    dimensions: ['ClusterName', 'ClusterResourceId']
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+]
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: actionGroupName
+  location: 'Global'
+  tags: tags
+  properties: {
+    groupShortName: 'netpolgov'
+    enabled: true
+    emailReceivers: empty(alertEmail)
+      ? []
+      : [
+          {
+            name: 'netpolgov-email'
+            emailAddress: alertEmail
+            useCommonAlertSchema: true
+          }
+        ]
+  }
+}
+
+resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
+  for rule in rules: {
+    name: rule.name
+    location: location
+    tags: tags
+    kind: 'LogAlert'
+    properties: {
+      displayName: rule.displayName
+      description: rule.description
+      severity: rule.severity
+      enabled: true
+      scopes: [workspaceId]
+      evaluationFrequency: 'PT1H'
+      windowSize: rule.windowSize
+      criteria: {
+        allOf: [
+          {
+            query: rule.query
+            timeAggregation: 'Total'
+            metricMeasureColumn: rule.metric
+            dimensions: [
+              for dimension in rule.dimensions: {
+                name: dimension
+                operator: 'Include'
+                values: ['*']
+              }
+            ]
+            operator: rule.operator
+            threshold: rule.threshold
+            failingPeriods: {
+              numberOfEvaluationPeriods: 1
+              minFailingPeriodsToAlert: 1
+            }
+          }
+        ]
+      }
+      autoMitigate: true
+      actions: {
+        actionGroups: [actionGroup.id]
+      }
+    }
+  }
+]
+
+output actionGroupId string = actionGroup.id
+output alertRuleNames array = [for (rule, i) in rules: alertRules[i].name]

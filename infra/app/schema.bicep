@@ -1,0 +1,173 @@
+// Mirrors the C# row types (src/NetPolGovernance.Connectors/LogAnalytics/*Row.cs). Infra.Tests regenerates this text from them
+// and fails on any difference (it writes the expected text to its output folder, ready to copy over).
+// Table schemas spell the datetime type 'dateTime', DCR stream declarations 'datetime'.
+
+@export()
+@description('Columns of the clusterScans table (workspace table schema).')
+var clusterScansTableColumns = [
+  { name: 'TimeGenerated', type: 'dateTime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'ScannerVersion', type: 'string' }
+  { name: 'AzureTenantId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Location', type: 'string' }
+  { name: 'KubernetesVersion', type: 'string' }
+  { name: 'NetworkPlugin', type: 'string' }
+  { name: 'NetworkPluginMode', type: 'string' }
+  { name: 'NetworkPolicy', type: 'string' }
+  { name: 'NetworkDataplane', type: 'string' }
+  { name: 'EngineEvidence', type: 'dynamic' }
+  { name: 'AccessPath', type: 'string' }
+  { name: 'Status', type: 'string' }
+  { name: 'Error', type: 'string' }
+  { name: 'Profile', type: 'string' }
+  { name: 'NamespaceCount', type: 'int' }
+  { name: 'CompliantNamespaceCount', type: 'int' }
+  { name: 'PodCount', type: 'int' }
+  { name: 'PolicyCount', type: 'int' }
+  { name: 'ApiCalls', type: 'int' }
+  { name: 'DurationMs', type: 'long' }
+]
+
+@export()
+@description('Columns of the clusterScans stream (DCR stream declaration).')
+var clusterScansStreamColumns = [
+  { name: 'TimeGenerated', type: 'datetime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'ScannerVersion', type: 'string' }
+  { name: 'AzureTenantId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Location', type: 'string' }
+  { name: 'KubernetesVersion', type: 'string' }
+  { name: 'NetworkPlugin', type: 'string' }
+  { name: 'NetworkPluginMode', type: 'string' }
+  { name: 'NetworkPolicy', type: 'string' }
+  { name: 'NetworkDataplane', type: 'string' }
+  { name: 'EngineEvidence', type: 'dynamic' }
+  { name: 'AccessPath', type: 'string' }
+  { name: 'Status', type: 'string' }
+  { name: 'Error', type: 'string' }
+  { name: 'Profile', type: 'string' }
+  { name: 'NamespaceCount', type: 'int' }
+  { name: 'CompliantNamespaceCount', type: 'int' }
+  { name: 'PodCount', type: 'int' }
+  { name: 'PolicyCount', type: 'int' }
+  { name: 'ApiCalls', type: 'int' }
+  { name: 'DurationMs', type: 'long' }
+]
+
+@export()
+@description('Columns of the namespaces table (workspace table schema).')
+var namespacesTableColumns = [
+  { name: 'TimeGenerated', type: 'dateTime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Namespace', type: 'string' }
+  { name: 'IsSystem', type: 'boolean' }
+  { name: 'Owner', type: 'string' }
+  { name: 'Status', type: 'string' }
+  { name: 'Profile', type: 'string' }
+  { name: 'HasPolicy', type: 'boolean' }
+  { name: 'HasAnyPolicy', type: 'boolean' }
+  { name: 'PodCount', type: 'int' }
+  { name: 'IngressIsolatedPodCount', type: 'int' }
+  { name: 'EgressIsolatedPodCount', type: 'int' }
+  { name: 'DefaultDenyIngress', type: 'boolean' }
+  { name: 'DefaultDenyEgress', type: 'boolean' }
+  { name: 'AllowAllIngress', type: 'boolean' }
+  { name: 'AllowAllEgress', type: 'boolean' }
+  { name: 'DeadPolicyCount', type: 'int' }
+  { name: 'PolicyNames', type: 'dynamic' }
+  { name: 'FailingChecks', type: 'dynamic' }
+]
+
+@export()
+@description('Columns of the namespaces stream (DCR stream declaration).')
+var namespacesStreamColumns = [
+  { name: 'TimeGenerated', type: 'datetime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Namespace', type: 'string' }
+  { name: 'IsSystem', type: 'boolean' }
+  { name: 'Owner', type: 'string' }
+  { name: 'Status', type: 'string' }
+  { name: 'Profile', type: 'string' }
+  { name: 'HasPolicy', type: 'boolean' }
+  { name: 'HasAnyPolicy', type: 'boolean' }
+  { name: 'PodCount', type: 'int' }
+  { name: 'IngressIsolatedPodCount', type: 'int' }
+  { name: 'EgressIsolatedPodCount', type: 'int' }
+  { name: 'DefaultDenyIngress', type: 'boolean' }
+  { name: 'DefaultDenyEgress', type: 'boolean' }
+  { name: 'AllowAllIngress', type: 'boolean' }
+  { name: 'AllowAllEgress', type: 'boolean' }
+  { name: 'DeadPolicyCount', type: 'int' }
+  { name: 'PolicyNames', type: 'dynamic' }
+  { name: 'FailingChecks', type: 'dynamic' }
+]
+
+@export()
+@description('Columns of the findings table (workspace table schema).')
+var findingsTableColumns = [
+  { name: 'TimeGenerated', type: 'dateTime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Namespace', type: 'string' }
+  { name: 'CheckId', type: 'string' }
+  { name: 'Title', type: 'string' }
+  { name: 'Severity', type: 'string' }
+  { name: 'Result', type: 'string' }
+  { name: 'InProfile', type: 'boolean' }
+  { name: 'Message', type: 'string' }
+  { name: 'Benchmark', type: 'string' }
+  { name: 'Evidence', type: 'dynamic' }
+  { name: 'Remediation', type: 'string' }
+  { name: 'ExemptionReason', type: 'string' }
+  { name: 'ExemptionOwner', type: 'string' }
+  { name: 'ExemptionExpiresOn', type: 'dateTime' }
+]
+
+@export()
+@description('Columns of the findings stream (DCR stream declaration).')
+var findingsStreamColumns = [
+  { name: 'TimeGenerated', type: 'datetime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Namespace', type: 'string' }
+  { name: 'CheckId', type: 'string' }
+  { name: 'Title', type: 'string' }
+  { name: 'Severity', type: 'string' }
+  { name: 'Result', type: 'string' }
+  { name: 'InProfile', type: 'boolean' }
+  { name: 'Message', type: 'string' }
+  { name: 'Benchmark', type: 'string' }
+  { name: 'Evidence', type: 'dynamic' }
+  { name: 'Remediation', type: 'string' }
+  { name: 'ExemptionReason', type: 'string' }
+  { name: 'ExemptionOwner', type: 'string' }
+  { name: 'ExemptionExpiresOn', type: 'datetime' }
+]

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NetPolGovernance.Connectors.LogAnalytics;
+
+namespace NetPolGovernance.Infra.Tests;
+
+/// <summary>A KQL query found in the repository: where it came from, its text, and tables only it can see.</summary>
+internal sealed record KqlQuery(string Id, string Text, IReadOnlyList<LogAnalyticsTable>? ExtraTables = null);
+
+/// <summary>Every KQL query the project ships: the workbook, the alert rules, the DCR transforms and the docs.</summary>
+internal static partial class KqlCatalog
+{
+    /// <summary>Columns every Log Analytics table has besides its own.</summary>
+    public static IReadOnlyList<LogAnalyticsColumn> StandardColumns { get; } =
+    [
+        new("TenantId", LogAnalyticsColumnType.String),
+        new("Type", LogAnalyticsColumnType.String),
+        new("_ResourceId", LogAnalyticsColumnType.String),
+    ];
+
+    public static IEnumerable<KqlQuery> Workbook(CompiledTemplate template)
+    {
+        var workbook = Assert.Single(template.Resources("Microsoft.Insights/workbooks"));
+        var data = JsonNode.Parse(workbook["properties"]!["serializedData"]!.GetValue<string>())!;
+        foreach (var item in (JsonArray)data["items"]!)
+        {
+            if (item!["type"]!.GetValue<int>() == 3)
+            {
+                yield return new KqlQuery("workbook:" + item["name"]!.GetValue<string>(), item["content"]!["query"]!.GetValue<string>());
+            }
+        }
+    }
+
+    public static IEnumerable<KqlQuery> AlertRules(CompiledTemplate template) =>
+        template.Resources("Microsoft.Insights/scheduledQueryRules").SelectMany(rule =>
+            ((JsonArray)rule["properties"]!["criteria"]!["allOf"]!).Select(criterion =>
+                new KqlQuery("alert:" + rule["name"]!.GetValue<string>(), criterion!["query"]!.GetValue<string>())));
+
+    public static IEnumerable<KqlQuery> Transforms(CompiledTemplate template)
+    {
+        var dcr = Assert.Single(template.Resources("Microsoft.Insights/dataCollectionRules"));
+        foreach (var flow in (JsonArray)dcr["properties"]!["dataFlows"]!)
+        {
+            var stream = flow!["streams"]![0]!.GetValue<string>();
+            var table = LogAnalyticsSchema.Tables.Single(t => t.StreamName == stream);
+            yield return new KqlQuery("dcr-transform:" + stream, flow["transformKql"]!.GetValue<string>(), [table with { Name = "source" }]);
+        }
+    }
+
+    public static IEnumerable<KqlQuery> Docs()
+    {
+        var docs = Path.Combine(Tooling.RepositoryRoot, "docs");
+        foreach (var file in Directory.EnumerateFiles(docs, "*.md", SearchOption.AllDirectories).Append(Path.Combine(Tooling.RepositoryRoot, "README.md")))
+        {
+            var index = 0;
+            foreach (Match block in KustoBlock().Matches(File.ReadAllText(file)))
+            {
+                yield return new KqlQuery($"{Path.GetRelativePath(Tooling.RepositoryRoot, file)}#{++index}", block.Groups[1].Value);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^```(?:kusto|kql)\s*\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex KustoBlock();
+}
