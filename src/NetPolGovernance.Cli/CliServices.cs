@@ -39,6 +39,7 @@ internal static class CliServices
         services.AddSingleton(timeProvider);
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
+        services.AddSingleton<IScanSource, KubeconfigScanSource>();
 
         services.AddSingleton<IReportFormat, TableReportFormat>();
         services.AddSingleton<IReportFormat, JsonReportFormat>();
