@@ -1,3 +1,33 @@
-// Benchmark entry point. `--smoke` runs every benchmark at a tiny size to prove it works (CI does this).
-Console.WriteLine(args.Contains("--smoke") ? "smoke: no benchmarks registered yet" : "no benchmarks registered yet");
-return 0;
+using NetPolGovernance.Bench.Kubernetes;
+
+// Benchmark entry point.
+//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
+//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
+// Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
+var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["kubernetes"] = KubernetesCollectionBenchmark.RunAsync,
+};
+
+var smoke = args.Contains("--smoke");
+var requested = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+if (requested.Count == 0 && !smoke)
+{
+    Console.Error.WriteLine($"usage: NetPolGovernance.Bench [--smoke] <{string.Join("|", benchmarks.Keys)}|all>...");
+    return 1;
+}
+
+var selected = requested.Count == 0 || requested.Contains("all", StringComparer.OrdinalIgnoreCase) ? [.. benchmarks.Keys] : requested;
+var exitCode = 0;
+foreach (var name in selected)
+{
+    if (!benchmarks.TryGetValue(name, out var run))
+    {
+        Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");
+        return 1;
+    }
+
+    exitCode = Math.Max(exitCode, await run(smoke, Console.Out));
+}
+
+return exitCode;

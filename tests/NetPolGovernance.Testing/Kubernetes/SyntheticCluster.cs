@@ -18,6 +18,9 @@ internal sealed record SyntheticClusterShape
     /// <summary>Lets NetworkPolicies use named ports (the collector then reads full pods).</summary>
     public bool NamedPorts { get; init; }
 
+    /// <summary>Pods carry the metadata, spec and status of production pods (about 5 KB each; see <see cref="KubeObjects.RealisticPod"/>).</summary>
+    public bool RealisticPods { get; init; }
+
     /// <summary>The engine DaemonSet in kube-system (<c>cilium</c>, <c>calico-node</c>, <c>azure-npm</c>), or null for none.</summary>
     public string? EngineDaemonSet { get; init; } = "cilium";
 }
@@ -58,7 +61,10 @@ internal static class SyntheticCluster
                     1 => [("http", 8080)],
                     _ => [("http", 8080), ("metrics", 9090)],
                 };
-                objects.Add(KubeObjects.Pod(ns, $"{app}-{p.ToString("D4", CultureInfo.InvariantCulture)}", podLabels, ports));
+                var podName = $"{app}-{p.ToString("D4", CultureInfo.InvariantCulture)}";
+                objects.Add(shape.RealisticPods
+                    ? KubeObjects.RealisticPod(ns, podName, podLabels, ports, $"{app}-{podLabels["pod-template-hash"]}")
+                    : KubeObjects.Pod(ns, podName, podLabels, ports));
             }
 
             for (var i = 0; i < shape.PoliciesPerNamespace; i++)
