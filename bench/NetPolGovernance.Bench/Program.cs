@@ -1,11 +1,14 @@
+using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Kubernetes;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
 // Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
+// Benchmarks that do I/O are async; synchronous ones are wrapped with Task.FromResult.
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["analysis"] = (smoke, output) => Task.FromResult(AnalysisBenchmark.Run(smoke, output)),
     ["kubernetes"] = KubernetesCollectionBenchmark.RunAsync,
 };
 

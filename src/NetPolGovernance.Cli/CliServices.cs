@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Publishing;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
@@ -22,15 +23,26 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
+<<<<<<< HEAD
     /// <param name="interaction">All console I/O.</param>
     /// <param name="loggerFactory">Logging (stderr in the real CLI).</param>
     /// <param name="timeProvider">The clock; the analysis receives its "now" from here.</param>
     /// <param name="configure">Extra registrations applied last (tests add fake sources and sinks here).</param>
+=======
+    /// <param name="interaction">Console I/O.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="overrides">Registrations applied last (tests replace seams such as the Logs Ingestion client factory).</param>
+>>>>>>> main
     public static ServiceProvider Build(
         IInteractionService interaction,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
+<<<<<<< HEAD
         Action<IServiceCollection>? configure = null)
+=======
+        Action<IServiceCollection>? overrides = null)
+>>>>>>> main
     {
         var services = new ServiceCollection();
         services.AddSingleton(interaction);
@@ -40,6 +52,9 @@ internal static class CliServices
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
         services.AddSingleton<IScanSource, KubeconfigScanSource>();
+
+        services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
+        services.AddSingleton<IScanResultSink, LogAnalyticsSink>();
 
         services.AddSingleton<IReportFormat, TableReportFormat>();
         services.AddSingleton<IReportFormat, JsonReportFormat>();
@@ -57,7 +72,11 @@ internal static class CliServices
 
             return root;
         });
+<<<<<<< HEAD
         configure?.Invoke(services);
+=======
+        overrides?.Invoke(services);
+>>>>>>> main
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

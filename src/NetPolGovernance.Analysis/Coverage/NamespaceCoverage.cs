@@ -57,21 +57,14 @@ internal sealed record NamespaceCoverage
         counted.AddRange(clusterSubjects.Where(s => engine.Counts(s.Kind)));
         var uncountedCluster = clusterSubjects.Where(s => !engine.Counts(s.Kind)).ToList();
 
-        var ingressIsolated = new HashSet<string>(facts.IngressIsolatedPods, StringComparer.Ordinal);
-        var egressIsolated = new HashSet<string>(facts.EgressIsolatedPods, StringComparer.Ordinal);
-        var ingress = new SortedSet<string>(StringComparer.Ordinal);
-        var egress = new SortedSet<string>(StringComparer.Ordinal);
-        var ingressMissing = new SortedSet<string>(StringComparer.Ordinal);
-        var egressMissing = new SortedSet<string>(StringComparer.Ordinal);
-        var governingCluster = new SortedSet<string>(StringComparer.Ordinal);
+        var governing = new bool[counted.Count];
+        var coverage = new PolicyDirection[selectablePods.Count];
         const PolicyDirection both = PolicyDirection.Ingress | PolicyDirection.Egress;
 
-        foreach (var pod in selectablePods)
+        for (var p = 0; p < selectablePods.Count; p++)
         {
-            var name = pod.Pod.Name;
-            var covered = (ingressIsolated.Contains(name) ? PolicyDirection.Ingress : PolicyDirection.None)
-                | (egressIsolated.Contains(name) ? PolicyDirection.Egress : PolicyDirection.None);
-
+            var pod = selectablePods[p];
+            var covered = facts.Isolation[p] & both;
             for (var i = 0; i < counted.Count; i++)
             {
                 var isCluster = i >= countedNamespacedCount;
@@ -82,10 +75,7 @@ internal sealed record NamespaceCoverage
 
                 var governs = counted[i].Governs(pod);
                 covered |= governs;
-                if (isCluster && governs != PolicyDirection.None)
-                {
-                    governingCluster.Add(new PolicyRef(counted[i].Kind, counted[i].Name, counted[i].Source).DisplayName);
-                }
+                governing[i] |= governs != PolicyDirection.None;
             }
 
             foreach (var subject in uncountedCluster)
@@ -96,8 +86,19 @@ internal sealed record NamespaceCoverage
                 }
             }
 
-            ((covered & PolicyDirection.Ingress) != 0 ? ingress : ingressMissing).Add(name);
-            ((covered & PolicyDirection.Egress) != 0 ? egress : egressMissing).Add(name);
+            coverage[p] = covered;
+        }
+
+        var pods = selectablePods.Select(p => p.Pod).ToList();
+        var uncoveredFlags = coverage.Select(c => ~c & both).ToArray();
+
+        var governingCluster = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = countedNamespacedCount; i < counted.Count; i++)
+        {
+            if (governing[i])
+            {
+                governingCluster.Add(new PolicyRef(counted[i].Kind, counted[i].Name, counted[i].Source).DisplayName);
+            }
         }
 
         var namespaced = networkPolicies
@@ -108,10 +109,10 @@ internal sealed record NamespaceCoverage
         return new NamespaceCoverage
         {
             HasAnyPolicy = networkPolicies.Count > 0 || countedNamespacedCount > 0,
-            IngressCoveredPods = [.. ingress],
-            EgressCoveredPods = [.. egress],
-            IngressUncoveredPods = [.. ingressMissing],
-            EgressUncoveredPods = [.. egressMissing],
+            IngressCoveredPods = NamespaceFacts.PodsIn(pods, coverage, PolicyDirection.Ingress),
+            EgressCoveredPods = NamespaceFacts.PodsIn(pods, coverage, PolicyDirection.Egress),
+            IngressUncoveredPods = NamespaceFacts.PodsIn(pods, uncoveredFlags, PolicyDirection.Ingress),
+            EgressUncoveredPods = NamespaceFacts.PodsIn(pods, uncoveredFlags, PolicyDirection.Egress),
             NamespacedPolicies = namespaced,
             ClusterPoliciesGoverning = [.. governingCluster],
             UncountedPolicies = [.. uncounted],

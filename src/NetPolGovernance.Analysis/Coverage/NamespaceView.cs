@@ -54,28 +54,15 @@ internal sealed class PodView
     /// </summary>
     public IReadOnlyDictionary<string, string> CalicoLabels => _calicoLabels ??= BuildCalicoLabels();
 
-    private Dictionary<string, string> BuildCiliumLabels()
-    {
-        var labels = new Dictionary<string, string>(Pod.Labels, StringComparer.Ordinal);
-        foreach (var (key, value) in Namespace.Labels)
-        {
-            labels["io.cilium.k8s.namespace.labels." + key] = value;
-        }
+    private LabelOverlay BuildCiliumLabels() => new(
+        Pod.Labels,
+        [new("io.kubernetes.pod.namespace", Pod.Namespace)],
+        "io.cilium.k8s.namespace.labels.",
+        Namespace.Labels);
 
-        labels["io.kubernetes.pod.namespace"] = Pod.Namespace;
-        return labels;
-    }
-
-    private Dictionary<string, string> BuildCalicoLabels()
-    {
-        var labels = new Dictionary<string, string>(Pod.Labels, StringComparer.Ordinal);
-        foreach (var (key, value) in Namespace.Labels)
-        {
-            labels["pcns." + key] = value;
-        }
-
-        labels["projectcalico.org/namespace"] = Pod.Namespace;
-        labels["projectcalico.org/orchestrator"] = "k8s";
-        return labels;
-    }
+    private LabelOverlay BuildCalicoLabels() => new(
+        Pod.Labels,
+        [new("projectcalico.org/namespace", Pod.Namespace), new("projectcalico.org/orchestrator", "k8s")],
+        "pcns.",
+        Namespace.Labels);
 }

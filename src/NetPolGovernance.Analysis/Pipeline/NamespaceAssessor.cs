@@ -20,7 +20,7 @@ internal sealed class NamespaceAssessor(
     public NamespaceAssessment Assess(NamespaceView ns)
     {
         var pods = index.Pods(ns.Name);
-        var selectable = pods.Where(p => !p.HostNetwork).ToList();
+        var selectable = pods.Where(p => !p.HostNetwork).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var networkPolicies = index.NetworkPolicies(ns.Name);
         var facts = NamespaceFacts.Compute(selectable, networkPolicies);
         var coverage = NamespaceCoverage.Compute(

@@ -35,14 +35,17 @@ internal sealed record NamespaceFacts
 
     public required IReadOnlyList<string> AllowAllEgressPolicies { get; init; }
 
+    /// <summary>Per selectable pod (same order as the input), the directions it is isolated in.</summary>
+    internal required IReadOnlyList<PolicyDirection> Isolation { get; init; }
+
     /// <summary>
     /// Computes the facts for one namespace. <paramref name="policies"/> must be the NetworkPolicies of
-    /// that namespace and <paramref name="selectablePods"/> its pods that policies can select (not hostNetwork).
+    /// that namespace and <paramref name="selectablePods"/> its pods that policies can select (not hostNetwork),
+    /// sorted ordinally by name without duplicates (the isolation lists keep that order).
     /// </summary>
     public static NamespaceFacts Compute(IReadOnlyList<PodInfo> selectablePods, IReadOnlyList<NetworkPolicy> policies)
     {
-        var ingressIsolated = new SortedSet<string>(StringComparer.Ordinal);
-        var egressIsolated = new SortedSet<string>(StringComparer.Ordinal);
+        var isolation = new PolicyDirection[selectablePods.Count];
         var dead = new SortedSet<string>(StringComparer.Ordinal);
         var denyIngress = new SortedSet<string>(StringComparer.Ordinal);
         var denyEgress = new SortedSet<string>(StringComparer.Ordinal);
@@ -56,22 +59,12 @@ internal sealed record NamespaceFacts
             var egress = (types & PolicyDirection.Egress) != 0;
             var selectsAny = false;
 
-            foreach (var pod in selectablePods)
+            for (var i = 0; i < selectablePods.Count; i++)
             {
-                if (!Selects(policy, pod))
+                if (Selects(policy, selectablePods[i]))
                 {
-                    continue;
-                }
-
-                selectsAny = true;
-                if (ingress)
-                {
-                    ingressIsolated.Add(pod.Name);
-                }
-
-                if (egress)
-                {
-                    egressIsolated.Add(pod.Name);
+                    selectsAny = true;
+                    isolation[i] |= types;
                 }
             }
 
@@ -87,8 +80,9 @@ internal sealed record NamespaceFacts
         return new NamespaceFacts
         {
             HasPolicy = policies.Count > 0,
-            IngressIsolatedPods = [.. ingressIsolated],
-            EgressIsolatedPods = [.. egressIsolated],
+            IngressIsolatedPods = PodsIn(selectablePods, isolation, PolicyDirection.Ingress),
+            EgressIsolatedPods = PodsIn(selectablePods, isolation, PolicyDirection.Egress),
+            Isolation = isolation,
             DefaultDenyIngress = denyIngress.Count > 0,
             DefaultDenyEgress = denyEgress.Count > 0,
             AllowAllIngress = allowIngress.Count > 0,
@@ -109,6 +103,21 @@ internal sealed record NamespaceFacts
         string.Equals(policy.Namespace, pod.Namespace, StringComparison.Ordinal)
         && !pod.HostNetwork
         && LabelSelectors.Matches(policy.PodSelector, pod.Labels);
+
+    /// <summary>The names of the pods whose flags contain <paramref name="direction"/>, in input order.</summary>
+    internal static List<string> PodsIn(IReadOnlyList<PodInfo> pods, IReadOnlyList<PolicyDirection> flags, PolicyDirection direction)
+    {
+        var names = new List<string>();
+        for (var i = 0; i < pods.Count; i++)
+        {
+            if ((flags[i] & direction) != 0)
+            {
+                names.Add(pods[i].Name);
+            }
+        }
+
+        return names;
+    }
 
     private static void ClassifyDirection(
         NetworkPolicy policy,

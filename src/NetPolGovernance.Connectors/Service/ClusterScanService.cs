@@ -147,7 +147,13 @@ public sealed partial class ClusterScanService
     {
         var context = new ScanContext(message.ScanId, message.ScanStartedAt, ScannerBuild.Version, profile);
         var result = await _publisher.PublishAsync(context, assessment, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
+        if (!result.Succeeded && result.DeadLetterLocation is not null)
+        {
+            // The publisher kept the failed rows and re-sends them on its next run; publishing the whole cluster
+            // again would duplicate the rows that were accepted.
+            LogDeadLettered(message.Target.Identity.Name, message.ScanId, result.RowsFailed, result.DeadLetterLocation);
+        }
+        else if (!result.Succeeded)
         {
             throw new PublishIncompleteException(
                 $"{result.RowsFailed} of {result.RowsSent + result.RowsFailed} rows of cluster {message.Target.Identity.Name} (scan {message.ScanId}) were not accepted"
@@ -206,6 +212,9 @@ public sealed partial class ClusterScanService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName} of scan {ScanId} published as {Status}: {RowsSent} rows")]
     private partial void LogPublished(string clusterName, string scanId, ClusterScanStatus status, int rowsSent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterName} of scan {ScanId}: {RowsFailed} rows were not accepted and are kept at {DeadLetterLocation} for replay")]
+    private partial void LogDeadLettered(string clusterName, string scanId, int rowsFailed, string deadLetterLocation);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cluster {ClusterName} of scan {ScanId} reached the poison queue and is published as Unknown: {Reason}")]
     private partial void LogGaveUp(string clusterName, string scanId, string reason);

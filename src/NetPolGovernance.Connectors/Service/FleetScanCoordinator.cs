@@ -100,7 +100,7 @@ public sealed partial class FleetScanCoordinator
             {
                 LogScanFailed(ex, record.ScanId, enqueued);
                 await _ledger.WriteScanRecordAsync(
-                    record with { Status = ScanRecordStatus.Failed, ClustersEnqueued = enqueued, Error = $"{ex.GetType().Name}: {ex.Message}" },
+                    record with { Status = ScanRecordStatus.Failed, ClustersEnqueued = enqueued, Error = Describe(ex) },
                     CancellationToken.None).ConfigureAwait(false);
                 _telemetry.ClustersEnqueued(enqueued, request.Trigger);
                 throw;
@@ -115,6 +115,12 @@ public sealed partial class FleetScanCoordinator
             return ScanStartResult.Started(record.ScanId, enqueued);
         }
     }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        global::Azure.RequestFailedException failed => $"HTTP {failed.Status} {failed.ErrorCode}: {failed.Message}",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The scheduled scan of {Scope} is past due (a run was missed or started late)")]
     private partial void LogPastDue(string scope);

@@ -42,6 +42,9 @@ internal sealed class CliHarness : IDisposable
 
     public string StandardError => Error.Output + _parserError;
 
+    /// <summary>Registrations applied after the CLI's own (replace a seam, e.g. the Logs Ingestion client factory).</summary>
+    public Action<IServiceCollection>? Overrides { get; set; }
+
     /// <summary>The samples shipped with the repository (copied next to the tests).</summary>
     public static string SamplesPath(params string[] parts) =>
         Path.Combine([AppContext.BaseDirectory, "TestData", "samples", .. parts]);
@@ -58,7 +61,15 @@ internal sealed class CliHarness : IDisposable
     public async Task<int> RunAsync(params string[] args)
     {
         var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
-        await using var services = CliServices.Build(interaction, NullLoggerFactory.Instance, new FakeTimeProvider(Now), _configure);
+        await using var services = CliServices.Build(
+            interaction,
+            NullLoggerFactory.Instance,
+            new FakeTimeProvider(Now),
+            services =>
+            {
+                _configure?.Invoke(services);
+                Overrides?.Invoke(services);
+            });
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
         return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);
