@@ -23,26 +23,15 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
-<<<<<<< HEAD
     /// <param name="interaction">All console I/O.</param>
     /// <param name="loggerFactory">Logging (stderr in the real CLI).</param>
     /// <param name="timeProvider">The clock; the analysis receives its "now" from here.</param>
-    /// <param name="configure">Extra registrations applied last (tests add fake sources and sinks here).</param>
-=======
-    /// <param name="interaction">Console I/O.</param>
-    /// <param name="loggerFactory">Logging.</param>
-    /// <param name="timeProvider">The clock.</param>
-    /// <param name="overrides">Registrations applied last (tests replace seams such as the Logs Ingestion client factory).</param>
->>>>>>> main
+    /// <param name="overrides">Registrations applied last (tests add fake sources and sinks, or replace seams such as the Logs Ingestion client factory).</param>
     public static ServiceProvider Build(
         IInteractionService interaction,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
-<<<<<<< HEAD
-        Action<IServiceCollection>? configure = null)
-=======
         Action<IServiceCollection>? overrides = null)
->>>>>>> main
     {
         var services = new ServiceCollection();
         services.AddSingleton(interaction);
@@ -72,11 +61,7 @@ internal static class CliServices
 
             return root;
         });
-<<<<<<< HEAD
-        configure?.Invoke(services);
-=======
         overrides?.Invoke(services);
->>>>>>> main
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }
