@@ -8,6 +8,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.LogAnalytics;
+using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Connectors.Service;
 using OpenTelemetry;
@@ -43,6 +47,8 @@ public static class FunctionsComposition
             sp.GetRequiredService<TokenCredential>(),
             sp.GetRequiredService<BlobClientOptions>()));
 
+        AddAzureAdapters(services);
+
         services.TryAddSingleton<ScanQueue>();
         services.TryAddSingleton<ScanLedger>();
         services.TryAddSingleton<ScanPolicySource>();
@@ -54,6 +60,39 @@ public static class FunctionsComposition
 
         AddTelemetry(services, configuration);
         return services;
+    }
+
+    /// <summary>The outside world: Azure inventory (Resource Graph / ARM) and Log Analytics publishing (Logs Ingestion API).</summary>
+    private static void AddAzureAdapters(IServiceCollection services)
+    {
+        services.TryAddSingleton(_ => new AzureManagementClientOptions());
+        services.TryAddSingleton(sp => new ResourceGraphClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<AzureManagementClientOptions>()));
+        services.TryAddSingleton(sp => new SubscriptionsClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<AzureManagementClientOptions>()));
+        services.TryAddSingleton(sp => new ManagedClustersClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<AzureManagementClientOptions>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value;
+            return new AzureInventoryScope { Subscriptions = options.SubscriptionIds, ManagementGroups = options.ManagementGroupIds };
+        });
+        services.TryAddSingleton<IClusterInventory, AzureClusterInventory>();
+
+        services.TryAddSingleton(_ => new LogsIngestionClientOptions());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value;
+            return new LogsIngestionClient(
+                options.LogsIngestionEndpoint ?? throw new InvalidOperationException($"{FunctionSettings.LogsIngestionEndpoint} is missing."),
+                options.DcrImmutableId ?? throw new InvalidOperationException($"{FunctionSettings.DcrImmutableId} is missing."),
+                sp.GetRequiredService<TokenCredential>(),
+                sp.GetRequiredService<LogsIngestionClientOptions>());
+        });
+        services.TryAddSingleton<IDeadLetterStore>(sp => new BlobDeadLetterStore(
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobDeadLetterStore.DefaultContainerName),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IAssessmentPublisher>(sp => new LogAnalyticsPublisher(
+            sp.GetRequiredService<LogsIngestionClient>(),
+            sp.GetRequiredService<IDeadLetterStore>(),
+            sp.GetRequiredService<ILogger<LogAnalyticsPublisher>>()));
     }
 
     private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)

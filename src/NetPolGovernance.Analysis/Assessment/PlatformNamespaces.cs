@@ -25,5 +25,6 @@ public static class PlatformNamespaces
         "aks-istio-egress",
         "dataprotection-microsoft",
         "flux-system",
+        "dapr-system",
     ];
 }

@@ -44,6 +44,28 @@ public static class ExemptionFileLoader
         var documents = string.Equals(Path.GetExtension(path), ".json", StringComparison.OrdinalIgnoreCase)
             ? JsonManifestParser.Parse(content, file)
             : YamlManifestParser.Parse(Encoding.UTF8.GetString(content), file);
+        return FromDocuments(documents, file);
+    }
+
+    /// <summary>
+    /// Parses exemptions held in a string (an app setting, a blob) with the same schema as a file; JSON when the text
+    /// starts with <c>[</c> or <c>{</c>, YAML otherwise. <paramref name="source"/> names it in errors.
+    /// </summary>
+    /// <exception cref="InputFileException">The text is malformed; the message names the source and line.</exception>
+    public static IReadOnlyList<Exemption> Parse(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
+        return FromDocuments(ParseDocuments(text, source), source);
+    }
+
+    internal static IReadOnlyList<ManifestDocument> ParseDocuments(string text, string source) =>
+        text.TrimStart() is ['[' or '{', ..]
+            ? JsonManifestParser.Parse(Encoding.UTF8.GetBytes(text), source)
+            : YamlManifestParser.Parse(text, source);
+
+    private static List<Exemption> FromDocuments(IReadOnlyList<ManifestDocument> documents, string file)
+    {
         if (documents.Count == 0)
         {
             return [];

@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Connectors.Service;
@@ -49,7 +51,9 @@ public sealed class FunctionsCompositionTests
     [InlineData(FunctionSettings.ScanSchedule, "0 */6 * * *", "NETPOLGOV_SCAN_SCHEDULE is '0 */6 * * *': it must be a six-field NCRONTAB schedule")]
     [InlineData(FunctionSettings.Profile, "lenient", "NETPOLGOV_PROFILE is 'lenient': it must be cis, baseline or strict.")]
     [InlineData(FunctionSettings.SubscriptionIds, "prod-subscription", "NETPOLGOV_SUBSCRIPTION_IDS contains 'prod-subscription': it must be a comma-separated list of subscription ids (GUIDs).")]
-    [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\"}]", "NETPOLGOV_EXEMPTIONS: invalid JSON")]
+    [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: owner: is required")]
+    [InlineData(FunctionSettings.Exemptions, "{\"profile\":\"strict\",\"exemptionz\":[]}", "NETPOLGOV_EXEMPTIONS: unknown field 'exemptionz'")]
+    [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\",\"owner\":\"a\",\"reason\":\"b\",\"expiresOn\":\"soon\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: expiresOn: 'soon' is not a date")]
     [InlineData(FunctionSettings.ClusterTimeout, "two minutes", "NETPOLGOV_CLUSTER_TIMEOUT is 'two minutes': it must be a duration hh:mm:ss")]
     public async Task Start_InvalidSetting_FailsWithTheSettingNameAndWhatItMustBe(string setting, string? value, string expected)
     {
@@ -76,10 +80,18 @@ public sealed class FunctionsCompositionTests
         Assert.Contains(error.Failures, f => f.StartsWith("NetPolGovernanceStorage__blobServiceUri is 'not a url': it must be an absolute https URL.", StringComparison.Ordinal));
     }
 
-    private static void AddAdapterFakes(IServiceCollection services)
-    {
-        services.AddSingleton<IClusterInventory>(new FixedClusterInventory([]));
+    // The AKS collector is composed once it is on main; until then the tests supply one.
+    private static void AddAdapterFakes(IServiceCollection services) =>
         services.AddSingleton<ISnapshotCollector>(new ScriptedSnapshotCollector(t => new Analysis.Model.ClusterSnapshot { Cluster = t.Identity }));
-        services.AddSingleton<IAssessmentPublisher>(new RecordingAssessmentPublisher());
+
+    [Fact]
+    public void Compose_ValidSettings_UsesTheAzureInventoryAndTheLogAnalyticsPublisher()
+    {
+        using var host = FunctionsTestHost.Build(FunctionsTestHost.ValidSettings(), AddAdapterFakes);
+
+        Assert.IsType<AzureClusterInventory>(host.Services.GetRequiredService<IClusterInventory>());
+        Assert.IsType<LogAnalyticsPublisher>(host.Services.GetRequiredService<IAssessmentPublisher>());
+        Assert.Equal(["9a0f6b4e-3c2d-4e5f-8a9b-0c1d2e3f4a5b"], host.Services.GetRequiredService<AzureInventoryScope>().Subscriptions);
+        Assert.Equal("dcr-0123456789abcdef0123456789abcdef", host.Services.GetRequiredService<LogsIngestionClient>().RuleId);
     }
 }
