@@ -51,6 +51,8 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, SarifReportFormat>();
 
         services.AddSingleton<Command, ScanCommand>();
+        services.AddSingleton<Command, ReachCommand>();
+        services.AddSingleton<Command, RemediateCommand>();
         services.AddSingleton(provider =>
         {
             var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");

@@ -21,6 +21,9 @@ internal sealed class CalicoSelector
 
     public string Text { get; }
 
+    /// <summary>True for the empty selector and <c>all()</c>: structurally every endpoint.</summary>
+    public bool SelectsEverything => _root is CalicoExpression.AllOf;
+
     public bool Matches(IReadOnlyDictionary<string, string> labels) => _root.Evaluate(labels);
 
     /// <summary>Parses a selector; null or whitespace gives <see cref="All"/>. On failure <paramref name="error"/> says where.</summary>

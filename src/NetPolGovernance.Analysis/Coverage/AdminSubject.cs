@@ -34,6 +34,8 @@ internal sealed class AdminSubject : ICoverageSubject
         policy.ApiVersion.StartsWith("policy.networking.k8s.io/v1alpha", StringComparison.Ordinal)
         && policy.Kind is "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy";
 
+    public PolicyDirection DefaultDenies(NamespaceView ns) => PolicyDirection.None;
+
     public PolicyDirection Governs(PodView pod)
     {
         var directions = PolicyDirection.None;

@@ -16,6 +16,7 @@ internal sealed class CalicoSubject : ICoverageSubject
     private readonly CalicoSelector? _selector;
     private readonly CalicoSelector? _namespaceSelector;
     private readonly PolicyDirection _directions;
+    private readonly PolicyDirection _denyDirections;
 
     public CalicoSubject(CalicoPolicy policy, string name, bool global, CalicoSelector? selector, CalicoSelector? namespaceSelector)
     {
@@ -26,6 +27,10 @@ internal sealed class CalicoSubject : ICoverageSubject
         _selector = selector;
         _namespaceSelector = namespaceSelector;
         _directions = DefaultedTypes(policy);
+        _denyDirections = selector?.SelectsEverything == true
+            ? _directions & ~((policy.IngressRuleCount > 0 ? PolicyDirection.Ingress : PolicyDirection.None)
+                | (policy.EgressRuleCount > 0 ? PolicyDirection.Egress : PolicyDirection.None))
+            : PolicyDirection.None;
     }
 
     public PolicyKind Kind { get; }
@@ -35,6 +40,21 @@ internal sealed class CalicoSubject : ICoverageSubject
     public string Name { get; }
 
     public SourceLocation? Source { get; }
+
+    public PolicyDirection DefaultDenies(NamespaceView ns)
+    {
+        if (_denyDirections == PolicyDirection.None || _namespaceSelector is null)
+        {
+            return PolicyDirection.None;
+        }
+
+        if (Namespace is not null)
+        {
+            return string.Equals(Namespace, ns.Name, StringComparison.Ordinal) ? _denyDirections : PolicyDirection.None;
+        }
+
+        return _namespaceSelector.Matches(ns.CalicoLabels) ? _denyDirections : PolicyDirection.None;
+    }
 
     public PolicyDirection Governs(PodView pod)
     {

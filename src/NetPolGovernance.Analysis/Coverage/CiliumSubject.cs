@@ -13,6 +13,7 @@ namespace NetPolGovernance.Analysis.Coverage;
 internal sealed class CiliumSubject : ICoverageSubject
 {
     private readonly (LabelSelector Selector, PolicyDirection Directions)[] _rules;
+    private readonly (LabelSelector Selector, PolicyDirection Directions)[] _defaultDenyRules;
 
     public CiliumSubject(CiliumPolicy policy)
     {
@@ -24,6 +25,10 @@ internal sealed class CiliumSubject : ICoverageSubject
             .Where(r => r.EndpointSelector is not null)
             .Select(r => (StripSourcePrefixes(r.EndpointSelector!), Directions(r)))
             .Where(r => r.Item2 != PolicyDirection.None)];
+        _defaultDenyRules = [.. policy.Rules
+            .Where(r => r.EndpointSelector is not null)
+            .Select(r => (StripSourcePrefixes(r.EndpointSelector!), DefaultDenyDirections(r)))
+            .Where(r => r.Item2 != PolicyDirection.None && r.Item1.MatchExpressions!.All(e => IsNamespaceKey(e.Key)))];
     }
 
     public PolicyKind Kind { get; }
@@ -33,6 +38,31 @@ internal sealed class CiliumSubject : ICoverageSubject
     public string Name { get; }
 
     public SourceLocation? Source { get; }
+
+    public PolicyDirection DefaultDenies(NamespaceView ns)
+    {
+        if (Namespace is not null && !string.Equals(Namespace, ns.Name, StringComparison.Ordinal))
+        {
+            return PolicyDirection.None;
+        }
+
+        var result = PolicyDirection.None;
+        if (_defaultDenyRules.Length == 0)
+        {
+            return result;
+        }
+
+        var nsOnly = new PodView(new PodInfo { Namespace = ns.Name, Name = string.Empty }, ns);
+        foreach (var (selector, directions) in _defaultDenyRules)
+        {
+            if (LabelSelectors.Matches(selector, nsOnly.CiliumLabels))
+            {
+                result |= directions;
+            }
+        }
+
+        return result;
+    }
 
     public PolicyDirection Governs(PodView pod)
     {
@@ -79,6 +109,28 @@ internal sealed class CiliumSubject : ICoverageSubject
         }
 
         return key.StartsWith("any:", StringComparison.Ordinal) ? key[4..] : key;
+    }
+
+    /// <summary>Keys every pod of a namespace shares: the namespace pseudo-label and namespace-label keys.</summary>
+    private static bool IsNamespaceKey(string key) =>
+        string.Equals(key, "io.kubernetes.pod.namespace", StringComparison.Ordinal)
+        || key.StartsWith("io.cilium.k8s.namespace.labels.", StringComparison.Ordinal);
+
+    /// <summary>Directions with a section whose default-deny is not switched off (<c>enableDefaultDeny</c>).</summary>
+    private static PolicyDirection DefaultDenyDirections(CiliumRule rule)
+    {
+        var result = Directions(rule);
+        if (rule.EnableDefaultDenyIngress == false)
+        {
+            result &= ~PolicyDirection.Ingress;
+        }
+
+        if (rule.EnableDefaultDenyEgress == false)
+        {
+            result &= ~PolicyDirection.Egress;
+        }
+
+        return result;
     }
 
     private static PolicyDirection Directions(CiliumRule rule)

@@ -19,4 +19,12 @@ internal interface ICoverageSubject
 
     /// <summary>The directions for which this object governs <paramref name="pod"/>; None when it does not select it.</summary>
     PolicyDirection Governs(PodView pod);
+
+    /// <summary>
+    /// The directions in which this object puts <b>every</b> pod of the namespace into a deny-by-default mode by its
+    /// structure alone (never inferred from the pods that exist): a Cilium rule whose endpointSelector is select-all
+    /// for the namespace and has a section of that direction (Cilium's "endpoint default policy"), or a Calico policy
+    /// with a select-all selector, the direction in its types and no rules of it. Admin policies never isolate.
+    /// </summary>
+    PolicyDirection DefaultDenies(NamespaceView ns);
 }

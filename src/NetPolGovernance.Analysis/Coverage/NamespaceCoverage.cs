@@ -27,6 +27,11 @@ internal sealed record NamespaceCoverage
     /// <summary>Cluster-scoped counted objects that govern at least one pod of the namespace.</summary>
     public required IReadOnlyList<string> ClusterPoliciesGoverning { get; init; }
 
+    /// <summary>Counted CRD policies that put every pod of the namespace in a deny-by-default ingress mode (see <see cref="ICoverageSubject.DefaultDenies"/>).</summary>
+    public required IReadOnlyList<string> CrdDefaultDenyIngress { get; init; }
+
+    public required IReadOnlyList<string> CrdDefaultDenyEgress { get; init; }
+
     /// <summary>Objects (namespaced, or cluster-scoped selecting pods here) of kinds the engine does not enforce.</summary>
     public required IReadOnlyList<string> UncountedPolicies { get; init; }
 
@@ -92,6 +97,28 @@ internal sealed record NamespaceCoverage
         var pods = selectablePods.Select(p => p.Pod).ToList();
         var uncoveredFlags = coverage.Select(c => ~c & both).ToArray();
 
+        var denyIngress = new SortedSet<string>(StringComparer.Ordinal);
+        var denyEgress = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var subject in counted)
+        {
+            var denies = subject.DefaultDenies(ns);
+            if (denies == PolicyDirection.None)
+            {
+                continue;
+            }
+
+            var name = new PolicyRef(subject.Kind, subject.Name, subject.Source).DisplayName;
+            if ((denies & PolicyDirection.Ingress) != 0)
+            {
+                denyIngress.Add(name);
+            }
+
+            if ((denies & PolicyDirection.Egress) != 0)
+            {
+                denyEgress.Add(name);
+            }
+        }
+
         var governingCluster = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = countedNamespacedCount; i < counted.Count; i++)
         {
@@ -116,6 +143,8 @@ internal sealed record NamespaceCoverage
             NamespacedPolicies = namespaced,
             ClusterPoliciesGoverning = [.. governingCluster],
             UncountedPolicies = [.. uncounted],
+            CrdDefaultDenyIngress = [.. denyIngress],
+            CrdDefaultDenyEgress = [.. denyEgress],
         };
     }
 }

@@ -44,15 +44,32 @@ internal sealed class ServiceHarness : IDisposable
     public T Service<T>()
         where T : notnull => Host.Services.GetRequiredService<T>();
 
+    /// <summary>With fakes for the inventory and the publisher.</summary>
     public static ServiceHarness Create(
         AzuriteServer azurite,
         IClusterInventory inventory,
         ISnapshotCollector collector,
         IAssessmentPublisher publisher,
         Action<IServiceCollection>? configure = null,
-        IReadOnlyDictionary<string, string?>? extraSettings = null)
+        IReadOnlyDictionary<string, string?>? extraSettings = null) =>
+        Create(
+            azurite.NextAccount(),
+            collector,
+            services =>
+            {
+                services.AddSingleton(inventory);
+                services.AddSingleton(publisher);
+                configure?.Invoke(services);
+            },
+            extraSettings);
+
+    /// <summary>With the composed Azure inventory and Log Analytics publisher (point them at loopback servers in <paramref name="configure"/>).</summary>
+    public static ServiceHarness Create(
+        AzuriteAccount account,
+        ISnapshotCollector collector,
+        Action<IServiceCollection>? configure,
+        IReadOnlyDictionary<string, string?>? extraSettings)
     {
-        var account = azurite.NextAccount();
         var settings = FunctionsTestHost.ValidSettings();
         settings[FunctionSettings.ConfigurationKey(FunctionSettings.StorageQueueServiceUri)] = account.QueueServiceUri.ToString();
         settings[FunctionSettings.ConfigurationKey(FunctionSettings.StorageBlobServiceUri)] = account.BlobServiceUri.ToString();
@@ -66,9 +83,7 @@ internal sealed class ServiceHarness : IDisposable
             services.AddSingleton<TokenCredential>(account.Credential);
             services.AddSingleton(account.CreateQueueClientOptions());
             services.AddSingleton(account.CreateBlobClientOptions());
-            services.AddSingleton(inventory);
             services.AddSingleton(collector);
-            services.AddSingleton(publisher);
             configure?.Invoke(services);
         });
         return new ServiceHarness(host, account);

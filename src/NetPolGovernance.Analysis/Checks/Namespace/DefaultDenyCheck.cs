@@ -6,6 +6,10 @@ namespace NetPolGovernance.Analysis.Checks.Namespace;
 /// <summary>
 /// NPG-N02 / NPG-N03: §9 defaultDenyIngress / defaultDenyEgress (a select-all NetworkPolicy with the direction in
 /// its effective types and no rules of that direction). Still true when an allow-all policy coexists (that is NPG-N06/N07).
+/// A counted CRD policy that structurally puts every pod of the namespace in a deny-by-default mode also passes (a
+/// Cilium select-all rule with a section of that direction; a Calico select-all policy with the type and no rules of
+/// it), so a Cilium- or Calico-native namespace is not pushed into redundant NetworkPolicies. The §9 field itself stays
+/// NetworkPolicy-only.
 /// </summary>
 internal sealed class DefaultDenyCheck(PolicyDirection direction) : INamespaceCheck
 {
@@ -23,6 +27,15 @@ internal sealed class DefaultDenyCheck(PolicyDirection direction) : INamespaceCh
             return CheckOutcome.Pass($"Default-deny {word}: {string.Join(", ", policies)}.") with
             {
                 Evidence = EvidenceMap.Of(("policies", policies)),
+            };
+        }
+
+        var crd = ingress ? context.Coverage.CrdDefaultDenyIngress : context.Coverage.CrdDefaultDenyEgress;
+        if (crd.Count > 0)
+        {
+            return CheckOutcome.Pass($"Default-deny {word} through {string.Join(", ", crd)} (every pod of the namespace is selected with an {word} section).") with
+            {
+                Evidence = EvidenceMap.Of(("crdPolicies", crd)),
             };
         }
 

@@ -1,0 +1,128 @@
+using Azure.Core;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using NetPolGovernance.Connectors.LogAnalytics;
+using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Functions.Triggers;
+using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Testing.LogAnalytics;
+using NetPolGovernance.Testing.Service;
+
+namespace NetPolGovernance.Integration.Tests.Functions;
+
+/// <summary>
+/// The Functions app end to end on loopback parts: the Azure inventory against the loopback ARM / Resource Graph
+/// server, Azurite queues and blobs, the Log Analytics publisher against the loopback Logs Ingestion server.
+/// </summary>
+public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
+{
+    private const string Subscription = "5d7a4c1e-8b3f-4e2a-9c6d-0f1e2d3c4b5a";
+
+    [Fact]
+    public async Task ScheduledScan_LoopbackFleet_IngestionReceivesEveryExpectedRowOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var parts = await LoopbackParts.StartAsync(["aks-east", "aks-west", "aks-broken"], ct);
+        var collector = new ScriptedSnapshotCollector(SampleFleet.Snapshot, new Dictionary<string, string> { ["aks-broken"] = "unreachable: the API server did not answer (connect timeout)" });
+        using var harness = parts.CreateHarness(azurite, collector);
+
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+        var main = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+        var poison = await harness.DeliverAsync(harness.PoisonQueue, harness.Function<ScanClusterPoison>().RunAsync, ct);
+
+        var clusters = parts.Ingestion.RowsFor(LogAnalyticsSchema.ClusterScans);
+        var statuses = clusters.ToDictionary(r => r.GetProperty("ClusterName").GetString()!, r => r.GetProperty("Status").GetString());
+        Assert.Equal((2, 1, 1), (main.Succeeded, main.Poisoned, poison.Succeeded));
+        Assert.Equal(3, clusters.Count);
+        Assert.Equal("Scanned", statuses["aks-east"]);
+        Assert.Equal("Scanned", statuses["aks-west"]);
+        Assert.Equal("Unknown", statuses["aks-broken"]);
+        Assert.Contains("connect timeout", clusters.Single(r => r.GetProperty("ClusterName").GetString() == "aks-broken").GetProperty("Error").GetString(), StringComparison.Ordinal);
+        Assert.Single(clusters.Select(r => r.GetProperty("ScanId").GetString()).Distinct());
+        Assert.Equal(6, parts.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Count);
+        Assert.Equal(parts.Ingestion.AcceptedRowIds().Count, parts.Ingestion.AcceptedRowIds().Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ScanCluster_MessageRedeliveredAfterPublishing_AddsNoRows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var parts = await LoopbackParts.StartAsync(["aks-east", "aks-west"], ct);
+        using var harness = parts.CreateHarness(azurite, new ScriptedSnapshotCollector(SampleFleet.Snapshot));
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+        var originals = (await harness.ScanQueue.PeekMessagesAsync(maxMessages: 10, ct)).Value.Select(m => m.MessageText).ToList();
+        await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+        var rowsAfterFirstDelivery = parts.Ingestion.AcceptedRowIds().Count;
+
+        foreach (var text in originals)
+        {
+            await harness.ScanQueue.SendMessageAsync(text, ct);
+        }
+
+        var redelivery = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+
+        Assert.Equal(2, redelivery.Succeeded);
+        Assert.True(rowsAfterFirstDelivery > 2);
+        Assert.Equal(rowsAfterFirstDelivery, parts.Ingestion.AcceptedRowIds().Count);
+        Assert.Equal(2, parts.Ingestion.RowsFor(LogAnalyticsSchema.ClusterScans).Count);
+    }
+
+    [Fact]
+    public async Task Health_LoopbackParts_EveryCheckHealthyAfterAScan()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var parts = await LoopbackParts.StartAsync(["aks-east"], ct);
+        using var harness = parts.CreateHarness(azurite, new ScriptedSnapshotCollector(SampleFleet.Snapshot));
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+
+        var report = await harness.Service<ServiceHealthCheck>().CheckAsync(ct);
+
+        Assert.All(report.Checks, c => Assert.True(c.State == HealthState.Healthy, $"{c.Name}: {c.Message}"));
+        Assert.Contains("aks-east", report.Checks.Single(c => c.Name == "inventory").Message, StringComparison.Ordinal);
+    }
+
+    private sealed class LoopbackParts(AzureLoopbackServer arm, LoopbackLogsIngestionServer ingestion) : IAsyncDisposable
+    {
+        public AzureLoopbackServer Arm { get; } = arm;
+
+        public LoopbackLogsIngestionServer Ingestion { get; } = ingestion;
+
+        public static async Task<LoopbackParts> StartAsync(IReadOnlyList<string> clusters, CancellationToken cancellationToken)
+        {
+            var fleet = new AzureFleetDescription
+            {
+                Subscriptions = [new SimulatedSubscription { SubscriptionId = Subscription, Clusters = [.. clusters.Select(c => new SimulatedCluster { Name = c })] }],
+            };
+            var arm = await AzureLoopbackServer.StartAsync(fleet, cancellationToken);
+            var ingestion = await LoopbackLogsIngestionServer.StartAsync(cancellationToken, immutableId: "dcr-5d7a4c1e8b3f4e2a9c6d0f1e2d3c4b5a");
+            return new LoopbackParts(arm, ingestion);
+        }
+
+        public ServiceHarness CreateHarness(AzuriteFixture azurite, ScriptedSnapshotCollector collector)
+        {
+            var account = azurite.Server.NextAccount();
+            var credential = new ScopedTokenCredential(account.Credential, Ingestion.Credential, new StaticTokenCredential("loopback-arm-token"));
+            return ServiceHarness.Create(
+                account,
+                collector,
+                services =>
+                {
+                    services.AddSingleton<TokenCredential>(credential);
+                    services.AddSingleton(Arm.CreateClientOptions());
+                    services.AddSingleton(Ingestion.CreateClientOptions());
+                },
+                new Dictionary<string, string?>
+                {
+                    [FunctionSettings.SubscriptionIds] = Subscription,
+                    [FunctionSettings.LogsIngestionEndpoint] = Ingestion.Endpoint.ToString(),
+                    [FunctionSettings.DcrImmutableId] = Ingestion.ImmutableId,
+                });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Arm.DisposeAsync();
+            await Ingestion.DisposeAsync();
+        }
+    }
+}
