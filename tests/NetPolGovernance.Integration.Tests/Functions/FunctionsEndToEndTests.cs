@@ -68,6 +68,32 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ScanCluster_IngestionRefusesEveryUpload_RowsAreDeadLetteredAndTheClusterIsNotRetried()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var parts = await LoopbackParts.StartAsync(["aks-east"], ct);
+        using var harness = parts.CreateHarness(azurite, new ScriptedSnapshotCollector(SampleFleet.Snapshot));
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+        var message = (await harness.PeekScanMessagesAsync(ct))[0];
+        parts.Ingestion.FailAlways(503);
+
+        var log = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+
+        var deadLetters = harness.Blobs.GetBlobContainerClient(BlobDeadLetterStore.DefaultContainerName);
+        var entries = new List<string>();
+        await foreach (var blob in deadLetters.GetBlobsAsync(cancellationToken: ct))
+        {
+            entries.Add(blob.Name);
+        }
+
+        var completion = await harness.Service<ScanLedger>().ReadCompletionAsync(message.ScanId, message.ClusterKey, ct);
+        Assert.Equal((1, 0), (log.Succeeded, log.Failures.Count));
+        Assert.Empty(parts.Ingestion.AcceptedRowIds());
+        Assert.NotEmpty(entries);
+        Assert.NotNull(completion);
+    }
+
+    [Fact]
     public async Task Health_LoopbackParts_EveryCheckHealthyAfterAScan()
     {
         var ct = TestContext.Current.CancellationToken;
