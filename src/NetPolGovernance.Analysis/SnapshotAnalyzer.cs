@@ -65,7 +65,7 @@ public static class SnapshotAnalyzer
             Namespaces = namespaces,
             InvisibleKinds = snapshot.InvisibleKinds,
             Notes = notes,
-            PodCount = snapshot.Pods.Count,
+            PodCount = namespaces.Sum(n => n.PodCount),
             PolicyCount = snapshot.NetworkPolicies.Count + snapshot.CiliumPolicies.Count + snapshot.CalicoPolicies.Count + snapshot.AdminPolicies.Count,
             Stats = stats ?? CollectionStats.None,
         };

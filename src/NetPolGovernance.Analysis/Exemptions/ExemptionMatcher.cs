@@ -40,6 +40,11 @@ internal sealed class ExemptionMatcher
                 continue;
             }
 
+            foreach (var unknown in exemption.Checks.Where(c => Checks.CheckCatalog.Find(c) is null))
+            {
+                notes.Add($"Exemption '{resolved.Id}' lists '{unknown}', which is not a check id; it exempts nothing for it.");
+            }
+
             if (exemption.ExpiresOn is { } expires && expires <= options.Now)
             {
                 _expired.Add(resolved);

@@ -231,6 +231,17 @@ public sealed class NamespaceFactsTests
     }
 
     [Fact]
+    public void DuplicatePodName_FirstOccurrenceWinsAndIsCountedOnce()
+    {
+        var pods = new[] { Pod("app", "web", "app=web"), Pod("app", "web", "app=db") };
+
+        var result = SnapshotAnalyzer.Analyze(App(pods, Policy("app", "db-only", Sel("app=db"), ["Ingress"])), Options());
+
+        Assert.Equal(1, result.PodCount);
+        Assert.Equal(["db-only"], result.Namespaces.Single().DeadPolicies);
+    }
+
+    [Fact]
     public void DerivedPods_AreListed()
     {
         var pods = new[] { Pod("app", "web-abc") with { DerivedFrom = "Deployment/web" }, Pod("app", "real") };

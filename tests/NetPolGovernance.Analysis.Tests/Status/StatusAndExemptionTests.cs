@@ -224,6 +224,17 @@ public sealed class StatusAndExemptionTests
     }
 
     [Fact]
+    public void Exemption_UnknownCheckId_IsNotedAndExemptsNothing()
+    {
+        var exemption = new Exemption { Id = "typo", Namespace = "app", Checks = ["NPG-N1"], Owner = "o", Reason = "r", ExpiresOn = Now.AddDays(1) };
+
+        var result = SnapshotAnalyzer.Analyze(App(s_pods), Options(exemptions: [exemption]));
+
+        Assert.Contains(result.Notes, n => n.Contains("'NPG-N1'", StringComparison.Ordinal));
+        Assert.Equal(NamespaceStatus.NonCompliant, result.Namespaces.Single().Status);
+    }
+
+    [Fact]
     public void Unknown_InvisibleNetworkPolicies_BeatsExemptionOrdering()
     {
         var snapshot = App(s_pods) with { InvisibleKinds = [new InvisibleKind("networking.k8s.io", "NetworkPolicy", "forbidden")] };
