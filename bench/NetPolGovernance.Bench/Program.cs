@@ -1,5 +1,6 @@
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Kubernetes;
+using NetPolGovernance.Bench.LogAnalytics;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
@@ -10,6 +11,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, Task<int>>>
 {
     ["analysis"] = (smoke, output) => Task.FromResult(AnalysisBenchmark.Run(smoke, output)),
     ["kubernetes"] = KubernetesCollectionBenchmark.RunAsync,
+    ["log-analytics"] = (smoke, output) => Task.FromResult(LogAnalyticsBenchmark.Run(smoke, output)),
 };
 
 var smoke = args.Contains("--smoke");
