@@ -1,6 +1,8 @@
+using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
@@ -10,8 +12,10 @@ using NetPolGovernance.Bench.LogAnalytics;
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["analysis"] = (smoke, output) => Task.FromResult(AnalysisBenchmark.Run(smoke, output)),
+    ["azure-inventory"] = (smoke, output) => Task.FromResult(AzureInventoryBenchmark.Run(smoke, output)),
     ["kubernetes"] = KubernetesCollectionBenchmark.RunAsync,
     ["log-analytics"] = (smoke, output) => Task.FromResult(LogAnalyticsBenchmark.Run(smoke, output)),
+    ["reachability"] = (smoke, output) => Task.FromResult(ReachabilityBenchmark.Run(smoke, output)),
 };
 
 var smoke = args.Contains("--smoke");

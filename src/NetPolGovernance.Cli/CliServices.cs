@@ -1,10 +1,12 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Publishing;
 using NetPolGovernance.Cli.Reports;
+using NetPolGovernance.Cli.Reports.Html;
 using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
@@ -49,8 +51,13 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, JsonReportFormat>();
         services.AddSingleton<IReportFormat, JsonlReportFormat>();
         services.AddSingleton<IReportFormat, SarifReportFormat>();
+        services.AddSingleton<IReportFormat, HtmlReportFormat>();
+
+        services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<ClustersListCommand>();
 
         services.AddSingleton<Command, ScanCommand>();
+        services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
         services.AddSingleton(provider =>

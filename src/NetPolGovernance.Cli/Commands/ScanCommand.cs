@@ -145,7 +145,7 @@ internal sealed class ScanCommand : BaseCommand
             plan.Session.Inventory.ListAsync(cancellationToken),
             plan.AnalysisOptions,
             plan.Session.ScanOptions,
-            progress: null,
+            progress: _interaction.IsInteractive ? new ClusterProgress(_interaction) : null,
             cancellationToken);
         await foreach (var assessment in assessments.ConfigureAwait(false))
         {

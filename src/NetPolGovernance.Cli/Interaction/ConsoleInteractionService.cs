@@ -23,6 +23,8 @@ internal sealed class ConsoleInteractionService : IInteractionService
 
     public IAnsiConsole Output { get; }
 
+    public bool IsInteractive => _error.Profile.Capabilities.Interactive;
+
     public Stream OpenStandardOutput() => _openStandardOutput();
 
     public void DisplayError(string message) => _error.MarkupLine($"[red]error:[/] {message.EscapeMarkup()}");

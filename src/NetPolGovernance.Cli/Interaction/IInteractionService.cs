@@ -19,6 +19,9 @@ internal interface IInteractionService
 
     void DisplayWarning(string message);
 
+    /// <summary>True when stderr is an interactive terminal (per-cluster progress is shown only then).</summary>
+    bool IsInteractive { get; }
+
     /// <summary>A progress or status line on stderr (never stdout).</summary>
     void DisplayStatus(string message);
 }

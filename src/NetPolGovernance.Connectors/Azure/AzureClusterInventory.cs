@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
+using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Scanning;
@@ -57,7 +58,53 @@ public sealed partial class AzureClusterInventory : IClusterInventory
         _logger = logger;
     }
 
+    /// <summary>
+    /// Streams the targets. A failure of the whole inventory (the credential cannot sign in, the subscription list is
+    /// refused) ends the stream with one Unknown target that says why, after whatever was already found.
+    /// </summary>
     public async IAsyncEnumerable<ClusterTarget> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var targets = ListCoreAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            ClusterTarget? failure = null;
+            try
+            {
+                if (!await targets.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                LogInventoryFailed(ex.GetType().Name, ex.Message);
+                failure = UnreadableScope(
+                    "Azure sign-in",
+                    null,
+                    "/",
+                    $"the Azure credential could not get a token for ARM ({FirstLine(ex.Message)}): sign in again (az login) or check the managed identity");
+            }
+            catch (RequestFailedException ex)
+            {
+                LogInventoryFailed(ex.GetType().Name, ex.Message);
+                failure = UnreadableScope(
+                    "Azure inventory",
+                    null,
+                    "/",
+                    $"the clusters in scope could not be listed ({Describe(ex)}: {FirstLine(ex.Message)}); check the identity's Reader role and the --cloud/--arm-endpoint");
+            }
+
+            if (failure is not null)
+            {
+                yield return failure;
+                yield break;
+            }
+
+            yield return targets.Current;
+        }
+    }
+
+    private async IAsyncEnumerable<ClusterTarget> ListCoreAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var subscriptionsWithRows = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -345,6 +392,15 @@ public sealed partial class AzureClusterInventory : IClusterInventory
         string.IsNullOrEmpty(ex.ErrorCode)
             ? string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status}")
             : string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status} {ex.ErrorCode}");
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length > 200 ? line[..200] + "…" : line;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The Azure inventory failed ({ExceptionType}: {Detail})")]
+    private partial void LogInventoryFailed(string exceptionType, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Resource Graph refused the cluster query (HTTP {Status} {ErrorCode}: {Detail}); falling back to per-subscription ARM lists")]
     private partial void LogResourceGraphRefused(int status, string errorCode, string detail);

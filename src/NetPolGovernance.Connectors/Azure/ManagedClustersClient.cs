@@ -93,6 +93,7 @@ public class ManagedClustersClient
         var started = _timeProvider.GetTimestamp();
         var path = $"{clusterResourceId.TrimStart('/')}/runCommand?api-version={ApiVersion}";
         var result = await _sender.SendAsync(RequestMethod.Post, _sender.Resolve(path), request.ToBody(), cancellationToken).ConfigureAwait(false);
+        var polls = 0;
         while (result.Status == 202)
         {
             if (!result.Response.Headers.TryGetValue("Location", out var location) || string.IsNullOrEmpty(location))
@@ -108,10 +109,11 @@ public class ManagedClustersClient
 
             await Task.Delay(PollDelay(result.Response), _timeProvider, cancellationToken).ConfigureAwait(false);
             result = await _sender.SendAsync(RequestMethod.Get, _sender.ResolveServiceLink(location), body: null, cancellationToken).ConfigureAwait(false);
+            polls++;
         }
 
         using var document = result.ParseJson();
-        return Response.FromValue(RunCommandResult.FromJson(document.RootElement), result.Response);
+        return Response.FromValue(RunCommandResult.FromJson(document.RootElement) with { Polls = polls }, result.Response);
     }
 
     private TimeSpan PollDelay(Response response)
@@ -185,6 +187,9 @@ public sealed record RunCommandResult
     public string Logs { get; init; } = string.Empty;
 
     public string? Reason { get; init; }
+
+    /// <summary>Result polls (GETs of the Location) it took; the POST is not counted.</summary>
+    public int Polls { get; init; }
 
     public bool Succeeded => string.Equals(ProvisioningState, "succeeded", StringComparison.OrdinalIgnoreCase);
 

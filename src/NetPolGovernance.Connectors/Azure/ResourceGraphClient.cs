@@ -64,6 +64,14 @@ public class ResourceGraphClient
             ? tokenElement.GetString()
             : null;
 
+        if (string.IsNullOrEmpty(next)
+            && root.TryGetProperty("resultTruncated", out var truncated)
+            && string.Equals(truncated.ToString(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            // Rows are missing and there is no way to page to them: "none missed" cannot be promised from this answer.
+            throw new RequestFailedException(result.Status, "Resource Graph truncated the result and returned no $skipToken to page through it.", "ResultTruncated", null);
+        }
+
         if (!string.IsNullOrEmpty(next)
             && ResourceGraphQuota.TryGetRemaining(result.Response, out var remaining) && remaining <= 0
             && ResourceGraphQuota.TryGetResetsAfter(result.Response, out var resetsAfter) && resetsAfter > TimeSpan.Zero)

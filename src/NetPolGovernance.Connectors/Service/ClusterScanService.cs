@@ -73,26 +73,53 @@ public sealed partial class ClusterScanService
                 return ClusterScanOutcome.AlreadyPublished;
             }
 
-            var stopwatch = Stopwatch.StartNew();
-            var policy = await _policies.GetAsync(cancellationToken).ConfigureAwait(false);
-            var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions };
-            var scanOptions = new FleetScanOptions { MaxConcurrency = 1, PerClusterTimeout = _options.ClusterTimeout };
-            var assessment = await _scanner.ScanOneAsync(message.Target, analysisOptions, scanOptions, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("netpolgov.cluster.status", assessment.Status.ToString());
-
-            if (assessment.Status is ClusterScanStatus.Unknown)
+            try
             {
-                var reason = assessment.StatusReason ?? "the cluster could not be read";
-                _telemetry.ClusterUnreadable(assessment);
-                await _ledger.RecordErrorAsync(message.ScanId, key, new ClusterAttemptError(dequeueCount, reason, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                LogUnreadable(message.Target.Identity.Name, message.ScanId, dequeueCount, reason);
-                activity?.SetStatus(ActivityStatusCode.Error, reason);
-                throw new ClusterUnreadableException(message.Target.Identity.Name, dequeueCount, reason);
+                return await ScanAndPublishAsync(message, key, dequeueCount, activity, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is not (OperationCanceledException or ClusterUnreadableException))
+            {
+                // Kept for the poison path, so a cluster that ends Unknown says why (publishing, exemptions blob, ...).
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                await TryRecordErrorAsync(message, key, new ClusterAttemptError(dequeueCount, $"{ex.GetType().Name}: {ex.Message}", _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
 
-            await PublishAsync(message, key, assessment, policy.Profile, dequeueCount, cancellationToken).ConfigureAwait(false);
-            _telemetry.ClusterPublished(assessment, stopwatch.Elapsed);
-            return ClusterScanOutcome.Published;
+    private async Task<ClusterScanOutcome> ScanAndPublishAsync(ClusterScanMessage message, string key, long dequeueCount, Activity? activity, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var policy = await _policies.GetAsync(cancellationToken).ConfigureAwait(false);
+        var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions };
+        var scanOptions = new FleetScanOptions { MaxConcurrency = 1, PerClusterTimeout = _options.ClusterTimeout };
+        var assessment = await _scanner.ScanOneAsync(message.Target, analysisOptions, scanOptions, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("netpolgov.cluster.status", assessment.Status.ToString());
+
+        if (assessment.Status is ClusterScanStatus.Unknown)
+        {
+            var reason = assessment.StatusReason ?? "the cluster could not be read";
+            _telemetry.ClusterUnreadable(assessment);
+            await TryRecordErrorAsync(message, key, new ClusterAttemptError(dequeueCount, reason, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            LogUnreadable(message.Target.Identity.Name, message.ScanId, dequeueCount, reason);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            throw new ClusterUnreadableException(message.Target.Identity.Name, dequeueCount, reason);
+        }
+
+        await PublishAsync(message, key, assessment, policy.Profile, dequeueCount, cancellationToken).ConfigureAwait(false);
+        _telemetry.ClusterPublished(assessment, stopwatch.Elapsed);
+        return ClusterScanOutcome.Published;
+    }
+
+    private async Task TryRecordErrorAsync(ClusterScanMessage message, string key, ClusterAttemptError error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ledger.RecordErrorAsync(message.ScanId, key, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (global::Azure.RequestFailedException ex)
+        {
+            LogErrorNotRecorded(ex, message.Target.Identity.Name, message.ScanId);
         }
     }
 
@@ -203,6 +230,9 @@ public sealed partial class ClusterScanService
             return new ScanPolicy(_options.Profile, []);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The error of cluster {ClusterName} in scan {ScanId} could not be recorded")]
+    private partial void LogErrorNotRecorded(Exception exception, string clusterName, string scanId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName} of scan {ScanId} was already published at {CompletedAt}; this delivery does nothing")]
     private partial void LogAlreadyPublished(string clusterName, string scanId, DateTimeOffset completedAt);

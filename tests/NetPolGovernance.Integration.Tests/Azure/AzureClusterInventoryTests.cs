@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Identity;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Testing.Azure;
 
@@ -174,18 +173,62 @@ public sealed class AzureClusterInventoryTests
     }
 
     [Fact]
-    public async Task ListAsync_CredentialFails_ThrowsAuthenticationFailed()
+    public async Task ListAsync_CredentialFails_EndsWithOneUnknownTargetWithSignInAdvice()
     {
         // Arrange
         var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 1)] };
         await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
-        var credential = new StaticTokenCredential("x") { Failure = "AADSTS700082: The refresh token has expired. Run 'az login'." };
+        var credential = new StaticTokenCredential("x") { Failure = "AADSTS700082: The refresh token has expired." };
         var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope(), credential);
 
-        // Act + Assert
-        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(() => AzureTestFleet.ListAllAsync(inventory));
-        Assert.Contains("az login", error.Message, StringComparison.Ordinal);
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        var failure = Assert.Single(targets);
+        Assert.Contains("AADSTS700082", failure.UnreadableReason, StringComparison.Ordinal);
+        Assert.Contains("az login", failure.UnreadableReason, StringComparison.Ordinal);
         Assert.Equal(0, server.Calls.Total);
+    }
+
+    [Fact]
+    public async Task ListAsync_WrongBearerToken_EndsWithOneUnknownTargetNamingTheStatus()
+    {
+        // Arrange: the server accepts another token (a token for the wrong tenant or audience).
+        var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 1)] };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope(), new StaticTokenCredential("token-for-another-tenant"));
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert
+        var failure = Assert.Single(targets);
+        Assert.Contains("HTTP 401 InvalidAuthenticationToken", failure.UnreadableReason, StringComparison.Ordinal);
+        Assert.True(server.Calls.Unauthorized >= 1);
+    }
+
+    [Fact]
+    public async Task ListAsync_ResourceGraphQuotaExhausted_WaitsForTheResetBeforeTheNextPage()
+    {
+        // Arrange: a quota of 2 queries per 1 s window and 3 pages to read.
+        var fleet = new AzureFleetDescription
+        {
+            ResourceGraphQuotaWindow = TimeSpan.FromSeconds(1),
+            Subscriptions = [AzureTestFleet.Subscription(1, 6)],
+            ResourceGraphMaxPageSize = 2,
+            ResourceGraphQuotaPerWindow = 2,
+        };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope { Subscriptions = [fleet.Subscriptions[0].SubscriptionId] });
+
+        // Act
+        var targets = await AzureTestFleet.ListAllAsync(inventory);
+
+        // Assert: the third page was asked for only after the window reset, so nothing was throttled.
+        Assert.Equal(6, targets.Count);
+        Assert.Equal(3, server.Calls.ResourceGraph);
+        Assert.Equal(0, server.Calls.Throttled);
     }
 
     [Fact]

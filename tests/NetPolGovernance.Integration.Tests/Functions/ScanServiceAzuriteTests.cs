@@ -1,6 +1,8 @@
 using Azure;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Service;
 using NetPolGovernance.Functions.Triggers;
@@ -49,6 +51,21 @@ public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(fleet[0].AccessHints, message.Target.AccessHints);
         Assert.DoesNotContain("token", raw, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("kubeconfig", raw, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ScheduleFleetScan_PastDue_LogsAWarningAndRecordsIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = ServiceHarness.Create(
+            azurite.Server, new FixedClusterInventory(SampleFleet.Targets(1)), Collector(), new RecordingAssessmentPublisher(), services => services.AddFakeLogging());
+
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo { IsPastDue = true }, ct);
+
+        var record = await harness.Service<ScanLedger>().ReadLatestScanRecordAsync(ct);
+        var warning = Assert.Single(harness.Host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Equal("The scheduled scan of fleet is past due (a run was missed or started late)", warning.Message);
+        Assert.True(record?.PastDue);
     }
 
     [Fact]
@@ -177,6 +194,24 @@ public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(ClusterScanStatus.Unknown, unknown.Status);
         Assert.Contains("no AKS RBAC Reader role", unknown.StatusReason, StringComparison.Ordinal);
         Assert.Equal(2, publisher.Published.Count);
+    }
+
+    [Fact]
+    public async Task ScanCluster_PublisherFailsEveryDelivery_PoisonPathPublishesUnknownWithThatError()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var publisher = new RecordingAssessmentPublisher { FailFirst = ScanStorageNames.MaxDequeueCount };
+        using var harness = ServiceHarness.Create(azurite.Server, new FixedClusterInventory(SampleFleet.Targets(1)), Collector(), publisher);
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+
+        var main = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+        await harness.DeliverAsync(harness.PoisonQueue, harness.Function<ScanClusterPoison>().RunAsync, ct);
+
+        var published = Assert.Single(publisher.Published).Assessment;
+        Assert.Equal(1, main.Poisoned);
+        Assert.All(main.Failures, f => Assert.IsType<HttpRequestException>(f));
+        Assert.Equal(ClusterScanStatus.Unknown, published.Status);
+        Assert.Contains("HttpRequestException: the ingestion endpoint refused the connection", published.StatusReason, StringComparison.Ordinal);
     }
 
     [Fact]

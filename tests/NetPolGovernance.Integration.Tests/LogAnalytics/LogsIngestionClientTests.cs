@@ -32,10 +32,12 @@ public sealed class LogsIngestionClientTests
         await using var server = await LoopbackLogsIngestionServer.StartAsync(TestContext.Current.CancellationToken);
         server.InjectFaults(new IngestionFault(429, TimeSpan.FromSeconds(1)), new IngestionFault(503));
         var rows = FindingRows(scanId: "throttled", clusters: 1, namespaces: 10);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         var result = await server.CreateClient().UploadAsync(s_findings, rows, TestContext.Current.CancellationToken);
 
         Assert.True(result.Succeeded);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"Retry-After: 1 was not honoured (took {watch.Elapsed})");
         Assert.Equal([429, 503, 204], server.Requests.Select(r => r.Status));
         Assert.Equal(rows.Length, server.RowsFor(s_findings).Count);
         Assert.Single(server.Requests.Select(r => r.ClientRequestId).Distinct());

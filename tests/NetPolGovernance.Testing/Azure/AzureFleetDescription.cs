@@ -30,6 +30,9 @@ public sealed record AzureFleetDescription
     /// <summary>Resource Graph queries per 5 s window reported in <c>x-ms-user-quota-remaining</c> (the documented example is 15).</summary>
     public int ResourceGraphQuotaPerWindow { get; init; } = 15;
 
+    /// <summary>The quota window (the service's is 5 s).</summary>
+    public TimeSpan ResourceGraphQuotaWindow { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest page of a managedClusters list; more clusters are reached through nextLink.</summary>
     public int ArmListPageSize { get; init; } = 100;
 

@@ -36,6 +36,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _argJson = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PendingCommand> _commands = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRunCommand> _runCommands = new();
+    private readonly ConcurrentQueue<string> _credentialFormats = new();
     private readonly Queue<DateTimeOffset> _graphWindow = new();
     private readonly Lock _graphLock = new();
     private int _graphThrottlesLeft;
@@ -61,6 +62,9 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     public X509Certificate2 Certificate { get; }
 
     public AzureCallCounts Calls { get; } = new();
+
+    /// <summary>The <c>format</c> of every listClusterUserCredential call, in order (empty when absent).</summary>
+    public IReadOnlyList<string> CredentialFormats => [.. _credentialFormats];
 
     /// <summary>Every runCommand received, in order.</summary>
     public IReadOnlyList<RecordedRunCommand> RunCommands => [.. _runCommands];
@@ -173,7 +177,9 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
         var (remaining, resetsAfter) = TakeGraphQuota();
         context.Response.Headers["x-ms-user-quota-remaining"] = Math.Max(0, remaining).ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers["x-ms-user-quota-resets-after"] = resetsAfter.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+        // The header has whole seconds: round up, so a client that waits it out is never early.
+        var resetsAfterSeconds = TimeSpan.FromSeconds(Math.Ceiling(resetsAfter.TotalSeconds));
+        context.Response.Headers["x-ms-user-quota-resets-after"] = resetsAfterSeconds.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
         if (remaining < 0)
         {
             AzureCallCounts.Increment(ref Calls.ThrottledField);
@@ -327,6 +333,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
                 break;
             case "listClusterUserCredential" when HttpMethods.IsPost(method):
                 AzureCallCounts.Increment(ref Calls.CredentialField);
+                _credentialFormats.Enqueue(context.Request.Query["format"].ToString());
                 await CredentialAsync(context, entry.Cluster).ConfigureAwait(false);
                 break;
             case "runCommand" when HttpMethods.IsPost(method):
@@ -499,7 +506,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     private static string Kubeconfig(SimulatedCluster cluster, bool exec)
     {
         var server = cluster.ApiServerUrl ?? $"https://{cluster.Name}-dns.hcp.{cluster.Location}.azmk8s.io:443";
-        var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(cluster.CertificateAuthorityPem ?? "-----BEGIN CERTIFICATE-----\nplaceholder\n-----END CERTIFICATE-----\n"));
+        var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(cluster.CertificateAuthorityPem ?? LoopbackCertificate.Shared.ExportCertificatePem()));
         var user = $"clusterUser_{cluster.ResourceGroup}_{cluster.Name}";
         var yaml = new StringBuilder()
             .AppendLine("apiVersion: v1")
@@ -542,7 +549,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
     private (int Remaining, TimeSpan ResetsAfter) TakeGraphQuota()
     {
-        var window = TimeSpan.FromSeconds(5);
+        var window = _fleet.ResourceGraphQuotaWindow;
         var now = DateTimeOffset.UtcNow;
         lock (_graphLock)
         {

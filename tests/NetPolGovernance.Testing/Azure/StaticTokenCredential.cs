@@ -26,8 +26,11 @@ public sealed class StaticTokenCredential : TokenCredential
 
     public TimeProvider TimeProvider { get; }
 
-    /// <summary>When set, every token request fails with this message.</summary>
+    /// <summary>When set, token requests fail with this message (all of them, or only those for <see cref="FailingScope"/>).</summary>
     public string? Failure { get; init; }
+
+    /// <summary>When set, only requests for this scope fail with <see cref="Failure"/>.</summary>
+    public string? FailingScope { get; init; }
 
     /// <summary>Scopes requested so far, in order (one entry per request, scopes joined by a space).</summary>
     public IReadOnlyList<string> RequestedScopes => [.. _scopes];
@@ -35,7 +38,7 @@ public sealed class StaticTokenCredential : TokenCredential
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         _scopes.Enqueue(string.Join(' ', requestContext.Scopes));
-        if (Failure is not null)
+        if (Failure is not null && (FailingScope is null || requestContext.Scopes.Contains(FailingScope, StringComparer.Ordinal)))
         {
             throw new AuthenticationFailedException(Failure);
         }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Scanning;
+
+namespace NetPolGovernance.Cli.Azure;
+
+/// <summary>
+/// <c>scan --azure [--subscription ID...] [--management-group ID...] [--cloud NAME] [--arm-endpoint URL]</c>: every AKS
+/// cluster in scope (Resource Graph, ARM fallback), each read through its API server or, for private clusters, runCommand.
+/// The report says per cluster which access path was used.
+/// </summary>
+internal sealed class AzureScanSource : IScanSource
+{
+    private readonly Option<bool> _azure = new("--azure")
+    {
+        Description = "Scan the AKS clusters of Azure subscriptions (DefaultAzureCredential: az login, environment, managed identity).",
+    };
+
+    private readonly AzureCommandOptions _options = new();
+    private readonly IAzureClientFactory _clients;
+    private readonly IKubernetesClusterReader _reader;
+    private readonly ILoggerFactory _loggerFactory;
+
+    public AzureScanSource(IAzureClientFactory clients, IKubernetesClusterReader reader, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _clients = clients;
+        _reader = reader;
+        _loggerFactory = loggerFactory;
+    }
+
+    public string Usage => "--azure [--subscription ID...]";
+
+    public void AddOptions(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(_azure);
+        _options.AddTo(command);
+    }
+
+    public bool IsSelected(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return parseResult.GetValue(_azure);
+    }
+
+    public Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var settings = _options.Resolve(parseResult);
+        var clients = _clients.Create(settings);
+        var session = new ScanSourceSession(
+            clients.CreateInventory(settings.Scope, _loggerFactory),
+            clients.CreateCollector(_reader, _loggerFactory))
+        {
+            ScanOptions = new FleetScanOptions { MaxConcurrency = 8, PerClusterTimeout = TimeSpan.FromMinutes(6) },
+        };
+        return Task.FromResult(session);
+    }
+}

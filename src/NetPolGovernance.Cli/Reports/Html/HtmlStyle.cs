@@ -1,0 +1,67 @@
+namespace NetPolGovernance.Cli.Reports.Html;
+
+/// <summary>
+/// The report's inline stylesheet: system fonts, status colours that always come with a text label, tables that
+/// break cleanly across printed pages. No external assets, no scripts.
+/// </summary>
+internal static class HtmlStyle
+{
+    public const string Css = """
+        :root { --ink:#1f2933; --muted:#52606d; --line:#d9e2ec; --bg:#f5f7fa; --card:#fff;
+          --ok:#1e7e34; --ok-bg:#e3f4e8; --bad:#b42318; --bad-bg:#fde8e6; --warn:#9a5b00; --warn-bg:#fff1d6;
+          --exempt:#1d4f91; --exempt-bg:#e3edfb; --unknown:#5b4b8a; --unknown-bg:#ece8f7; }
+        * { box-sizing: border-box; }
+        body { margin:0; background:var(--bg); color:var(--ink);
+          font:14px/1.5 "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif; }
+        header.top { background:#102a43; color:#fff; padding:24px 40px; }
+        header.top h1 { margin:0 0 4px; font-size:24px; font-weight:600; letter-spacing:.2px; }
+        header.top p { margin:0; color:#bcccdc; }
+        main.report { display:flex; flex-direction:column; gap:24px; padding:24px 40px 40px; max-width:1400px; margin:0 auto; }
+        section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:20px 24px; }
+        section.summary { order:1; }
+        section.cluster { order:2; }
+        h2 { font-size:19px; margin:0 0 12px; font-weight:600; display:flex; align-items:center; gap:10px; flex-wrap:wrap; }
+        h3 { font-size:15px; margin:20px 0 8px; font-weight:600; color:#334e68; }
+        .kpis { display:grid; grid-template-columns:repeat(auto-fit, minmax(170px, 1fr)); gap:12px; margin-bottom:8px; }
+        .kpi { border:1px solid var(--line); border-radius:8px; padding:12px 16px; }
+        .kpi .value { font-size:28px; font-weight:600; line-height:1.2; }
+        .kpi .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.6px; }
+        .kpi .sub { color:var(--muted); font-size:12px; }
+        .bar { display:flex; height:14px; border-radius:7px; overflow:hidden; border:1px solid var(--line); margin:8px 0 4px; }
+        .bar span { display:block; height:100%; }
+        .legend { color:var(--muted); font-size:12px; display:flex; gap:14px; flex-wrap:wrap; }
+        table { border-collapse:collapse; width:100%; margin:4px 0 8px; font-size:13px; }
+        th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
+        th { background:#f0f4f8; font-weight:600; color:#334e68; white-space:nowrap; }
+        td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+        tr { break-inside:avoid; }
+        thead { display:table-header-group; }
+        .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; white-space:nowrap; border:1px solid transparent; }
+        .s-compliant, .s-scanned, .s-pass { color:var(--ok); background:var(--ok-bg); border-color:#b7e1c1; }
+        .s-noncompliant, .s-fail, .s-publish-failed, .s-critical, .s-high { color:var(--bad); background:var(--bad-bg); border-color:#f5c2bc; }
+        .s-unenforced, .s-medium, .s-skipped { color:var(--warn); background:var(--warn-bg); border-color:#f3d9a4; }
+        .s-exempt, .s-low, .s-info { color:var(--exempt); background:var(--exempt-bg); border-color:#bcd3f3; }
+        .s-unknown, .s-notapplicable, .s-incomplete { color:var(--unknown); background:var(--unknown-bg); border-color:#d3cbeb; }
+        .fill-compliant { background:var(--ok); } .fill-noncompliant { background:var(--bad); } .fill-unenforced { background:#d98e04; }
+        .fill-exempt { background:#4f7cc3; } .fill-unknown { background:#8e7cc3; }
+        .facts { color:var(--muted); margin:0 0 8px; }
+        .facts b { color:var(--ink); font-weight:600; }
+        .reason { border-left:4px solid var(--unknown); background:var(--unknown-bg); padding:8px 12px; border-radius:4px; margin:8px 0; }
+        .evidence { margin:0; padding-left:16px; color:var(--muted); font-size:12px; }
+        .muted { color:var(--muted); }
+        code, pre { font-family:"Cascadia Mono", Consolas, "SFMono-Regular", Menlo, monospace; font-size:12px; }
+        pre { background:#f0f4f8; border:1px solid var(--line); border-radius:6px; padding:10px 12px; overflow-x:auto; white-space:pre; }
+        details { margin:6px 0; } summary { cursor:pointer; font-weight:600; }
+        footer { color:var(--muted); font-size:12px; text-align:center; padding:0 40px 32px; }
+        @media print {
+          body { background:#fff; font-size:11px; }
+          header.top { background:#fff; color:var(--ink); border-bottom:2px solid var(--ink); padding:0 0 8px; }
+          header.top p { color:var(--muted); }
+          main.report { padding:12px 0; max-width:none; }
+          section { border:none; padding:0; break-inside:auto; }
+          section.cluster { break-before:page; }
+          details > pre { display:block; }
+          .badge, .bar span { -webkit-print-color-adjust:exact; print-color-adjust:exact; }
+        }
+        """;
+}
