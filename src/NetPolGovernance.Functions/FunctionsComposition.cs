@@ -35,7 +35,7 @@ public static class FunctionsComposition
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScanServiceOptions>, ScanServiceOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenCredential>(sp => CreateCredential(sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value));
+        services.TryAddSingleton<TokenCredential>(sp => CreateCredential(sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.ManagedIdentityClientId));
         services.TryAddSingleton(_ => new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         services.TryAddSingleton(_ => new BlobClientOptions());
         services.TryAddSingleton(sp => new QueueServiceClient(
@@ -105,18 +105,18 @@ public static class FunctionsComposition
         var connectionString = configuration[FunctionSettings.ApplicationInsightsConnectionString];
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            telemetry.UseAzureMonitorExporter();
-            services.AddOptions<AzureMonitorExporterOptions>()
-                .Configure<TokenCredential>((exporter, credential) =>
-                {
-                    exporter.ConnectionString = connectionString;
-                    exporter.Credential = credential;
-                });
+            // The exporter authenticates with Entra (the app's identity); App Insights local auth stays disabled.
+            var credential = CreateCredential(configuration[FunctionSettings.ManagedIdentityClientId]);
+            telemetry.UseAzureMonitorExporter(exporter =>
+            {
+                exporter.ConnectionString = connectionString;
+                exporter.Credential = credential;
+            });
         }
     }
 
-    private static TokenCredential CreateCredential(ScanServiceOptions options) =>
-        options.ManagedIdentityClientId is { } clientId
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential();
+    private static TokenCredential CreateCredential(string? managedIdentityClientId) =>
+        string.IsNullOrWhiteSpace(managedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId.Trim()));
 }

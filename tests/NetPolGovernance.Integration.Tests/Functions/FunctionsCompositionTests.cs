@@ -40,6 +40,20 @@ public sealed class FunctionsCompositionTests
         Assert.Equal(Analysis.Assessment.ComplianceProfile.Strict, host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.Profile);
     }
 
+    [Fact]
+    public void Compose_ApplicationInsightsConfigured_BuildsTheTracerAndMeterProviders()
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.ApplicationInsightsConnectionString] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/";
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        var tracer = host.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        var meter = host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
+
+        Assert.NotNull(tracer);
+        Assert.NotNull(meter);
+    }
+
     [Theory]
     [InlineData(FunctionSettings.DcrImmutableId, null, "NETPOLGOV_DCR_IMMUTABLE_ID is missing: it must be the data collection rule's immutable id")]
     [InlineData(FunctionSettings.DcrImmutableId, "/subscriptions/x/dataCollectionRules/y", "NETPOLGOV_DCR_IMMUTABLE_ID is '/subscriptions/x/dataCollectionRules/y': it must be 'dcr-' followed by 32 hex digits")]
