@@ -1,5 +1,6 @@
 using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
+using NetPolGovernance.Bench.Fleet;
 using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
 using NetPolGovernance.Bench.Reachability;
@@ -8,14 +9,19 @@ using NetPolGovernance.Bench.Reachability;
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
 // Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
-// Benchmarks that do I/O are async; synchronous ones are wrapped with Task.FromResult.
-var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, Task<int>>>(StringComparer.OrdinalIgnoreCase)
+//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- simulate [--sim-clusters=N ...]   serve a simulated fleet (not a benchmark)
+if (args.Length > 0 && args[0] == "simulate")
 {
-    ["analysis"] = (smoke, output) => Task.FromResult(AnalysisBenchmark.Run(smoke, output)),
-    ["azure-inventory"] = (smoke, output) => Task.FromResult(AzureInventoryBenchmark.Run(smoke, output)),
-    ["kubernetes"] = KubernetesCollectionBenchmark.RunAsync,
-    ["log-analytics"] = (smoke, output) => Task.FromResult(LogAnalyticsBenchmark.Run(smoke, output)),
-    ["reachability"] = (smoke, output) => Task.FromResult(ReachabilityBenchmark.Run(smoke, output)),
+    return await SimulateCommand.RunAsync(args[1..], Console.Out);
+}
+
+var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["analysis"] = AnalysisBenchmark.Run,
+    ["azure-inventory"] = AzureInventoryBenchmark.Run,
+    ["kubernetes"] = KubernetesCollectionBenchmark.Run,
+    ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["reachability"] = ReachabilityBenchmark.Run,
 };
 
 var smoke = args.Contains("--smoke");
@@ -36,7 +42,7 @@ foreach (var name in selected)
         return 1;
     }
 
-    exitCode = Math.Max(exitCode, await run(smoke, Console.Out));
+    exitCode = Math.Max(exitCode, run(smoke, Console.Out));
 }
 
 return exitCode;

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -62,7 +63,7 @@ public static class FunctionsComposition
         return services;
     }
 
-    /// <summary>The outside world: Azure inventory (Resource Graph / ARM) and Log Analytics publishing (Logs Ingestion API).</summary>
+    /// <summary>The outside world: Azure inventory (Resource Graph / ARM), the AKS collector and Log Analytics publishing (Logs Ingestion API).</summary>
     private static void AddAzureAdapters(IServiceCollection services)
     {
         services.TryAddSingleton(_ => new AzureManagementClientOptions());
@@ -75,6 +76,17 @@ public static class FunctionsComposition
             return new AzureInventoryScope { Subscriptions = options.SubscriptionIds, ManagementGroups = options.ManagementGroupIds };
         });
         services.TryAddSingleton<IClusterInventory, AzureClusterInventory>();
+
+        // The live Kubernetes reader (IKubernetesClusterReader) comes from the Kubernetes adapter; private clusters and
+        // unreachable API servers are read through runCommand.
+        services.TryAddSingleton(_ => new AksCollectorOptions());
+        services.TryAddSingleton<ISnapshotCollector>(sp => new AksSnapshotCollector(
+            sp.GetRequiredService<ManagedClustersClient>(),
+            sp.GetRequiredService<TokenCredential>(),
+            sp.GetRequiredService<IKubernetesClusterReader>(),
+            sp.GetRequiredService<AksCollectorOptions>(),
+            sp.GetRequiredService<ILogger<AksSnapshotCollector>>(),
+            sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton(_ => new LogsIngestionClientOptions());
         services.TryAddSingleton(sp =>

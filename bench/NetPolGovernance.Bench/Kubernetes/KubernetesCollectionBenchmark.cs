@@ -17,6 +17,9 @@ namespace NetPolGovernance.Bench.Kubernetes;
 /// </summary>
 internal static class KubernetesCollectionBenchmark
 {
+    /// <summary>The bench entry point's signature: prints the table, returns the exit code.</summary>
+    public static int Run(bool smoke, TextWriter output) => RunAsync(smoke, output).GetAwaiter().GetResult();
+
     public static async Task<int> RunAsync(bool smoke, TextWriter output)
     {
         var shape = smoke

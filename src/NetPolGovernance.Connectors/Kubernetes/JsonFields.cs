@@ -122,13 +122,14 @@ internal readonly struct JsonFields
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.Number)
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
         {
-            return value.GetDouble();
+            return number;
         }
 
         if (value.ValueKind == JsonValueKind.String
-            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+            && double.IsFinite(parsed))
         {
             return parsed;
         }

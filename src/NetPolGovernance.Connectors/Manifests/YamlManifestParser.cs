@@ -32,10 +32,15 @@ internal static partial class YamlManifestParser
                 : ex.Message;
             throw new InputFileException(file, (int)ex.Start.Line, (int)ex.Start.Column, $"malformed YAML: {Clean(problem)}", ex);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence); find where.
             throw new InputFileException(file, LastGoodLine(text), null, "malformed YAML: the document cannot be scanned (check brackets, quotes and indentation)", ex);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            // The merging parser reports a merge key (<<: *name) whose anchor does not exist this way.
+            throw new InputFileException(file, LastGoodLine(text), null, $"malformed YAML: an alias names no anchor ({ex.Message})", ex);
         }
 
         var documents = new List<ManifestDocument>(stream.Documents.Count);

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -94,9 +95,9 @@ public sealed class FunctionsCompositionTests
         Assert.Contains(error.Failures, f => f.StartsWith("NetPolGovernanceStorage__blobServiceUri is 'not a url': it must be an absolute https URL.", StringComparison.Ordinal));
     }
 
-    // The AKS collector is composed once it is on main; until then the tests supply one.
+    // The live Kubernetes reader is composed once the Kubernetes adapter is on main; until then the tests supply one.
     private static void AddAdapterFakes(IServiceCollection services) =>
-        services.AddSingleton<ISnapshotCollector>(new ScriptedSnapshotCollector(t => new Analysis.Model.ClusterSnapshot { Cluster = t.Identity }));
+        services.AddSingleton<IKubernetesClusterReader>(new UnreachableClusterReader());
 
     [Fact]
     public void Compose_ValidSettings_UsesTheAzureInventoryAndTheLogAnalyticsPublisher()
@@ -104,6 +105,7 @@ public sealed class FunctionsCompositionTests
         using var host = FunctionsTestHost.Build(FunctionsTestHost.ValidSettings(), AddAdapterFakes);
 
         Assert.IsType<AzureClusterInventory>(host.Services.GetRequiredService<IClusterInventory>());
+        Assert.IsType<AksSnapshotCollector>(host.Services.GetRequiredService<ISnapshotCollector>());
         Assert.IsType<LogAnalyticsPublisher>(host.Services.GetRequiredService<IAssessmentPublisher>());
         Assert.Equal(["9a0f6b4e-3c2d-4e5f-8a9b-0c1d2e3f4a5b"], host.Services.GetRequiredService<AzureInventoryScope>().Subscriptions);
         Assert.Equal("dcr-0123456789abcdef0123456789abcdef", host.Services.GetRequiredService<LogsIngestionClient>().RuleId);

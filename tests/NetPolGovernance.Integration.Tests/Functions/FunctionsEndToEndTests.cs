@@ -1,6 +1,7 @@
 using Azure.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Service;
 using NetPolGovernance.Functions.Triggers;
@@ -11,8 +12,9 @@ using NetPolGovernance.Testing.Service;
 namespace NetPolGovernance.Integration.Tests.Functions;
 
 /// <summary>
-/// The Functions app end to end on loopback parts: the Azure inventory against the loopback ARM / Resource Graph
-/// server, Azurite queues and blobs, the Log Analytics publisher against the loopback Logs Ingestion server.
+/// The Functions app end to end on loopback parts: the Azure inventory and the AKS collector (runCommand path) against
+/// the loopback ARM / Resource Graph server, Azurite queues and blobs, the Log Analytics publisher against the loopback
+/// Logs Ingestion server. Nothing is faked but the live Kubernetes reader, which these private clusters never use.
 /// </summary>
 public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
 {
@@ -22,9 +24,9 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
     public async Task ScheduledScan_LoopbackFleet_IngestionReceivesEveryExpectedRowOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var parts = await LoopbackParts.StartAsync(["aks-east", "aks-west", "aks-broken"], ct);
-        var collector = new ScriptedSnapshotCollector(SampleFleet.Snapshot, new Dictionary<string, string> { ["aks-broken"] = "unreachable: the API server did not answer (connect timeout)" });
-        using var harness = parts.CreateHarness(azurite, collector);
+        await using var parts = await LoopbackParts.StartAsync(
+            [Private("aks-east"), Private("aks-west"), Private("aks-broken") with { RunCommandFailureReason = "KubernetesPerformanceError" }], ct);
+        using var harness = parts.CreateHarness(azurite);
 
         await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
         var main = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
@@ -37,9 +39,10 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
         Assert.Equal("Scanned", statuses["aks-east"]);
         Assert.Equal("Scanned", statuses["aks-west"]);
         Assert.Equal("Unknown", statuses["aks-broken"]);
-        Assert.Contains("connect timeout", clusters.Single(r => r.GetProperty("ClusterName").GetString() == "aks-broken").GetProperty("Error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("KubernetesPerformanceError", clusters.Single(r => r.GetProperty("ClusterName").GetString() == "aks-broken").GetProperty("Error").GetString(), StringComparison.Ordinal);
         Assert.Single(clusters.Select(r => r.GetProperty("ScanId").GetString()).Distinct());
-        Assert.Equal(6, parts.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Count);
+        Assert.Equal(2 * 2, parts.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Count);
+        Assert.Equal(2 + ScanStorageNames.MaxDequeueCount, parts.Arm.Calls.RunCommands);
         Assert.Equal(parts.Ingestion.AcceptedRowIds().Count, parts.Ingestion.AcceptedRowIds().Distinct().Count());
     }
 
@@ -47,8 +50,8 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
     public async Task ScanCluster_MessageRedeliveredAfterPublishing_AddsNoRows()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var parts = await LoopbackParts.StartAsync(["aks-east", "aks-west"], ct);
-        using var harness = parts.CreateHarness(azurite, new ScriptedSnapshotCollector(SampleFleet.Snapshot));
+        await using var parts = await LoopbackParts.StartAsync([Private("aks-east"), Private("aks-west")], ct);
+        using var harness = parts.CreateHarness(azurite);
         await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
         var originals = (await harness.ScanQueue.PeekMessagesAsync(maxMessages: 10, ct)).Value.Select(m => m.MessageText).ToList();
         await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
@@ -71,8 +74,8 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
     public async Task ScanCluster_IngestionRefusesEveryUpload_RowsAreDeadLetteredAndTheClusterIsNotRetried()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var parts = await LoopbackParts.StartAsync(["aks-east"], ct);
-        using var harness = parts.CreateHarness(azurite, new ScriptedSnapshotCollector(SampleFleet.Snapshot));
+        await using var parts = await LoopbackParts.StartAsync([Private("aks-east")], ct);
+        using var harness = parts.CreateHarness(azurite);
         await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
         var message = (await harness.PeekScanMessagesAsync(ct))[0];
         parts.Ingestion.FailAlways(503);
@@ -97,8 +100,8 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
     public async Task Health_LoopbackParts_EveryCheckHealthyAfterAScan()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var parts = await LoopbackParts.StartAsync(["aks-east"], ct);
-        using var harness = parts.CreateHarness(azurite, new ScriptedSnapshotCollector(SampleFleet.Snapshot));
+        await using var parts = await LoopbackParts.StartAsync([Private("aks-east")], ct);
+        using var harness = parts.CreateHarness(azurite);
         await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
 
         var report = await harness.Service<ServiceHealthCheck>().CheckAsync(ct);
@@ -107,32 +110,48 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
         Assert.Contains("aks-east", report.Checks.Single(c => c.Name == "inventory").Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A private cluster (read through runCommand) with two namespaces, one default-deny, and a ready Cilium.</summary>
+    private static SimulatedCluster Private(string name) => new()
+    {
+        Name = name,
+        PrivateCluster = true,
+        RunCommandLogs = new RunCommandOutputBuilder()
+            .Namespace("shop")
+            .Namespace("web")
+            .Pod("shop", "api-0", ("app", "api"))
+            .Pod("web", "front-0", ("app", "front"))
+            .DefaultDeny("shop")
+            .EngineDaemonSet("kube-system", "cilium", 3, 3)
+            .Build(),
+    };
+
     private sealed class LoopbackParts(AzureLoopbackServer arm, LoopbackLogsIngestionServer ingestion) : IAsyncDisposable
     {
         public AzureLoopbackServer Arm { get; } = arm;
 
         public LoopbackLogsIngestionServer Ingestion { get; } = ingestion;
 
-        public static async Task<LoopbackParts> StartAsync(IReadOnlyList<string> clusters, CancellationToken cancellationToken)
+        public static async Task<LoopbackParts> StartAsync(IReadOnlyList<SimulatedCluster> clusters, CancellationToken cancellationToken)
         {
             var fleet = new AzureFleetDescription
             {
-                Subscriptions = [new SimulatedSubscription { SubscriptionId = Subscription, Clusters = [.. clusters.Select(c => new SimulatedCluster { Name = c })] }],
+                Subscriptions = [new SimulatedSubscription { SubscriptionId = Subscription, Clusters = clusters }],
             };
             var arm = await AzureLoopbackServer.StartAsync(fleet, cancellationToken);
             var ingestion = await LoopbackLogsIngestionServer.StartAsync(cancellationToken, immutableId: "dcr-5d7a4c1e8b3f4e2a9c6d0f1e2d3c4b5a");
             return new LoopbackParts(arm, ingestion);
         }
 
-        public ServiceHarness CreateHarness(AzuriteFixture azurite, ScriptedSnapshotCollector collector)
+        public ServiceHarness CreateHarness(AzuriteFixture azurite)
         {
             var account = azurite.Server.NextAccount();
             var credential = new ScopedTokenCredential(account.Credential, Ingestion.Credential, new StaticTokenCredential("loopback-arm-token"));
             return ServiceHarness.Create(
                 account,
-                collector,
+                collector: null,
                 services =>
                 {
+                    services.AddSingleton<IKubernetesClusterReader>(new UnreachableClusterReader());
                     services.AddSingleton<TokenCredential>(credential);
                     services.AddSingleton(Arm.CreateClientOptions());
                     services.AddSingleton(Ingestion.CreateClientOptions());

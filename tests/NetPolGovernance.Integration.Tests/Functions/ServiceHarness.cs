@@ -63,10 +63,13 @@ internal sealed class ServiceHarness : IDisposable
             },
             extraSettings);
 
-    /// <summary>With the composed Azure inventory and Log Analytics publisher (point them at loopback servers in <paramref name="configure"/>).</summary>
+    /// <summary>
+    /// With the composed Azure inventory, AKS collector (when <paramref name="collector"/> is null) and Log Analytics
+    /// publisher; point them at loopback servers in <paramref name="configure"/>.
+    /// </summary>
     public static ServiceHarness Create(
         AzuriteAccount account,
-        ISnapshotCollector collector,
+        ISnapshotCollector? collector,
         Action<IServiceCollection>? configure,
         IReadOnlyDictionary<string, string?>? extraSettings)
     {
@@ -83,7 +86,11 @@ internal sealed class ServiceHarness : IDisposable
             services.AddSingleton<TokenCredential>(account.Credential);
             services.AddSingleton(account.CreateQueueClientOptions());
             services.AddSingleton(account.CreateBlobClientOptions());
-            services.AddSingleton(collector);
+            if (collector is not null)
+            {
+                services.AddSingleton(collector);
+            }
+
             configure?.Invoke(services);
         });
         return new ServiceHarness(host, account);

@@ -335,4 +335,14 @@ public sealed class KubernetesObjectReaderTests
         Assert.Equal(new[] { "Egress" }, Assert.Single(snapshot.NetworkPolicies).PolicyTypes);
         Assert.Contains(snapshot.Notes, n => n.Contains("NetworkPolicy a/p is defined more than once", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Read_CalicoOrderOutOfRange_ThrowsNamingTheField()
+    {
+        var error = Assert.Throws<KubernetesObjectFormatException>(() => ReadAll("""
+            {"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"p","namespace":"a"},"spec":{"order":1e400}}
+            """));
+
+        Assert.Equal("spec.order", error.FieldPath);
+    }
 }

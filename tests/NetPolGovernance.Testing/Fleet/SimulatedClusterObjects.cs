@@ -110,16 +110,22 @@ internal sealed class SimulatedClusterObjects
         return new SimulatedPod(ns.Name, $"{workload}-{hash}-{Suffix(replica)}", workload, hash);
     }
 
-    /// <summary>Writes a pod as list-item wire JSON (no kind/apiVersion) or, with <paramref name="metadataOnly"/>, its metadata object only.</summary>
+    /// <summary>
+    /// Writes a pod as a list item: the pod without kind/apiVersion (as built-in lists carry it) or, with
+    /// <paramref name="metadataOnly"/>, a <c>PartialObjectMetadata</c>.
+    /// </summary>
     public void WritePod(Utf8JsonWriter writer, int index, bool metadataOnly, long resourceVersion)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var pod = Pod(index);
-        if (!metadataOnly)
+        writer.WriteStartObject();
+        if (metadataOnly)
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("metadata"u8);
+            writer.WriteString("kind"u8, "PartialObjectMetadata");
+            writer.WriteString("apiVersion"u8, "meta.k8s.io/v1");
         }
+
+        writer.WritePropertyName("metadata"u8);
 
         writer.WriteStartObject();
         writer.WriteString("name"u8, pod.Name);
@@ -145,6 +151,7 @@ internal sealed class SimulatedClusterObjects
         writer.WriteEndObject();
         if (metadataOnly)
         {
+            writer.WriteEndObject();
             return;
         }
 

@@ -162,17 +162,22 @@ internal static class KubeApiHandler
             return;
         }
 
-        var all = cluster.Objects.List(resource);
-        var items = request.Namespace is null && selectors.IsEmpty
+        // A generated list (the fleet simulator) is paged straight from its generator unless it must be filtered.
+        var generated = cluster.Generated?.List(resource);
+        var unfiltered = request.Namespace is null && selectors.IsEmpty;
+        var direct = unfiltered ? generated : null;
+        var all = direct is not null ? [] : generated?.Materialize() ?? cluster.Objects.List(resource);
+        var items = unfiltered
             ? all
             : [.. all.Where(o => (request.Namespace is null || o.Namespace == request.Namespace) && selectors.Matches(o))];
+        var total = direct?.Count ?? items.Length;
         var listKey = $"{resource.GroupVersion}/{resource.Plural}|{request.Namespace}|{request.LabelSelector}|{request.FieldSelector}";
         var offset = 0;
         var resourceVersion = cluster.Objects.ResourceVersion;
         if (request.Continue is not null)
         {
             var token = ContinueToken.TryDecode(request.Continue);
-            if (token is null || token.ListKey != listKey || token.Offset > items.Length)
+            if (token is null || token.ListKey != listKey || token.Offset > total)
             {
                 await RespondStatusAsync(cluster, request, context, 400, "BadRequest", "continue key is not valid: the token does not belong to this list").ConfigureAwait(false);
                 return;
@@ -182,24 +187,34 @@ internal static class KubeApiHandler
             resourceVersion = token.ResourceVersion;
         }
 
-        var count = items.Length - offset;
+        var count = total - offset;
         string? next = null;
         long remaining = 0;
         if (request.Limit is > 0 and var limit && limit < count)
         {
             count = limit;
             next = new ContinueToken(listKey, resourceVersion, offset + limit).Encode();
-            remaining = items.Length - offset - limit;
+            remaining = total - offset - limit;
         }
 
-        var page = items.AsMemory(offset, count);
+        var page = items.AsMemory(direct is null ? offset : 0, direct is null ? count : 0);
         await RespondAsync(
             cluster,
             request,
             context,
             200,
             metadataOnly ? KubeApiResponses.MetadataListContentType : KubeApiResponses.JsonContentType,
-            w => KubeApiResponses.WriteList(w, resource, page.Span, metadataOnly, resourceVersion, next, remaining)).ConfigureAwait(false);
+            w =>
+            {
+                if (direct is null)
+                {
+                    KubeApiResponses.WriteList(w, resource, page.Span, metadataOnly, resourceVersion, next, remaining);
+                }
+                else
+                {
+                    KubeApiResponses.WriteList(w, resource, metadataOnly, resourceVersion, next, remaining, items => direct.WriteItems(items, offset, count, metadataOnly));
+                }
+            }).ConfigureAwait(false);
     }
 
     private static async Task GetAsync(VirtualCluster cluster, HttpContext context, KubeRequest request, bool metadataOnly)

@@ -71,6 +71,52 @@ internal static class KubeApiResponses
         string? continueToken,
         long remaining)
     {
+        WriteListStart(writer, resource, metadataOnly, resourceVersion, continueToken, remaining);
+        foreach (var item in items)
+        {
+            WriteListItem(writer, resource, item, metadataOnly);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A list whose items a generator writes (the fleet simulator's pages of pods).</summary>
+    public static void WriteList(
+        Utf8JsonWriter writer,
+        ApiResource resource,
+        bool metadataOnly,
+        long resourceVersion,
+        string? continueToken,
+        long remaining,
+        Action<Utf8JsonWriter> writeItems)
+    {
+        ArgumentNullException.ThrowIfNull(writeItems);
+        WriteListStart(writer, resource, metadataOnly, resourceVersion, continueToken, remaining);
+        writeItems(writer);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One list item: the object (typed for custom resources) or its <c>PartialObjectMetadata</c>.</summary>
+    public static void WriteListItem(Utf8JsonWriter writer, ApiResource resource, StoredObject item, bool metadataOnly)
+    {
+        if (metadataOnly)
+        {
+            WriteMetadataObject(writer, item);
+        }
+        else if (resource.IsBuiltIn)
+        {
+            writer.WriteRawValue(item.Body, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteRawValue(Typed(item), skipInputValidation: true);
+        }
+    }
+
+    private static void WriteListStart(Utf8JsonWriter writer, ApiResource resource, bool metadataOnly, long resourceVersion, string? continueToken, long remaining)
+    {
         writer.WriteStartObject();
         writer.WriteString("kind", metadataOnly ? "PartialObjectMetadataList" : resource.ListKind);
         writer.WriteString("apiVersion", metadataOnly ? "meta.k8s.io/v1" : resource.GroupVersion);
@@ -84,24 +130,6 @@ internal static class KubeApiResponses
 
         writer.WriteEndObject();
         writer.WriteStartArray("items");
-        foreach (var item in items)
-        {
-            if (metadataOnly)
-            {
-                WriteMetadataObject(writer, item);
-            }
-            else if (resource.IsBuiltIn)
-            {
-                writer.WriteRawValue(item.Body, skipInputValidation: true);
-            }
-            else
-            {
-                writer.WriteRawValue(Typed(item), skipInputValidation: true);
-            }
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     public static void WriteMetadataObject(Utf8JsonWriter writer, StoredObject item)

@@ -35,6 +35,11 @@ internal sealed class VirtualCluster
 
     public KubeObjectStore Objects { get; }
 
+    /// <summary>
+    /// Lists generated on demand instead of stored (the fleet simulator); null serves everything from <see cref="Objects"/>.
+    /// </summary>
+    public IGeneratedObjects? Generated { get; set; }
+
     public KubeFaultPlan Faults { get; } = new();
 
     public ClusterTraffic Traffic { get; } = new();
