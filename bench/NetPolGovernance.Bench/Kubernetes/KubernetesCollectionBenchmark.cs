@@ -60,7 +60,7 @@ internal static class KubernetesCollectionBenchmark
         return metadata.Pods == pods && full.Pods == pods ? 0 : 1;
     }
 
-    private static async Task<Run> MeasureAsync(KubernetesSnapshotCollector collector, VirtualCluster cluster, int warmup, int iterations)
+    private static async Task<Measured> MeasureAsync(KubernetesSnapshotCollector collector, VirtualCluster cluster, int warmup, int iterations)
     {
         var identity = new ClusterIdentity { Name = cluster.Id };
         for (var i = 0; i < warmup; i++)
@@ -68,7 +68,7 @@ internal static class KubernetesCollectionBenchmark
             await collector.CollectAsync(cluster.CreateClientConfiguration(), identity, CancellationToken.None).ConfigureAwait(false);
         }
 
-        var runs = new List<Run>();
+        var runs = new List<Measured>();
         for (var i = 0; i < iterations; i++)
         {
             cluster.Traffic.Reset();
@@ -81,7 +81,7 @@ internal static class KubernetesCollectionBenchmark
             }
 
             var podRequests = cluster.Traffic.Requests.Where(r => r.Resource == "pods").ToList();
-            runs.Add(new Run(
+            runs.Add(new Measured(
                 outcome.Stats.ApiCalls,
                 podRequests.Count,
                 outcome.Stats.BytesRead,
@@ -93,8 +93,8 @@ internal static class KubernetesCollectionBenchmark
         return runs.OrderBy(r => r.WallMs).ElementAt(runs.Count / 2);
     }
 
-    private static void Row(TextWriter output, string name, Run run) =>
+    private static void Row(TextWriter output, string name, Measured run) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {run.Calls,6} {run.PodCalls,9} {run.Bytes,12:N0} {run.PodBytes,12:N0} {run.WallMs,9:F0}"));
 
-    private sealed record Run(int Calls, int PodCalls, long Bytes, long PodBytes, double WallMs, int Pods);
+    private sealed record Measured(int Calls, int PodCalls, long Bytes, long PodBytes, double WallMs, int Pods);
 }
