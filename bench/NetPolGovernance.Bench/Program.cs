@@ -1,6 +1,7 @@
 using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Fleet;
+using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
 using NetPolGovernance.Bench.Reachability;
 
@@ -18,6 +19,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
 {
     ["analysis"] = AnalysisBenchmark.Run,
     ["azure-inventory"] = AzureInventoryBenchmark.Run,
+    ["kubernetes"] = KubernetesCollectionBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,
 };

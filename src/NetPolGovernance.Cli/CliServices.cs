@@ -25,10 +25,10 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class CliServices
 {
-    /// <param name="interaction">Console I/O.</param>
-    /// <param name="loggerFactory">Logging.</param>
-    /// <param name="timeProvider">The clock.</param>
-    /// <param name="overrides">Registrations applied last (tests replace seams such as the Logs Ingestion client factory).</param>
+    /// <param name="interaction">All console I/O.</param>
+    /// <param name="loggerFactory">Logging (stderr in the real CLI).</param>
+    /// <param name="timeProvider">The clock; the analysis receives its "now" from here.</param>
+    /// <param name="overrides">Registrations applied last (tests add fake sources and sinks, or replace seams such as the Logs Ingestion client factory).</param>
     public static ServiceProvider Build(
         IInteractionService interaction,
         ILoggerFactory loggerFactory,
@@ -42,6 +42,7 @@ internal static class CliServices
         services.AddSingleton(timeProvider);
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
+        services.AddSingleton<IScanSource, KubeconfigScanSource>();
 
         services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
         services.AddSingleton<IScanResultSink, LogAnalyticsSink>();

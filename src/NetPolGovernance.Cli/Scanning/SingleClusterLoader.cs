@@ -16,6 +16,13 @@ internal static class SingleClusterLoader
     public static async Task<ClusterSnapshot> LoadAsync(IReadOnlyList<IScanSource> sources, ParseResult parseResult, CancellationToken cancellationToken)
     {
         var selected = sources.Where(s => s.IsSelected(parseResult)).ToList();
+        if (selected.Count > 1)
+        {
+            // --kubeconfig/--context also name the cluster `remediate --apply` writes to; next to another source
+            // (e.g. --manifests) that is all they do.
+            selected.RemoveAll(s => s is KubeconfigScanSource);
+        }
+
         if (selected.Count != 1)
         {
             throw new ScanInputException(selected.Count == 0

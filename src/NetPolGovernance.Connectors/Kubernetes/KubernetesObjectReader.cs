@@ -16,7 +16,8 @@ internal static class KubernetesObjectReader
 
     /// <summary>
     /// Reads one object into <paramref name="builder"/>. <paramref name="defaultApiVersion"/> and
-    /// <paramref name="defaultKind"/> apply when the object does not carry them (items of an API list response).
+    /// <paramref name="defaultKind"/> apply when the object does not carry them (items of an API list response), and
+    /// replace <c>meta.k8s.io PartialObjectMetadata</c> (items of a metadata-only list: only their metadata is read).
     /// </summary>
     /// <returns>True when the kind was recognised and read; false when it was ignored.</returns>
     public static bool Read(
@@ -28,8 +29,9 @@ internal static class KubernetesObjectReader
     {
         ArgumentNullException.ThrowIfNull(builder);
         var root = JsonFields.Root(item);
-        var apiVersion = root.String("apiVersion") ?? defaultApiVersion ?? string.Empty;
-        var kind = root.String("kind") ?? defaultKind ?? string.Empty;
+        var metadataOnly = root.String("kind") == "PartialObjectMetadata" && ApiGroupOf(root.String("apiVersion") ?? string.Empty) == "meta.k8s.io";
+        var apiVersion = (metadataOnly ? null : root.String("apiVersion")) ?? defaultApiVersion ?? string.Empty;
+        var kind = (metadataOnly ? null : root.String("kind")) ?? defaultKind ?? string.Empty;
         var group = ApiGroupOf(apiVersion);
         var metadata = root.Object("metadata") ?? new JsonFields(default, "metadata");
 

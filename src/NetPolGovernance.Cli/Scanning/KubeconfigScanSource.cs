@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Scanning;
+
+namespace NetPolGovernance.Cli.Scanning;
+
+/// <summary>
+/// <c>--kubeconfig [FILE] [--context NAME... | --all-contexts] [--concurrency N]</c>: live clusters through kubeconfig
+/// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged) or <c>~/.kube/config</c> are read; without
+/// <c>--context</c>/<c>--all-contexts</c> the current context is scanned. Contexts are read concurrently; one that
+/// cannot be read is reported Unknown with its reason.
+/// </summary>
+internal sealed class KubeconfigScanSource : IScanSource
+{
+    private const int DefaultConcurrency = 8;
+
+    private readonly Option<string?> _kubeconfig = new("--kubeconfig")
+    {
+        Description = "Scan live clusters through a kubeconfig. Default FILE: $KUBECONFIG, else ~/.kube/config.",
+        HelpName = "FILE",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private readonly Option<string[]> _contexts = new("--context")
+    {
+        Description = "Kubeconfig context(s) to scan. Default: the current context.",
+        HelpName = "NAME",
+        AllowMultipleArgumentsPerToken = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private readonly Option<bool> _allContexts = new("--all-contexts")
+    {
+        Description = "Scan every context of the kubeconfig.",
+    };
+
+    private readonly Option<int> _concurrency = new("--concurrency")
+    {
+        Description = $"Clusters read at once (default {DefaultConcurrency.ToString(CultureInfo.InvariantCulture)}).",
+        HelpName = "N",
+        DefaultValueFactory = _ => DefaultConcurrency,
+    };
+
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
+
+    public KubeconfigScanSource(ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _loggerFactory = loggerFactory;
+        _timeProvider = timeProvider;
+        _concurrency.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--concurrency must be at least 1");
+            }
+        });
+    }
+
+    public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
+
+    public void AddOptions(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(_kubeconfig);
+        command.Options.Add(_contexts);
+        command.Options.Add(_allContexts);
+        command.Options.Add(_concurrency);
+    }
+
+    public bool IsSelected(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return parseResult.GetResult(_kubeconfig) is { Implicit: false }
+               || parseResult.GetResult(_contexts) is { Implicit: false }
+               || parseResult.GetResult(_allContexts) is { Implicit: false };
+    }
+
+    public async Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var requested = parseResult.GetValue(_contexts) ?? [];
+        var all = parseResult.GetValue(_allContexts);
+        if (all && requested.Length > 0)
+        {
+            throw new ScanInputException("choose --context NAME... or --all-contexts, not both");
+        }
+
+        var paths = KubeconfigFile.ResolvePaths(
+            parseResult.GetValue(_kubeconfig),
+            Environment.GetEnvironmentVariable("KUBECONFIG"),
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        KubeconfigFile kubeconfig;
+        IReadOnlyList<string> contexts;
+        try
+        {
+            kubeconfig = await KubeconfigFile.LoadAsync(paths, cancellationToken).ConfigureAwait(false);
+            contexts = kubeconfig.SelectContexts(requested, all);
+        }
+        catch (KubeconfigException ex)
+        {
+            throw new ScanInputException(ex.Message, ex);
+        }
+
+        var collector = new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            _loggerFactory.CreateLogger<KubernetesSnapshotCollector>(),
+            _timeProvider);
+        var source = new KubeconfigClusterSource(kubeconfig, contexts, collector);
+        return new ScanSourceSession(source, source)
+        {
+            ScanOptions = new FleetScanOptions { MaxConcurrency = parseResult.GetValue(_concurrency) },
+        };
+    }
+}

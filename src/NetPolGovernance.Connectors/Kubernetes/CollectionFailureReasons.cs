@@ -1,0 +1,51 @@
+using System.Net;
+using k8s.Exceptions;
+
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>
+/// Turns what went wrong reading a cluster into one line a human can act on. The line names what was asked and
+/// what to do; it never contains credentials (only the server URL, which is not secret).
+/// </summary>
+internal static class CollectionFailureReasons
+{
+    public const string RbacHint = "grant the ClusterRole in docs/rbac.md";
+
+    /// <summary>The reason for a failure, or null when the exception is not a cluster fault the collector knows.</summary>
+    public static string? TryDescribe(Exception exception, Uri? server = null) => exception switch
+    {
+        KubernetesApiException { StatusCode: HttpStatusCode.Unauthorized } api =>
+            $"unauthorized: the API server rejected the credentials (HTTP 401) to {api.Request}; refresh the kubeconfig credentials (for AKS: az aks get-credentials, with kubelogin for Entra ID clusters)",
+        KubernetesApiException { StatusCode: HttpStatusCode.Forbidden } api =>
+            $"forbidden: {api.Request}; {RbacHint}",
+        KubernetesApiException { StatusCode: HttpStatusCode.TooManyRequests } api =>
+            $"throttled: {api.Request} kept answering 429 Too Many Requests after the retries; scan again later or lower --concurrency",
+        KubernetesApiException api =>
+            $"API error: {api.Request} answered HTTP {(int)api.StatusCode} {api.StatusCode}{(api.ServerMessage is null ? string.Empty : ": " + api.ServerMessage)}",
+        ListExpiredException expired =>
+            $"{expired.Message}; the cluster is changing faster than it can be listed, scan again or raise the page size",
+        TimeoutException timeout =>
+            $"timeout: {timeout.Message}",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
+            $"TLS: the API server{At(server)} presented a certificate that the kubeconfig's certificate-authority-data does not trust, or the TLS handshake failed; check the CA of the context",
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } =>
+            $"DNS: the API server host{Host(server)} could not be resolved; check the server URL and the network (a private cluster needs its private DNS zone)",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } =>
+            $"unreachable: no connection to the API server{At(server)}; check the network path, firewalls and the cluster's authorized IP ranges",
+        HttpRequestException http =>
+            $"connection failed: the API server{At(server)} could not be read ({http.HttpRequestError}): {http.Message}",
+        KubeConfigException config =>
+            $"credentials: the kubeconfig user could not produce credentials: {config.Message}",
+        KubernetesObjectFormatException format =>
+            $"unreadable object from the API server: {format.Message}",
+        _ => null,
+    };
+
+    /// <summary>As <see cref="TryDescribe"/>, falling back to the exception type and message.</summary>
+    public static string Describe(Exception exception, Uri? server = null) =>
+        TryDescribe(exception, server) ?? $"{exception.GetType().Name}: {exception.Message}";
+
+    private static string At(Uri? server) => server is null ? string.Empty : $" at {server.GetLeftPart(UriPartial.Path).TrimEnd('/')}";
+
+    private static string Host(Uri? server) => server is null ? string.Empty : $" {server.Host}";
+}

@@ -1,0 +1,57 @@
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>A CRD (or aggregated API) policy kind the collector lists when its API group version is served.</summary>
+internal sealed record CrdPolicyKind(string Group, string Version, string Plural, string Kind)
+{
+    public string ApiVersion => $"{Group}/{Version}";
+
+    /// <summary>Relative to the server URL (no leading slash, so a path in the server URL is kept).</summary>
+    public string ListPath => $"apis/{Group}/{Version}/{Plural}";
+
+    public string Describe => $"list {Plural}.{Group} at cluster scope";
+}
+
+/// <summary>
+/// The CRD policy kinds and how discovery selects them. Calico: when the Calico API server serves
+/// <c>projectcalico.org/v3</c>, its objects are the same as the <c>crd.projectcalico.org/v1</c> CRDs behind it,
+/// so only v3 is read; otherwise the CRD group is read.
+/// </summary>
+internal static class CrdPolicyKinds
+{
+    public const string CalicoApiGroup = "projectcalico.org";
+    public const string CalicoCrdGroup = "crd.projectcalico.org";
+
+    public static IReadOnlyList<CrdPolicyKind> All { get; } =
+    [
+        new("cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy"),
+        new("cilium.io", "v2", "ciliumclusterwidenetworkpolicies", "CiliumClusterwideNetworkPolicy"),
+        new(CalicoApiGroup, "v3", "networkpolicies", "NetworkPolicy"),
+        new(CalicoApiGroup, "v3", "globalnetworkpolicies", "GlobalNetworkPolicy"),
+        new(CalicoCrdGroup, "v1", "networkpolicies", "NetworkPolicy"),
+        new(CalicoCrdGroup, "v1", "globalnetworkpolicies", "GlobalNetworkPolicy"),
+        new("policy.networking.k8s.io", "v1alpha1", "adminnetworkpolicies", "AdminNetworkPolicy"),
+        new("policy.networking.k8s.io", "v1alpha1", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy"),
+    ];
+
+    /// <summary>The kinds to list, given the served group versions (<c>group/version</c>) from discovery.</summary>
+    public static IReadOnlyList<CrdPolicyKind> ToList(IReadOnlySet<string> servedGroupVersions)
+    {
+        var calicoApiServed = servedGroupVersions.Contains($"{CalicoApiGroup}/v3");
+        return All
+            .Where(kind => servedGroupVersions.Contains(kind.ApiVersion))
+            .Where(kind => !(calicoApiServed && kind.Group == CalicoCrdGroup))
+            .ToList();
+    }
+
+    /// <summary>Policy groups that are served, but at none of the versions the collector reads.</summary>
+    public static IEnumerable<(string Group, IReadOnlyList<string> Versions)> UnreadableGroups(IReadOnlyDictionary<string, IReadOnlyList<string>> servedGroups)
+    {
+        foreach (var group in All.Select(k => k.Group).Distinct(StringComparer.Ordinal))
+        {
+            if (servedGroups.TryGetValue(group, out var versions) && !All.Any(k => k.Group == group && versions.Contains(k.Version)))
+            {
+                yield return (group, versions);
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using k8s;
+using k8s.Exceptions;
+using k8s.KubeConfigModels;
+
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>
+/// A loaded kubeconfig (one file, or several merged like kubectl does for <c>KUBECONFIG=a:b</c>: the first
+/// definition of a name wins, the first <c>current-context</c> wins). Knows its contexts and builds a
+/// KubernetesClient configuration per context; token, exec and client-certificate users work as KubernetesClient
+/// supports them. Never exposes credentials.
+/// </summary>
+public sealed class KubeconfigFile
+{
+    private readonly K8SConfiguration _configuration;
+
+    private KubeconfigFile(IReadOnlyList<string> paths, K8SConfiguration configuration)
+    {
+        Paths = paths;
+        _configuration = configuration;
+        ContextNames = (configuration.Contexts ?? []).Select(c => c.Name).Where(n => !string.IsNullOrEmpty(n)).ToList();
+        CurrentContext = string.IsNullOrEmpty(configuration.CurrentContext) ? null : configuration.CurrentContext;
+    }
+
+    public IReadOnlyList<string> Paths { get; }
+
+    public IReadOnlyList<string> ContextNames { get; }
+
+    public string? CurrentContext { get; }
+
+    /// <summary>
+    /// The kubeconfig files to read: <paramref name="explicitPath"/> when given; else the entries of
+    /// <c>KUBECONFIG</c> (<paramref name="kubeconfigVariable"/>, split on the path separator); else <c>~/.kube/config</c>.
+    /// </summary>
+    public static IReadOnlyList<string> ResolvePaths(string? explicitPath, string? kubeconfigVariable, string? homeDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return [explicitPath];
+        }
+
+        if (!string.IsNullOrWhiteSpace(kubeconfigVariable))
+        {
+            return kubeconfigVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        return [Path.Combine(homeDirectory ?? string.Empty, ".kube", "config")];
+    }
+
+    /// <summary>Loads and merges the files. Throws <see cref="KubeconfigException"/> naming the file when one is missing or malformed.</summary>
+    public static async Task<KubeconfigFile> LoadAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            throw new KubeconfigException("no kubeconfig file was given");
+        }
+
+        K8SConfiguration? merged = null;
+        foreach (var path in paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!File.Exists(path))
+            {
+                throw new KubeconfigException($"kubeconfig {path}: file not found");
+            }
+
+            K8SConfiguration loaded;
+            try
+            {
+                loaded = await KubernetesClientConfiguration.LoadKubeConfigAsync(path, useRelativePaths: true).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new KubeconfigException($"kubeconfig {path}: cannot be read: {ex.Message}", ex);
+            }
+
+            merged = merged is null ? loaded : Merge(merged, loaded);
+        }
+
+        return new KubeconfigFile(paths, merged!);
+    }
+
+    /// <summary>
+    /// The contexts to scan: all of them, the named ones (in the order given, each once), or the current context.
+    /// Throws <see cref="KubeconfigException"/> for an unknown name or when nothing is selected.
+    /// </summary>
+    public IReadOnlyList<string> SelectContexts(IReadOnlyCollection<string> requested, bool allContexts)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        if (allContexts)
+        {
+            return ContextNames.Count > 0 ? ContextNames : throw new KubeconfigException($"kubeconfig {Describe()}: has no contexts");
+        }
+
+        if (requested.Count > 0)
+        {
+            var unknown = requested.Where(name => !ContextNames.Contains(name, StringComparer.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new KubeconfigException(
+                    $"kubeconfig {Describe()}: no context named {string.Join(", ", unknown.Select(n => $"'{n}'"))}; known contexts: {string.Join(", ", ContextNames)}");
+            }
+
+            return requested.Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        if (CurrentContext is null)
+        {
+            throw new KubeconfigException($"kubeconfig {Describe()}: has no current-context; name one with --context or use --all-contexts");
+        }
+
+        return ContextNames.Contains(CurrentContext, StringComparer.Ordinal)
+            ? [CurrentContext]
+            : throw new KubeconfigException($"kubeconfig {Describe()}: current-context '{CurrentContext}' is not defined");
+    }
+
+    /// <summary>
+    /// The client configuration of one context. Runs the user's exec plugin when it has one (off the caller's thread).
+    /// Throws <see cref="KubeConfigException"/> when the context's cluster or user cannot be used.
+    /// </summary>
+    public Task<KubernetesClientConfiguration> BuildConfigurationAsync(string context, CancellationToken cancellationToken) =>
+        Task.Run(() => KubernetesClientConfiguration.BuildConfigFromConfigObject(_configuration, context), cancellationToken);
+
+    private string Describe() => string.Join(Path.PathSeparator, Paths);
+
+    private static K8SConfiguration Merge(K8SConfiguration first, K8SConfiguration second) => new()
+    {
+        ApiVersion = first.ApiVersion,
+        Kind = first.Kind,
+        CurrentContext = string.IsNullOrEmpty(first.CurrentContext) ? second.CurrentContext : first.CurrentContext,
+        Preferences = first.Preferences,
+        Extensions = first.Extensions,
+        FileName = first.FileName,
+        Contexts = Union(first.Contexts, second.Contexts, c => c.Name),
+        Clusters = Union(first.Clusters, second.Clusters, c => c.Name),
+        Users = Union(first.Users, second.Users, u => u.Name),
+    };
+
+    private static List<T> Union<T>(IEnumerable<T>? first, IEnumerable<T>? second, Func<T, string> name)
+    {
+        var result = (first ?? []).ToList();
+        var names = result.Select(name).ToHashSet(StringComparer.Ordinal);
+        result.AddRange((second ?? []).Where(item => names.Add(name(item))));
+        return result;
+    }
+}
+
+/// <summary>A kubeconfig could not be read or does not define what was asked for. The message names the file and the problem.</summary>
+public sealed class KubeconfigException : Exception
+{
+    public KubeconfigException()
+    {
+    }
+
+    public KubeconfigException(string message)
+        : base(message)
+    {
+    }
+
+    public KubeconfigException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using KubeClient = k8s.Kubernetes;
+
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>
+/// GETs JSON from one cluster's API server through a KubernetesClient (its TLS validation against the kubeconfig CA,
+/// its credentials: token, exec plugin, client certificate), with the retry rules of the collector:
+/// 429/503 wait for <c>Retry-After</c> (capped) or back off exponentially; other 5xx and dropped connections back off;
+/// everything else fails at once. Lists page with <c>limit</c>/<c>continue</c> and restart on 410 Gone.
+/// Counts every HTTP attempt and every body byte read. Never logs credentials.
+/// </summary>
+internal sealed partial class KubernetesApiClient
+{
+    /// <summary>Metadata-only lists, with plain JSON as the fallback for servers that cannot convert.</summary>
+    public const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+    private readonly KubeClient _client;
+    private readonly KubernetesCollectorOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _clusterName;
+    private int _calls;
+    private long _bytes;
+
+    public KubernetesApiClient(KubeClient client, KubernetesCollectorOptions options, TimeProvider timeProvider, ILogger logger, string clusterName)
+    {
+        _client = client;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _clusterName = clusterName;
+    }
+
+    /// <summary>HTTP requests sent so far (retries included).</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Response body bytes read so far (JSON after decompression).</summary>
+    public long BytesRead => Interlocked.Read(ref _bytes);
+
+    /// <summary>
+    /// GETs one document. Returns null for 404 when <paramref name="notFoundIsNull"/> (a kind or object that does not
+    /// exist); throws <see cref="KubernetesApiException"/> for other error statuses after retries,
+    /// <see cref="HttpRequestException"/> for transport failures (TLS, DNS, refused), <see cref="TimeoutException"/>
+    /// when the HTTP client timed out.
+    /// </summary>
+    public async Task<JsonDocument?> GetAsync(string relativePath, string? accept, string description, bool notFoundIsNull, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, relativePath));
+            request.Headers.TryAddWithoutValidation("Accept", accept ?? "application/json");
+            if (_client.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            Interlocked.Increment(ref _calls);
+            TimeSpan delay;
+            try
+            {
+                using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    await using var counted = new ByteCountingStream(stream, CountBytes);
+                    return await JsonDocument.ParseAsync(counted, default, cancellationToken).ConfigureAwait(false);
+                }
+
+                var message = await ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
+                var status = response.StatusCode;
+                if (status == HttpStatusCode.NotFound && notFoundIsNull)
+                {
+                    return null;
+                }
+
+                if (!IsRetryable(status) || attempt >= _options.MaxRetries)
+                {
+                    throw new KubernetesApiException(status, description, message);
+                }
+
+                delay = RetryDelay(response.Headers.RetryAfter, attempt);
+                LogRetryStatus(_clusterName, description, (int)status, (long)delay.TotalMilliseconds, attempt + 1);
+            }
+            catch (HttpRequestException ex) when (IsTransient(ex) && attempt < _options.MaxRetries)
+            {
+                delay = Backoff(attempt);
+                LogRetryTransport(_clusterName, description, ex.HttpRequestError, (long)delay.TotalMilliseconds, attempt + 1);
+            }
+            catch (IOException) when (attempt < _options.MaxRetries && !cancellationToken.IsCancellationRequested)
+            {
+                delay = Backoff(attempt);
+                LogRetryTransport(_clusterName, description, HttpRequestError.ResponseEnded, (long)delay.TotalMilliseconds, attempt + 1);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{description}: no response from the API server within {_client.HttpClient.Timeout.TotalSeconds:0} s", ex);
+            }
+
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Lists a collection page by page. Returns null when the collection does not exist (404 on the first page).
+    /// On 410 Gone the whole list restarts from the first page (at most <see cref="KubernetesCollectorOptions.MaxListRestarts"/> times).
+    /// </summary>
+    public async Task<ListPages?> ListAsync(string relativePath, string? accept, string description, CancellationToken cancellationToken)
+    {
+        for (var restart = 0; ; restart++)
+        {
+            var pages = new ListPages();
+            try
+            {
+                string? next = null;
+                do
+                {
+                    var separator = relativePath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+                    var url = $"{relativePath}{separator}limit={_options.PageSize.ToString(CultureInfo.InvariantCulture)}"
+                              + (next is null ? string.Empty : "&continue=" + Uri.EscapeDataString(next));
+                    var page = await GetAsync(url, accept, description, notFoundIsNull: next is null, cancellationToken).ConfigureAwait(false);
+                    if (page is null)
+                    {
+                        pages.Dispose();
+                        return null;
+                    }
+
+                    pages.Add(page);
+                    next = ContinueTokenOf(page);
+                }
+                while (next is not null);
+
+                return pages;
+            }
+            catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
+            {
+                pages.Dispose();
+                if (restart >= _options.MaxListRestarts)
+                {
+                    throw new ListExpiredException(description, restart + 1);
+                }
+
+                LogListRestart(_clusterName, description, restart + 1);
+            }
+            catch
+            {
+                pages.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static string? ContinueTokenOf(JsonDocument page) =>
+        page.RootElement.TryGetProperty("metadata", out var metadata)
+        && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty("continue", out var token)
+        && token.ValueKind == JsonValueKind.String
+        && token.GetString() is { Length: > 0 } value
+            ? value
+            : null;
+
+    private static bool IsRetryable(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>Dropped connections and protocol resets are retried; TLS, DNS and refused connections are not.</summary>
+    private static bool IsTransient(HttpRequestException ex) =>
+        ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse
+        || (ex.HttpRequestError == HttpRequestError.Unknown && ex.InnerException is IOException);
+
+    private TimeSpan RetryDelay(RetryConditionHeaderValue? retryAfter, int attempt)
+    {
+        var hinted = retryAfter?.Delta
+                     ?? (retryAfter?.Date is { } date ? date - _timeProvider.GetUtcNow() : (TimeSpan?)null);
+        if (hinted is { } hint)
+        {
+            return hint < TimeSpan.Zero ? TimeSpan.Zero : hint > _options.MaxRetryAfter ? _options.MaxRetryAfter : hint;
+        }
+
+        return Backoff(attempt);
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var baseDelay = _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 10));
+        var jittered = baseDelay * (0.8 + (0.4 * Random.Shared.NextDouble()));
+        return TimeSpan.FromMilliseconds(Math.Min(jittered, _options.MaxRetryAfter.TotalMilliseconds));
+    }
+
+    private void CountBytes(int count) => Interlocked.Add(ref _bytes, count);
+
+    /// <summary>Reads an error body (counted) and returns its <c>Status.message</c>, if it is a Status.</summary>
+    private async Task<string?> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        CountBytes(body.Length);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("message", out var message)
+                   && message.ValueKind == JsonValueKind.String
+                ? message.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName}: {Request} answered HTTP {StatusCode}; retry {Attempt} in {DelayMs} ms")]
+    private partial void LogRetryStatus(string clusterName, string request, int statusCode, long delayMs, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName}: {Request} failed in transport ({Error}); retry {Attempt} in {DelayMs} ms")]
+    private partial void LogRetryTransport(string clusterName, string request, HttpRequestError error, long delayMs, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName}: {Request} expired (410 Gone); restarting the list ({Restart})")]
+    private partial void LogListRestart(string clusterName, string request, int restart);
+}
+
+/// <summary>The pages of one list response, kept until the list is complete (a 410 restart must not double items).</summary>
+internal sealed class ListPages : IDisposable
+{
+    private readonly List<JsonDocument> _pages = [];
+
+    public int PageCount => _pages.Count;
+
+    /// <summary>The list's <c>apiVersion</c> and <c>kind</c> (e.g. <c>v1</c>, <c>PodList</c>) from the first page.</summary>
+    public (string? ApiVersion, string? Kind) ListType =>
+        _pages.Count == 0
+            ? (null, null)
+            : (StringProperty(_pages[0].RootElement, "apiVersion"), StringProperty(_pages[0].RootElement, "kind"));
+
+    public IEnumerable<JsonElement> Items
+    {
+        get
+        {
+            foreach (var page in _pages)
+            {
+                if (page.RootElement.ValueKind == JsonValueKind.Object
+                    && page.RootElement.TryGetProperty("items", out var items)
+                    && items.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in items.EnumerateArray())
+                    {
+                        yield return item;
+                    }
+                }
+            }
+        }
+    }
+
+    public void Add(JsonDocument page) => _pages.Add(page);
+
+    public void Dispose()
+    {
+        foreach (var page in _pages)
+        {
+            page.Dispose();
+        }
+
+        _pages.Clear();
+    }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}

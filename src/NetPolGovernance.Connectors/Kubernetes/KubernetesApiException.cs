@@ -1,0 +1,71 @@
+using System.Net;
+
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>
+/// The API server answered a request with an error status (after retries). <see cref="ServerMessage"/> is the
+/// <c>Status.message</c> of the body, when there was one. Carries no credentials.
+/// </summary>
+internal sealed class KubernetesApiException : Exception
+{
+    public KubernetesApiException(HttpStatusCode statusCode, string request, string? serverMessage)
+        : base($"{request}: HTTP {(int)statusCode} {statusCode}{(serverMessage is null ? string.Empty : ": " + serverMessage)}")
+    {
+        StatusCode = statusCode;
+        Request = request;
+        ServerMessage = serverMessage;
+    }
+
+    public KubernetesApiException()
+    {
+        Request = string.Empty;
+    }
+
+    public KubernetesApiException(string message)
+        : base(message)
+    {
+        Request = string.Empty;
+    }
+
+    public KubernetesApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Request = string.Empty;
+    }
+
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary>What was asked, e.g. <c>list pods at cluster scope</c>.</summary>
+    public string Request { get; }
+
+    public string? ServerMessage { get; }
+}
+
+/// <summary>A list kept failing with 410 Gone (its continue token expired) more often than the collector restarts lists.</summary>
+internal sealed class ListExpiredException : Exception
+{
+    public ListExpiredException(string request, int restarts)
+        : base($"{request}: the list expired (410 Gone) {restarts} times while paging")
+    {
+        Request = request;
+    }
+
+    public ListExpiredException()
+    {
+        Request = string.Empty;
+    }
+
+    public ListExpiredException(string message)
+        : base(message)
+    {
+        Request = string.Empty;
+    }
+
+    public ListExpiredException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Request = string.Empty;
+    }
+
+    public string Request { get; }
+}

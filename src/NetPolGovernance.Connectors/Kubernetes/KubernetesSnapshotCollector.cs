@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using k8s;
+using k8s.Exceptions;
+using Microsoft.Extensions.Logging;
+using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Scanning;
+using KubeClient = k8s.Kubernetes;
+
+namespace NetPolGovernance.Connectors.Kubernetes;
+
+/// <summary>
+/// Reads one live cluster into a <see cref="ClusterSnapshot"/> through the Kubernetes API, given a
+/// <see cref="KubernetesClientConfiguration"/> (from a kubeconfig context, or built from AKS credentials: server,
+/// CA, token provider). Never throws for cluster faults: 401/403 on a required list, TLS, DNS, connection failures,
+/// timeouts and exhausted retries become <see cref="CollectionOutcome.Unknown"/> with a reason a human can act on.
+/// Cancellation of the caller's token still throws. Calls and bytes are counted into <see cref="CollectionStats"/>.
+/// <para>Call budget: 1 discovery + namespaces + NetworkPolicies + pods + DaemonSets + one per served CRD policy kind,
+/// plus one per extra page; +1 (<c>cilium-config</c>) when a Cilium DaemonSet runs; +1 when
+/// <see cref="KubernetesCollectorOptions.DetectHostNetworkPods"/> is on; plus retries.</para>
+/// </summary>
+public sealed partial class KubernetesSnapshotCollector
+{
+    private readonly KubernetesCollectorOptions _options;
+    private readonly ILogger<KubernetesSnapshotCollector> _logger;
+    private readonly TimeProvider _timeProvider;
+
+    public KubernetesSnapshotCollector(KubernetesCollectorOptions options, ILogger<KubernetesSnapshotCollector> logger, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Reads the cluster a kubeconfig context points at (access path <see cref="AccessPath.Kubeconfig"/>).</summary>
+    public Task<CollectionOutcome> CollectAsync(KubernetesClientConfiguration configuration, ClusterIdentity identity, CancellationToken cancellationToken) =>
+        CollectAsync(configuration, identity, AccessPath.Kubeconfig, cancellationToken);
+
+    /// <summary>Reads the cluster; <paramref name="accessPath"/> says how the configuration was obtained (for the report).</summary>
+    public async Task<CollectionOutcome> CollectAsync(
+        KubernetesClientConfiguration configuration,
+        ClusterIdentity identity,
+        AccessPath accessPath,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(identity);
+        var stopwatch = Stopwatch.StartNew();
+        if (configuration.SkipTlsVerify)
+        {
+            return CollectionOutcome.Unknown(
+                "TLS: the kubeconfig context sets insecure-skip-tls-verify; netpolgov always verifies the API server certificate: put the cluster CA in certificate-authority-data",
+                accessPath,
+                Stats(null, stopwatch));
+        }
+
+        Uri? server = Uri.TryCreate(configuration.Host, UriKind.Absolute, out var host) ? host : null;
+        KubeClient client;
+        try
+        {
+            client = CreateClient(configuration);
+        }
+        catch (Exception ex) when (ex is KubeConfigException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            var reason = $"credentials: the client configuration could not be used: {ex.Message}";
+            LogUnknown(identity.Name, reason);
+            return CollectionOutcome.Unknown(reason, accessPath, Stats(null, stopwatch));
+        }
+
+        using (client)
+        {
+            var api = new KubernetesApiClient(client, _options, _timeProvider, _logger, identity.Name);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.ClusterTimeout);
+            try
+            {
+                LogCollecting(identity.Name);
+                var snapshot = await new LiveClusterReader(api, identity, _options, _logger).ReadAsync(deadline.Token).ConfigureAwait(false);
+                var stats = Stats(api, stopwatch);
+                LogCollected(identity.Name, stats.ApiCalls, stats.BytesRead, stats.DurationMs);
+                return CollectionOutcome.Read(snapshot, accessPath, stats);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var reason = $"timeout: the cluster was not read within {_options.ClusterTimeout.TotalSeconds:0.#} s";
+                LogUnknown(identity.Name, reason);
+                return CollectionOutcome.Unknown(reason, accessPath, Stats(api, stopwatch));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && CollectionFailureReasons.TryDescribe(ex, server) is { } reason)
+            {
+                LogUnknown(identity.Name, reason);
+                return CollectionOutcome.Unknown(reason, accessPath, Stats(api, stopwatch));
+            }
+        }
+    }
+
+    private KubeClient CreateClient(KubernetesClientConfiguration configuration)
+    {
+        if (!_options.RequestCompression)
+        {
+            return new KubeClient(configuration);
+        }
+
+        var callerSetup = configuration.FirstMessageHandlerSetup;
+        configuration.FirstMessageHandlerSetup = handler =>
+        {
+            callerSetup?.Invoke(handler);
+            handler.AutomaticDecompression |= DecompressionMethods.GZip;
+        };
+        try
+        {
+            return new KubeClient(configuration);
+        }
+        finally
+        {
+            configuration.FirstMessageHandlerSetup = callerSetup;
+        }
+    }
+
+    private static CollectionStats Stats(KubernetesApiClient? api, Stopwatch stopwatch) => new()
+    {
+        ApiCalls = api?.Calls ?? 0,
+        BytesRead = api?.BytesRead ?? 0,
+        DurationMs = stopwatch.ElapsedMilliseconds,
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cluster {ClusterName}: collecting through the Kubernetes API")]
+    private partial void LogCollecting(string clusterName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName}: collected with {ApiCalls} calls, {BytesRead} bytes in {DurationMs} ms")]
+    private partial void LogCollected(string clusterName, int apiCalls, long bytesRead, long durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterName}: Unknown: {Reason}")]
+    private partial void LogUnknown(string clusterName, string reason);
+}

@@ -1,0 +1,347 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Testing;
+using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Scanning;
+using NetPolGovernance.Testing.Kubernetes;
+
+namespace NetPolGovernance.Integration.Tests.Kubernetes;
+
+public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> s_web = new() { ["app"] = "web" };
+    private readonly FakeLogger<KubernetesSnapshotCollector> _logger = new();
+    private LoopbackKubernetesApiServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await LoopbackKubernetesApiServer.StartAsync(TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task CollectAsync_ClusterWithEveryKind_ReadsObjectsEvidenceAndCiliumMode()
+    {
+        var cluster = _server.AddCluster("every-kind").Add(
+            KubeObjects.Namespace("shop", new Dictionary<string, string> { ["team"] = "shop" }),
+            KubeObjects.Namespace("kube-system"),
+            KubeObjects.Pod("shop", "web-1", s_web),
+            KubeObjects.DefaultDeny("shop"),
+            KubeObjects.DaemonSet("kube-system", "cilium", desired: 3, ready: 2),
+            KubeObjects.DaemonSet("kube-system", "kube-proxy", desired: 3, ready: 3),
+            KubeObjects.ConfigMap("kube-system", "cilium-config", new Dictionary<string, string> { ["enable-policy"] = "always" }),
+            KubeObjects.Custom("cilium.io/v2", "CiliumNetworkPolicy", "shop", "l7", new JsonObject { ["endpointSelector"] = new JsonObject() }),
+            KubeObjects.Custom("policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy", null, "tenants", new JsonObject { ["priority"] = 10 }));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        var snapshot = outcome.Snapshot!;
+        Assert.Equal(SnapshotSource.KubernetesApi, snapshot.Source);
+        Assert.Equal(["kube-system", "shop"], snapshot.Namespaces.Select(n => n.Name));
+        Assert.Equal("shop", snapshot.Namespaces[1].Labels["team"]);
+        var pod = Assert.Single(snapshot.Pods);
+        Assert.Equal("web", pod.Labels["app"]);
+        Assert.Null(pod.ContainerPorts);
+        Assert.Equal("default-deny", Assert.Single(snapshot.NetworkPolicies).Name);
+        Assert.Equal("l7", Assert.Single(snapshot.CiliumPolicies).Name);
+        Assert.Equal(10, Assert.Single(snapshot.AdminPolicies).Priority);
+        Assert.Equal(new EngineDaemonSet("cilium", "kube-system", "cilium", 3, 2), Assert.Single(snapshot.EngineEvidence!.DaemonSets));
+        Assert.Equal("always", snapshot.EngineEvidence.CiliumPolicyEnforcementMode);
+        Assert.Empty(snapshot.InvisibleKinds);
+    }
+
+    [Fact]
+    public async Task CollectAsync_NoCrdGroupsServed_StaysWithinTheCallBudget()
+    {
+        var cluster = _server.AddCluster("budget-plain").Add(KubeObjects.Namespace("a"), KubeObjects.Pod("a", "p"), KubeObjects.DefaultDeny("a"));
+
+        var outcome = await CollectAsync(cluster);
+
+        // discovery + namespaces + networkpolicies + pods + daemonsets
+        Assert.Equal(5, outcome.Stats.ApiCalls);
+        Assert.Equal(5, cluster.Traffic.Calls);
+        Assert.Equal(cluster.Traffic.BytesSent, outcome.Stats.BytesRead);
+    }
+
+    [Fact]
+    public async Task CollectAsync_CrdGroupsAndPages_AddsOneCallPerKindAndPerExtraPage()
+    {
+        var cluster = _server.AddCluster("budget-crds").ServeGroup("cilium.io").ServeGroup("policy.networking.k8s.io");
+        cluster.Add([.. Enumerable.Range(0, 1200).Select(i => KubeObjects.Pod("a", $"pod-{i:D4}"))]);
+        cluster.Add(KubeObjects.Namespace("a"));
+
+        var outcome = await CollectAsync(cluster);
+
+        // 5 base calls + 2 extra pod pages + 2 Cilium kinds + 2 AdminNetworkPolicy kinds
+        Assert.Equal(11, outcome.Stats.ApiCalls);
+        Assert.Equal(3, cluster.Traffic.CallsTo("pods"));
+        Assert.Equal(1200, outcome.Snapshot!.Pods.Count);
+    }
+
+    [Fact]
+    public async Task CollectAsync_BothCalicoGroupsServed_ReadsOnlyTheCalicoApiServerGroup()
+    {
+        var cluster = _server.AddCluster("calico").ServeGroup("projectcalico.org").ServeGroup("crd.projectcalico.org")
+            .Add(KubeObjects.Custom("projectcalico.org/v3", "GlobalNetworkPolicy", null, "deny-all", new JsonObject { ["selector"] = "all()" }));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal("projectcalico.org", Assert.Single(outcome.Snapshot!.CalicoPolicies).ApiGroup);
+        Assert.Equal(0, cluster.Traffic.Requests.Count(r => r.Path.Contains("crd.projectcalico.org", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task CollectAsync_SmallPageSize_PagesThroughEveryItemInOrder()
+    {
+        var cluster = _server.AddCluster("paging");
+        cluster.Add([.. Enumerable.Range(0, 7).Select(i => KubeObjects.Namespace($"ns-{i}"))]);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 2 });
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"ns-{i}"), outcome.Snapshot!.Namespaces.Select(n => n.Name));
+        Assert.Equal(4, cluster.Traffic.CallsTo("namespaces"));
+        Assert.All(cluster.Traffic.Requests.Where(r => r.Resource == "namespaces"), r => Assert.Contains("limit=2", r.Query, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CollectAsync_GoneOnContinue_RestartsTheListAndSucceeds()
+    {
+        var cluster = _server.AddCluster("gone-once");
+        cluster.Add([.. Enumerable.Range(0, 3).Select(i => KubeObjects.Namespace($"ns-{i}"))]);
+        cluster.Faults.Add(KubeFault.Gone(), KubeRequestMatch.Resource("namespaces").And(KubeRequestMatch.ContinuedLists), times: 1);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 2 });
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Equal(3, outcome.Snapshot!.Namespaces.Count);
+        Assert.Equal(4, cluster.Traffic.CallsTo("namespaces"));
+    }
+
+    [Fact]
+    public async Task CollectAsync_GoneOnEveryContinue_IsUnknownWithExpiryReason()
+    {
+        var cluster = _server.AddCluster("gone-always");
+        cluster.Add([.. Enumerable.Range(0, 3).Select(i => KubeObjects.Namespace($"ns-{i}"))]);
+        cluster.Faults.Add(KubeFault.Gone(), KubeRequestMatch.ContinuedLists);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 2, MaxListRestarts = 1 });
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.StartsWith("list namespaces at cluster scope: the list expired (410 Gone) 2 times", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CollectAsync_TooManyRequestsOnce_WaitsForRetryAfterAndSucceeds()
+    {
+        var cluster = _server.AddCluster("throttled-once").Add(KubeObjects.Namespace("a"));
+        cluster.Faults.Add(KubeFault.TooManyRequests(TimeSpan.FromSeconds(1)), KubeRequestMatch.Resource("namespaces"), times: 1);
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Equal(6, outcome.Stats.ApiCalls);
+        Assert.True(outcome.Stats.DurationMs >= 900, $"the retry waited {outcome.Stats.DurationMs} ms, less than Retry-After");
+    }
+
+    [Fact]
+    public async Task CollectAsync_TooManyRequestsAlways_IsUnknownAfterBoundedRetries()
+    {
+        var cluster = _server.AddCluster("throttled-always");
+        cluster.Faults.Add(KubeFault.TooManyRequests(TimeSpan.FromSeconds(1)), KubeRequestMatch.Discovery);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { MaxRetries = 1 });
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.StartsWith("throttled: discover API groups (GET /apis) kept answering 429", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, cluster.Traffic.Calls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_Unauthorized_IsUnknownWithCredentialsAdvice()
+    {
+        var cluster = _server.AddCluster("expired-token").Add(KubeObjects.Namespace("a"));
+        var configuration = cluster.CreateClientConfiguration();
+        configuration.AccessToken = "stale-token";
+
+        var outcome = await Collector().CollectAsync(configuration, new ClusterIdentity { Name = "expired-token" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.StartsWith("unauthorized: the API server rejected the credentials (HTTP 401)", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CollectAsync_PodsForbidden_IsUnknownNamingTheGrant()
+    {
+        var cluster = _server.AddCluster("no-pods").Add(KubeObjects.Namespace("a"));
+        cluster.Faults.Add(KubeFault.Forbidden(), KubeRequestMatch.Resource("pods"));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.Equal("forbidden: list pods at cluster scope; grant the ClusterRole in docs/rbac.md", outcome.Reason);
+        Assert.Null(outcome.Snapshot);
+    }
+
+    [Fact]
+    public async Task CollectAsync_CrdKindForbidden_MarksOnlyThatKindInvisible()
+    {
+        var cluster = _server.AddCluster("no-cnp").Add(
+            KubeObjects.Namespace("a"),
+            KubeObjects.Custom("cilium.io/v2", "CiliumClusterwideNetworkPolicy", null, "ccnp", new JsonObject { ["endpointSelector"] = new JsonObject() }));
+        cluster.Faults.Add(KubeFault.Forbidden(), KubeRequestMatch.Resource("ciliumnetworkpolicies"));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        var invisible = Assert.Single(outcome.Snapshot!.InvisibleKinds);
+        Assert.Equal(new InvisibleKind("cilium.io", "CiliumNetworkPolicy", "forbidden: list ciliumnetworkpolicies.cilium.io at cluster scope; grant the ClusterRole in docs/rbac.md"), invisible);
+        Assert.Equal("ccnp", Assert.Single(outcome.Snapshot.CiliumPolicies).Name);
+    }
+
+    [Fact]
+    public async Task CollectAsync_DaemonSetsForbidden_ScansWithEvidenceUnavailable()
+    {
+        var cluster = _server.AddCluster("no-ds").Add(KubeObjects.Namespace("a"));
+        cluster.Faults.Add(KubeFault.Forbidden(), KubeRequestMatch.Resource("daemonsets"));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.True(outcome.Snapshot!.EngineEvidence!.Unavailable);
+        Assert.Equal("forbidden: list daemonsets.apps at cluster scope; grant the ClusterRole in docs/rbac.md", outcome.Snapshot.EngineEvidence.UnavailableReason);
+    }
+
+    [Fact]
+    public async Task CollectAsync_ConnectionDroppedOnce_RetriesAndSucceeds()
+    {
+        var cluster = _server.AddCluster("dropped").Add(KubeObjects.Namespace("a"));
+        cluster.Faults.Add(KubeFault.DropConnection(), KubeRequestMatch.Resource("networkpolicies"), times: 1);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { InitialBackoff = TimeSpan.FromMilliseconds(10) });
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Equal(6, outcome.Stats.ApiCalls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_ServerCertificateFromAnotherCa_IsUnknownWithTlsReason()
+    {
+        var cluster = _server.AddCluster("wrong-ca");
+        using var otherAuthority = LoopbackCertificateAuthority.Create("not-the-cluster-ca");
+        var configuration = cluster.CreateClientConfiguration();
+        configuration.SslCaCerts = [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(otherAuthority.CaPem)];
+
+        var outcome = await Collector().CollectAsync(configuration, new ClusterIdentity { Name = "wrong-ca" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.StartsWith($"TLS: the API server at {cluster.ServerUrl.AbsoluteUri} presented a certificate", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Traffic.Calls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_InsecureSkipTlsVerify_IsRefused()
+    {
+        var cluster = _server.AddCluster("insecure");
+        var configuration = cluster.CreateClientConfiguration();
+        configuration.SkipTlsVerify = true;
+
+        var outcome = await Collector().CollectAsync(configuration, new ClusterIdentity { Name = "insecure" }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.Contains("insecure-skip-tls-verify", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Traffic.Calls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_ServerStopsAnswering_IsUnknownAtTheClusterDeadline()
+    {
+        var cluster = _server.AddCluster("slow").Add(KubeObjects.Namespace("a"));
+        cluster.Faults.Add(KubeFault.Latency(TimeSpan.FromMinutes(5)), KubeRequestMatch.Resource("pods"));
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { ClusterTimeout = TimeSpan.FromMilliseconds(500) });
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.Equal("timeout: the cluster was not read within 0.5 s", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task CollectAsync_CallerCancels_Throws()
+    {
+        var cluster = _server.AddCluster("cancelled");
+        cluster.Faults.Add(KubeFault.Latency(TimeSpan.FromMinutes(5)), KubeRequestMatch.Discovery);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancellation.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Collector().CollectAsync(cluster.CreateClientConfiguration(), new ClusterIdentity { Name = "cancelled" }, cancellation.Token));
+    }
+
+    [Fact]
+    public async Task CollectAsync_PolicyWithNamedPort_ReadsFullPodsWithPorts()
+    {
+        var ingress = new JsonArray(new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = "http" }) });
+        var cluster = _server.AddCluster("named-port").Add(
+            KubeObjects.Namespace("a"),
+            KubeObjects.Pod("a", "web", s_web, [("http", 8080)]),
+            KubeObjects.NetworkPolicy("a", "allow-http", new JsonObject { ["podSelector"] = new JsonObject(), ["ingress"] = ingress }));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(new ContainerPort("http", 8080, "TCP"), Assert.Single(Assert.Single(outcome.Snapshot!.Pods).ContainerPorts!));
+        Assert.False(cluster.Traffic.Requests.Single(r => r.Resource == "pods").MetadataOnly);
+    }
+
+    [Fact]
+    public async Task CollectAsync_PodsOfHostNetworkDaemonSet_AreMarkedHostNetworkWithoutExtraCalls()
+    {
+        var daemonSet = KubeObjects.DaemonSet("kube-system", "node-agent", 1, 1);
+        daemonSet["spec"]!["template"]!["spec"]!["hostNetwork"] = true;
+        var agentPod = KubeObjects.Pod("kube-system", "node-agent-x1", hostNetwork: true);
+        agentPod["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "DaemonSet", ["name"] = "node-agent", ["uid"] = "u1", ["controller"] = true });
+        var cluster = _server.AddCluster("host-net").Add(KubeObjects.Namespace("kube-system"), daemonSet, agentPod, KubeObjects.Pod("kube-system", "ordinary"));
+
+        var outcome = await CollectAsync(cluster);
+
+        Assert.Equal(["node-agent-x1"], outcome.Snapshot!.Pods.Where(p => p.HostNetwork).Select(p => p.Name));
+        Assert.Equal(5, outcome.Stats.ApiCalls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_DetectHostNetworkPods_FindsHostNetworkPodsOfAnyOwnerWithOneMoreCall()
+    {
+        var cluster = _server.AddCluster("host-net-exact").Add(
+            KubeObjects.Namespace("a"), KubeObjects.Pod("a", "gateway", hostNetwork: true), KubeObjects.Pod("a", "web"));
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { DetectHostNetworkPods = true });
+
+        Assert.Equal(["gateway"], outcome.Snapshot!.Pods.Where(p => p.HostNetwork).Select(p => p.Name));
+        Assert.Equal(6, outcome.Stats.ApiCalls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_FaultsAndRetries_LogNoTokenOrCertificate()
+    {
+        var cluster = _server.AddCluster("secrets", token: "s3cr3t-token-value-0123456789").Add(KubeObjects.Namespace("a"));
+        cluster.Faults.Add(KubeFault.InternalError(), KubeRequestMatch.Resource("namespaces"), times: 1);
+        cluster.Faults.Add(KubeFault.Forbidden(), KubeRequestMatch.Resource("pods"));
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { InitialBackoff = TimeSpan.FromMilliseconds(10) });
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        var records = _logger.Collector.GetSnapshot();
+        Assert.NotEmpty(records);
+        var caBody = _server.CaPem.Split('\n')[1];
+        Assert.All(records, record =>
+        {
+            var text = record.Message + string.Join("|", record.StructuredState?.Select(kv => kv.Value) ?? []) + record.Exception;
+            Assert.DoesNotContain("s3cr3t-token-value", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(caBody, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Bearer", text, StringComparison.Ordinal);
+        });
+    }
+
+    private KubernetesSnapshotCollector Collector(KubernetesCollectorOptions? options = null) => new(options ?? new KubernetesCollectorOptions(), _logger);
+
+    private Task<CollectionOutcome> CollectAsync(VirtualCluster cluster, KubernetesCollectorOptions? options = null) =>
+        Collector(options).CollectAsync(cluster.CreateClientConfiguration(), new ClusterIdentity { Name = cluster.Id }, TestContext.Current.CancellationToken);
+}
