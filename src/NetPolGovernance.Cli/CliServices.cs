@@ -11,6 +11,8 @@ using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Kubernetes;
 
 namespace NetPolGovernance.Cli;
 
@@ -54,6 +56,11 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesLiveReader(new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
+            provider.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<IScanSource, AzureScanSource>();
         services.AddSingleton<ClustersListCommand>();
 
         services.AddSingleton<Command, ScanCommand>();
