@@ -11,6 +11,8 @@ using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Kubernetes;
 
 namespace NetPolGovernance.Cli;
 
@@ -43,6 +45,11 @@ internal static class CliServices
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
         services.AddSingleton<IScanSource, KubeconfigScanSource>();
+        services.AddSingleton<IScanSource, AzureScanSource>();
+        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
+            provider.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
         services.AddSingleton<IScanResultSink, LogAnalyticsSink>();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -79,6 +80,10 @@ public static class FunctionsComposition
 
         // The live Kubernetes reader (IKubernetesClusterReader) comes from the Kubernetes adapter; private clusters and
         // unreachable API servers are read through runCommand.
+        services.TryAddSingleton<IKubernetesClusterReader>(sp => new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            sp.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new AksCollectorOptions());
         services.TryAddSingleton<ISnapshotCollector>(sp => new AksSnapshotCollector(
             sp.GetRequiredService<ManagedClustersClient>(),
