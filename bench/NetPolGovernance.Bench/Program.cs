@@ -19,6 +19,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
 {
     ["analysis"] = AnalysisBenchmark.Run,
     ["azure-inventory"] = AzureInventoryBenchmark.Run,
+    ["fleet"] = FleetBenchmark.Run,
     ["kubernetes"] = KubernetesCollectionBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,

@@ -45,6 +45,11 @@ internal static class CliServices
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
         services.AddSingleton<IScanSource, KubeconfigScanSource>();
+        services.AddSingleton<IScanSource, AzureScanSource>();
+        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
+            provider.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
         services.AddSingleton<IScanResultSink, LogAnalyticsSink>();
@@ -56,10 +61,10 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
-        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesLiveReader(new KubernetesSnapshotCollector(
+        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesSnapshotCollector(
             new KubernetesCollectorOptions(),
             provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
-            provider.GetRequiredService<TimeProvider>())));
+            provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IScanSource, AzureScanSource>();
         services.AddSingleton<ClustersListCommand>();
 

@@ -11,9 +11,9 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
-using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Connectors.Service;
 using OpenTelemetry;
@@ -80,10 +80,10 @@ public static class FunctionsComposition
 
         // The live Kubernetes reader (IKubernetesClusterReader) comes from the Kubernetes adapter; private clusters and
         // unreachable API servers are read through runCommand.
-        services.TryAddSingleton<IKubernetesClusterReader>(sp => new KubernetesLiveReader(new KubernetesSnapshotCollector(
+        services.TryAddSingleton<IKubernetesClusterReader>(sp => new KubernetesSnapshotCollector(
             new KubernetesCollectorOptions(),
             sp.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
-            sp.GetRequiredService<TimeProvider>())));
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new AksCollectorOptions());
         services.TryAddSingleton<ISnapshotCollector>(sp => new AksSnapshotCollector(
             sp.GetRequiredService<ManagedClustersClient>(),

@@ -14,6 +14,8 @@ namespace NetPolGovernance.Bench.Fleet;
 /// </summary>
 internal static class FleetBenchmark
 {
+    public static int Run(bool smoke, TextWriter output) => RunAsync(smoke, output).GetAwaiter().GetResult();
+
     public static async Task<int> RunAsync(bool smoke, TextWriter output)
     {
         var args = Environment.GetCommandLineArgs();

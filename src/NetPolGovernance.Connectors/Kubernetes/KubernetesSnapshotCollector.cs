@@ -5,6 +5,7 @@ using k8s.Exceptions;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 using KubeClient = k8s.Kubernetes;
 
@@ -20,7 +21,7 @@ namespace NetPolGovernance.Connectors.Kubernetes;
 /// plus one per extra page; +1 (<c>cilium-config</c>) when a Cilium DaemonSet runs; +1 when
 /// <see cref="KubernetesCollectorOptions.DetectHostNetworkPods"/> is on; plus retries.</para>
 /// </summary>
-public sealed partial class KubernetesSnapshotCollector
+public sealed partial class KubernetesSnapshotCollector : IKubernetesClusterReader
 {
     private readonly KubernetesCollectorOptions _options;
     private readonly ILogger<KubernetesSnapshotCollector> _logger;
@@ -38,6 +39,14 @@ public sealed partial class KubernetesSnapshotCollector
 
     /// <summary>Reads the cluster a kubeconfig context points at (access path <see cref="AccessPath.Kubeconfig"/>).</summary>
     public Task<CollectionOutcome> CollectAsync(KubernetesClientConfiguration configuration, ClusterIdentity identity, CancellationToken cancellationToken) =>
+        CollectAsync(configuration, identity, AccessPath.Kubeconfig, cancellationToken);
+
+    /// <summary>The AKS collector's seam: it builds the connection (server, CA, Entra token or local account) and
+    /// sets the access path on the outcome itself.</summary>
+    Task<CollectionOutcome> IKubernetesClusterReader.ReadAsync(
+        KubernetesClientConfiguration configuration,
+        ClusterIdentity identity,
+        CancellationToken cancellationToken) =>
         CollectAsync(configuration, identity, AccessPath.Kubeconfig, cancellationToken);
 
     /// <summary>Reads the cluster; <paramref name="accessPath"/> says how the configuration was obtained (for the report).</summary>

@@ -50,7 +50,7 @@ public sealed class AksLiveScanTests
         var collector = new AksSnapshotCollector(
             new ManagedClustersClient(credential, arm.CreateClientOptions()),
             credential,
-            new KubernetesLiveReader(new KubernetesSnapshotCollector(new KubernetesCollectorOptions(), NullLogger<KubernetesSnapshotCollector>.Instance)),
+            new KubernetesSnapshotCollector(new KubernetesCollectorOptions(), NullLogger<KubernetesSnapshotCollector>.Instance),
             new AksCollectorOptions(),
             NullLogger<AksSnapshotCollector>.Instance);
 
