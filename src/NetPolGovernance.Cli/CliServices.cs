@@ -45,11 +45,6 @@ internal static class CliServices
 
         services.AddSingleton<IScanSource, ManifestsScanSource>();
         services.AddSingleton<IScanSource, KubeconfigScanSource>();
-        services.AddSingleton<IScanSource, AzureScanSource>();
-        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesSnapshotCollector(
-            new KubernetesCollectorOptions(),
-            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
-            provider.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<ILogsIngestionClientFactory, DefaultCredentialLogsIngestionClientFactory>();
         services.AddSingleton<IScanResultSink, LogAnalyticsSink>();
