@@ -61,6 +61,11 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IScanSource, AzureScanSource>();
         services.AddSingleton<ClustersListCommand>();
 
         services.AddSingleton<Command, ScanCommand>();
