@@ -1,10 +1,11 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using NetPolGovernance.Testing.Fleet;
 
 namespace NetPolGovernance.Bench.Fleet;
 
 /// <summary>
-/// <c>simulate</c>: serves a simulated AKS fleet on loopback until Ctrl+C and prints how to scan it, so anyone can
+/// <c>simulate</c>: serves a simulated AKS fleet on loopback until Ctrl+C (or SIGTERM) and prints how to scan it, so anyone can
 /// watch a fleet scan end to end with no Azure account. Options: <c>--sim-clusters=N</c> (20), <c>--sim-seed=S</c> (1),
 /// <c>--sim-latency-ms=L</c> (20), <c>--sim-namespaces=N</c> (20), <c>--sim-pods=N</c> (per namespace, 20),
 /// <c>--sim-fault-rate=F</c> (0.1), <c>--kubeconfig-out=PATH</c> (a temp file).
@@ -39,6 +40,11 @@ internal static class SimulateCommand
             e.Cancel = true;
             stop.Cancel();
         };
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
 
         await using var simulator = await FleetSimulator.StartAsync(options, stop.Token);
         var kubeconfig = Value(args, "--kubeconfig-out") ?? Path.Combine(Path.GetTempPath(), $"netpolgov-sim-{Environment.ProcessId}.kubeconfig");
