@@ -111,9 +111,41 @@ internal sealed partial class KubernetesApiClient
     /// </summary>
     public async Task<ListPages?> ListAsync(string relativePath, string? accept, string description, CancellationToken cancellationToken)
     {
+        var pages = new ListPages();
+        try
+        {
+            var found = await StreamListAsync(relativePath, accept, description, pages.Add, pages.Dispose, cancellationToken).ConfigureAwait(false);
+            if (found)
+            {
+                return pages;
+            }
+
+            pages.Dispose();
+            return null;
+        }
+        catch
+        {
+            pages.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Lists a collection page by page, handing each page to <paramref name="onPage"/> as it arrives (the callback owns
+    /// and disposes it), so a large list never sits in memory whole. On 410 Gone, <paramref name="onRestart"/> is called
+    /// (drop what was consumed) and the list starts again from the first page. Returns false when the collection does
+    /// not exist (404 on the first page).
+    /// </summary>
+    public async Task<bool> StreamListAsync(
+        string relativePath,
+        string? accept,
+        string description,
+        Action<JsonDocument> onPage,
+        Action onRestart,
+        CancellationToken cancellationToken)
+    {
         for (var restart = 0; ; restart++)
         {
-            var pages = new ListPages();
             try
             {
                 string? next = null;
@@ -125,31 +157,25 @@ internal sealed partial class KubernetesApiClient
                     var page = await GetAsync(url, accept, description, notFoundIsNull: next is null, cancellationToken).ConfigureAwait(false);
                     if (page is null)
                     {
-                        pages.Dispose();
-                        return null;
+                        return false;
                     }
 
-                    pages.Add(page);
                     next = ContinueTokenOf(page);
+                    onPage(page);
                 }
                 while (next is not null);
 
-                return pages;
+                return true;
             }
             catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
             {
-                pages.Dispose();
+                onRestart();
                 if (restart >= _options.MaxListRestarts)
                 {
                     throw new ListExpiredException(description, restart + 1);
                 }
 
                 LogListRestart(_clusterName, description, restart + 1);
-            }
-            catch
-            {
-                pages.Dispose();
-                throw;
             }
         }
     }
@@ -236,21 +262,18 @@ internal sealed class ListPages : IDisposable
             ? (null, null)
             : (StringProperty(_pages[0].RootElement, "apiVersion"), StringProperty(_pages[0].RootElement, "kind"));
 
-    public IEnumerable<JsonElement> Items
+    public IEnumerable<JsonElement> Items => _pages.SelectMany(ItemsOf);
+
+    /// <summary>The <c>items</c> of one list page.</summary>
+    public static IEnumerable<JsonElement> ItemsOf(JsonDocument page)
     {
-        get
+        if (page.RootElement.ValueKind == JsonValueKind.Object
+            && page.RootElement.TryGetProperty("items", out var items)
+            && items.ValueKind == JsonValueKind.Array)
         {
-            foreach (var page in _pages)
+            foreach (var item in items.EnumerateArray())
             {
-                if (page.RootElement.ValueKind == JsonValueKind.Object
-                    && page.RootElement.TryGetProperty("items", out var items)
-                    && items.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var item in items.EnumerateArray())
-                    {
-                        yield return item;
-                    }
-                }
+                yield return item;
             }
         }
     }

@@ -150,14 +150,40 @@ internal sealed partial class LiveClusterReader
         }
 
         _podsAsMetadata = !namedPorts;
-        using (var pods = await _api.ListAsync("api/v1/pods", namedPorts ? null : KubernetesApiClient.MetadataListAccept, "list pods at cluster scope", cancellationToken).ConfigureAwait(false))
-        {
-            Feed(pods, "v1", "Pod");
-            if (_podsAsMetadata)
+        // The pod list is the large one: each page is converted to PodInfo as it arrives and its JSON released, into a
+        // staging builder that a 410 restart throws away (so a restarted list never doubles or keeps stale pods).
+        var stage = new SnapshotBuilder();
+        var owners = new List<PodOwner>();
+        await _api.StreamListAsync(
+            "api/v1/pods",
+            namedPorts ? null : KubernetesApiClient.MetadataListAccept,
+            "list pods at cluster scope",
+            page =>
             {
-                RecordDaemonSetOwners(pods);
-            }
+                using (page)
+                {
+                    foreach (var item in ListPages.ItemsOf(page))
+                    {
+                        KubernetesObjectReader.Read(item, null, stage, "v1", "Pod");
+                        if (_podsAsMetadata)
+                        {
+                            RecordDaemonSetOwner(item, owners);
+                        }
+                    }
+                }
+            },
+            () =>
+            {
+                stage = new SnapshotBuilder();
+                owners.Clear();
+            },
+            cancellationToken).ConfigureAwait(false);
+        lock (_builderGate)
+        {
+            _builder.AddPodsFrom(stage);
         }
+
+        _podOwners.AddRange(owners);
 
         if (_podsAsMetadata && _options.DetectHostNetworkPods)
         {
@@ -279,26 +305,23 @@ internal sealed partial class LiveClusterReader
             .Any(port => port.Port?.IsNamed == true);
     }
 
-    private void RecordDaemonSetOwners(ListPages? pods)
+    private static void RecordDaemonSetOwner(JsonElement item, List<PodOwner> owners)
     {
-        foreach (var item in pods?.Items ?? [])
+        if (NameOf(item) is not { } pod
+            || !item.TryGetProperty("metadata", out var metadata)
+            || !metadata.TryGetProperty("ownerReferences", out var references)
+            || references.ValueKind != JsonValueKind.Array)
         {
-            if (NameOf(item) is not { } pod
-                || !item.TryGetProperty("metadata", out var metadata)
-                || !metadata.TryGetProperty("ownerReferences", out var owners)
-                || owners.ValueKind != JsonValueKind.Array)
-            {
-                continue;
-            }
+            return;
+        }
 
-            foreach (var owner in owners.EnumerateArray())
+        foreach (var owner in references.EnumerateArray())
+        {
+            if (owner.ValueKind == JsonValueKind.Object
+                && owner.TryGetProperty("kind", out var ownerKind) && ownerKind.ValueKind == JsonValueKind.String && ownerKind.GetString() == "DaemonSet"
+                && owner.TryGetProperty("name", out var ownerName) && ownerName.ValueKind == JsonValueKind.String)
             {
-                if (owner.ValueKind == JsonValueKind.Object
-                    && owner.TryGetProperty("kind", out var ownerKind) && ownerKind.ValueKind == JsonValueKind.String && ownerKind.GetString() == "DaemonSet"
-                    && owner.TryGetProperty("name", out var ownerName) && ownerName.ValueKind == JsonValueKind.String)
-                {
-                    _podOwners.Add(new PodOwner(pod.Namespace, pod.Name, ownerName.GetString()!));
-                }
+                owners.Add(new PodOwner(pod.Namespace, pod.Name, ownerName.GetString()!));
             }
         }
     }

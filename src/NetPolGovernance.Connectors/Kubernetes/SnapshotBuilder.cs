@@ -35,6 +35,28 @@ internal sealed class SnapshotBuilder
     public void AddPod(PodInfo pod, OwnerReference? owner) =>
         Put(_pods, (pod.Namespace, pod.Name), new PodEntry(pod, owner), "Pod", $"{pod.Namespace}/{pod.Name}", pod.Source);
 
+    /// <summary>Moves the pods another builder collected (a staged list) into this one.</summary>
+    public void AddPodsFrom(SnapshotBuilder stage)
+    {
+        foreach (var entry in stage._pods.Values)
+        {
+            AddPod(entry.Pod, entry.Owner);
+        }
+
+        foreach (var note in stage._notes)
+        {
+            AddNote(note);
+        }
+
+        foreach (var (kind, count) in stage._ignoredKinds)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                AddIgnored(kind);
+            }
+        }
+    }
+
     public void AddWorkload(WorkloadTemplate workload) =>
         Put(_workloads, (workload.Kind, workload.Namespace, workload.Name), workload, workload.Kind, $"{workload.Namespace}/{workload.Name}", workload.DerivedPod.Source);
 

@@ -118,6 +118,21 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CollectAsync_GoneOnContinuedPodList_RestartsWithoutDoublingPods()
+    {
+        var cluster = _server.AddCluster("gone-pods");
+        cluster.Add([KubeObjects.Namespace("app"), .. Enumerable.Range(0, 5).Select(i => KubeObjects.Pod("app", $"pod-{i}", new Dictionary<string, string> { ["app"] = "web" }))]);
+        cluster.Faults.Add(KubeFault.Gone(), KubeRequestMatch.Resource("pods").And(KubeRequestMatch.ContinuedLists), times: 1);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 2 });
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"pod-{i}"), outcome.Snapshot!.Pods.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(outcome.Snapshot.Notes, n => n.Contains("pod-", StringComparison.Ordinal));
+        Assert.Equal(2 + 3, cluster.Traffic.CallsTo("pods"));
+    }
+
+    [Fact]
     public async Task CollectAsync_GoneOnEveryContinue_IsUnknownWithExpiryReason()
     {
         var cluster = _server.AddCluster("gone-always");
