@@ -43,6 +43,11 @@ internal static class CliServices
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(timeProvider);
 
+        // One live collector serves kubeconfig contexts and, behind the AKS collector, Azure clusters.
+        services.AddSingleton(provider => new KubernetesSnapshotCollector(
+            new KubernetesCollectorOptions(),
+            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IScanSource, ManifestsScanSource>();
         services.AddSingleton<IScanSource, KubeconfigScanSource>();
 
@@ -56,10 +61,7 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
-        services.AddSingleton<IKubernetesClusterReader>(provider => new KubernetesSnapshotCollector(
-            new KubernetesCollectorOptions(),
-            provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
-            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IKubernetesClusterReader>(provider => provider.GetRequiredService<KubernetesSnapshotCollector>());
         services.AddSingleton<IScanSource, AzureScanSource>();
         services.AddSingleton<ClustersListCommand>();
 

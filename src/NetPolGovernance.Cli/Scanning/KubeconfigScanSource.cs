@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.Scanning;
 
@@ -43,15 +42,12 @@ internal sealed class KubeconfigScanSource : IScanSource
         DefaultValueFactory = _ => DefaultConcurrency,
     };
 
-    private readonly ILoggerFactory _loggerFactory;
-    private readonly TimeProvider _timeProvider;
+    private readonly KubernetesSnapshotCollector _collector;
 
-    public KubeconfigScanSource(ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    public KubeconfigScanSource(KubernetesSnapshotCollector collector)
     {
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _loggerFactory = loggerFactory;
-        _timeProvider = timeProvider;
+        ArgumentNullException.ThrowIfNull(collector);
+        _collector = collector;
         _concurrency.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1)
@@ -106,11 +102,7 @@ internal sealed class KubeconfigScanSource : IScanSource
             throw new ScanInputException(ex.Message, ex);
         }
 
-        var collector = new KubernetesSnapshotCollector(
-            new KubernetesCollectorOptions(),
-            _loggerFactory.CreateLogger<KubernetesSnapshotCollector>(),
-            _timeProvider);
-        var source = new KubeconfigClusterSource(kubeconfig, contexts, collector);
+        var source = new KubeconfigClusterSource(kubeconfig, contexts, _collector);
         return new ScanSourceSession(source, source)
         {
             ScanOptions = new FleetScanOptions { MaxConcurrency = parseResult.GetValue(_concurrency) },
