@@ -9,7 +9,7 @@ using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Bench;
 

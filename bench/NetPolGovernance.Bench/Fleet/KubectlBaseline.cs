@@ -1,5 +1,5 @@
 using System.Globalization;
-using NetPolGovernance.Testing.Fleet;
+using NetPolGovernance.Simulator.Fleet;
 
 namespace NetPolGovernance.Bench.Fleet;
 

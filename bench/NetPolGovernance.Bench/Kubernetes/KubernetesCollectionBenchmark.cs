@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Bench.Kubernetes;
 

@@ -3,8 +3,8 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Kubernetes;
-using NetPolGovernance.Testing.Azure;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Azure;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Connectors.Azure;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

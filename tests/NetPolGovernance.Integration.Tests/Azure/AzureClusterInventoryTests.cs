@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NetPolGovernance.Connectors.Azure;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

@@ -2,7 +2,7 @@ using Azure.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

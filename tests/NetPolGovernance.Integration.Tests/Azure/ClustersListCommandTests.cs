@@ -4,7 +4,7 @@ using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Integration.Tests.Cli;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

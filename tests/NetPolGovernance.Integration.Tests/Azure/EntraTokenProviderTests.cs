@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

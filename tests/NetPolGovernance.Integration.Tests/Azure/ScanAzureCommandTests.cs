@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Integration.Tests.Cli;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 

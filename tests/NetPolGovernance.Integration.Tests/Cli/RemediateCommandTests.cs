@@ -1,4 +1,4 @@
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Cli;
 

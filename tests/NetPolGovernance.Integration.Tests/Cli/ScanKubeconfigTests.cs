@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NetPolGovernance.Cli;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Cli;
 

@@ -6,8 +6,8 @@ using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Testing.Azure;
-using NetPolGovernance.Testing.Fleet;
+using NetPolGovernance.Simulator.Azure;
+using NetPolGovernance.Simulator.Fleet;
 
 namespace NetPolGovernance.Integration.Tests.Fleet;
 

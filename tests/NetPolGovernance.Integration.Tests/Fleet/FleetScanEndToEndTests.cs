@@ -5,7 +5,7 @@ using NetPolGovernance.Cli;
 using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Integration.Tests.Cli;
-using NetPolGovernance.Testing.Fleet;
+using NetPolGovernance.Simulator.Fleet;
 
 namespace NetPolGovernance.Integration.Tests.Fleet;
 

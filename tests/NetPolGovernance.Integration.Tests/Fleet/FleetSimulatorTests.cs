@@ -1,5 +1,5 @@
 using k8s;
-using NetPolGovernance.Testing.Fleet;
+using NetPolGovernance.Simulator.Fleet;
 using KubeClient = k8s.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Fleet;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using NetPolGovernance.Testing.Fleet;
+using NetPolGovernance.Simulator.Fleet;
 
 namespace NetPolGovernance.Integration.Tests.Fleet;
 

@@ -5,7 +5,7 @@ using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Service;
 using NetPolGovernance.Functions.Triggers;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 using NetPolGovernance.Testing.LogAnalytics;
 using NetPolGovernance.Testing.Service;
 

@@ -4,7 +4,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 using KubeClient = k8s.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;

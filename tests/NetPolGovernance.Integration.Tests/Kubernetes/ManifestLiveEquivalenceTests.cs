@@ -8,7 +8,7 @@ using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
 using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.Manifests;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;
 

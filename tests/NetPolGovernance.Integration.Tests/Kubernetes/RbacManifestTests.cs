@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 using YamlDotNet.RepresentationModel;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Connectors.Remediation;
-using NetPolGovernance.Testing.Kubernetes;
+using NetPolGovernance.Simulator.Kubernetes;
 using KubeClient = k8s.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Remediation;

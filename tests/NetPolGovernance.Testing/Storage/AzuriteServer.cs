@@ -6,7 +6,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using NetPolGovernance.Testing.Azure;
+using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Testing.Storage;
 
