@@ -38,6 +38,8 @@ internal static class CollectionFailureReasons
             $"credentials: the kubeconfig user could not produce credentials: {config.Message}",
         KubernetesObjectFormatException format =>
             $"unreadable object from the API server: {format.Message}",
+        System.Text.Json.JsonException json =>
+            $"unreadable response from the API server{At(server)}: {json.Message}",
         _ => null,
     };
 

@@ -48,7 +48,97 @@ internal sealed partial class KubernetesApiClient
     /// <see cref="HttpRequestException"/> for transport failures (TLS, DNS, refused), <see cref="TimeoutException"/>
     /// when the HTTP client timed out.
     /// </summary>
-    public async Task<JsonDocument?> GetAsync(string relativePath, string? accept, string description, bool notFoundIsNull, CancellationToken cancellationToken)
+    public Task<JsonDocument?> GetAsync(string relativePath, string? accept, string description, bool notFoundIsNull, CancellationToken cancellationToken) =>
+        SendAsync(relativePath, accept, description, notFoundIsNull, static (body, token) => JsonDocument.ParseAsync(body, default, token), cancellationToken);
+
+    /// <summary>
+    /// Lists a collection page by page and keeps every item (for the small lists: namespaces, policies, DaemonSets).
+    /// Returns null when the collection does not exist (404 on the first page).
+    /// </summary>
+    public async Task<ListPages?> ListAsync(string relativePath, string? accept, string description, CancellationToken cancellationToken)
+    {
+        var pages = new ListPages();
+        try
+        {
+            if (await StreamListAsync(relativePath, accept, description, pages, cancellationToken).ConfigureAwait(false))
+            {
+                return pages;
+            }
+
+            pages.Dispose();
+            return null;
+        }
+        catch
+        {
+            pages.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Lists a collection page by page, handing each item to <paramref name="sink"/> as soon as it is parsed, so a list
+    /// never sits in memory as JSON. A page retried after a dropped connection begins again
+    /// (<see cref="IListPageSink.BeginPage"/>); on 410 Gone the sink is told to <see cref="IListPageSink.Restart"/> and
+    /// the list starts again from the first page (at most <see cref="KubernetesCollectorOptions.MaxListRestarts"/> times).
+    /// Returns false when the collection does not exist (404 on the first page).
+    /// </summary>
+    public async Task<bool> StreamListAsync(string relativePath, string? accept, string description, IListPageSink sink, CancellationToken cancellationToken)
+    {
+        for (var restart = 0; ; restart++)
+        {
+            try
+            {
+                string? next = null;
+                do
+                {
+                    var separator = relativePath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+                    var url = $"{relativePath}{separator}limit={_options.PageSize.ToString(CultureInfo.InvariantCulture)}"
+                              + (next is null ? string.Empty : "&continue=" + Uri.EscapeDataString(next));
+                    var end = await SendAsync(
+                        url,
+                        accept,
+                        description,
+                        notFoundIsNull: next is null,
+                        (body, token) =>
+                        {
+                            sink.BeginPage();
+                            return ListBodyReader.ReadAsync(body, sink, token);
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                    if (end is null)
+                    {
+                        return false;
+                    }
+
+                    sink.CommitPage();
+                    next = end.Continue;
+                }
+                while (next is not null);
+
+                return true;
+            }
+            catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
+            {
+                sink.Restart();
+                if (restart >= _options.MaxListRestarts)
+                {
+                    throw new ListExpiredException(description, restart + 1);
+                }
+
+                LogListRestart(_clusterName, description, restart + 1);
+            }
+        }
+    }
+
+    /// <summary>GETs <paramref name="relativePath"/> with the retry rules and reads a successful body with <paramref name="readBody"/>.</summary>
+    private async Task<T?> SendAsync<T>(
+        string relativePath,
+        string? accept,
+        string description,
+        bool notFoundIsNull,
+        Func<Stream, CancellationToken, Task<T>> readBody,
+        CancellationToken cancellationToken)
+        where T : class
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -68,7 +158,7 @@ internal sealed partial class KubernetesApiClient
                 {
                     var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                     await using var counted = new ByteCountingStream(stream, CountBytes);
-                    return await JsonDocument.ParseAsync(counted, default, cancellationToken).ConfigureAwait(false);
+                    return await readBody(counted, cancellationToken).ConfigureAwait(false);
                 }
 
                 var message = await ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
@@ -104,90 +194,6 @@ internal sealed partial class KubernetesApiClient
             await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// Lists a collection page by page. Returns null when the collection does not exist (404 on the first page).
-    /// On 410 Gone the whole list restarts from the first page (at most <see cref="KubernetesCollectorOptions.MaxListRestarts"/> times).
-    /// </summary>
-    public async Task<ListPages?> ListAsync(string relativePath, string? accept, string description, CancellationToken cancellationToken)
-    {
-        var pages = new ListPages();
-        try
-        {
-            var found = await StreamListAsync(relativePath, accept, description, pages.Add, pages.Dispose, cancellationToken).ConfigureAwait(false);
-            if (found)
-            {
-                return pages;
-            }
-
-            pages.Dispose();
-            return null;
-        }
-        catch
-        {
-            pages.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Lists a collection page by page, handing each page to <paramref name="onPage"/> as it arrives (the callback owns
-    /// and disposes it), so a large list never sits in memory whole. On 410 Gone, <paramref name="onRestart"/> is called
-    /// (drop what was consumed) and the list starts again from the first page. Returns false when the collection does
-    /// not exist (404 on the first page).
-    /// </summary>
-    public async Task<bool> StreamListAsync(
-        string relativePath,
-        string? accept,
-        string description,
-        Action<JsonDocument> onPage,
-        Action onRestart,
-        CancellationToken cancellationToken)
-    {
-        for (var restart = 0; ; restart++)
-        {
-            try
-            {
-                string? next = null;
-                do
-                {
-                    var separator = relativePath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-                    var url = $"{relativePath}{separator}limit={_options.PageSize.ToString(CultureInfo.InvariantCulture)}"
-                              + (next is null ? string.Empty : "&continue=" + Uri.EscapeDataString(next));
-                    var page = await GetAsync(url, accept, description, notFoundIsNull: next is null, cancellationToken).ConfigureAwait(false);
-                    if (page is null)
-                    {
-                        return false;
-                    }
-
-                    next = ContinueTokenOf(page);
-                    onPage(page);
-                }
-                while (next is not null);
-
-                return true;
-            }
-            catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
-            {
-                onRestart();
-                if (restart >= _options.MaxListRestarts)
-                {
-                    throw new ListExpiredException(description, restart + 1);
-                }
-
-                LogListRestart(_clusterName, description, restart + 1);
-            }
-        }
-    }
-
-    private static string? ContinueTokenOf(JsonDocument page) =>
-        page.RootElement.TryGetProperty("metadata", out var metadata)
-        && metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("continue", out var token)
-        && token.ValueKind == JsonValueKind.String
-        && token.GetString() is { Length: > 0 } value
-            ? value
-            : null;
 
     private static bool IsRetryable(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
@@ -249,49 +255,38 @@ internal sealed partial class KubernetesApiClient
     private partial void LogListRestart(string clusterName, string request, int restart);
 }
 
-/// <summary>The pages of one list response, kept until the list is complete (a 410 restart must not double items).</summary>
-internal sealed class ListPages : IDisposable
+/// <summary>
+/// The items of one small list, each parsed into its own document and kept until the list is complete
+/// (a page retried after a dropped connection or a 410 restart must not double items).
+/// </summary>
+internal sealed class ListPages : IListPageSink, IDisposable
 {
-    private readonly List<JsonDocument> _pages = [];
+    private readonly List<JsonDocument> _items = [];
+    private int _committed;
 
-    public int PageCount => _pages.Count;
+    public IEnumerable<JsonElement> Items => _items.Take(_committed).Select(item => item.RootElement);
 
-    /// <summary>The list's <c>apiVersion</c> and <c>kind</c> (e.g. <c>v1</c>, <c>PodList</c>) from the first page.</summary>
-    public (string? ApiVersion, string? Kind) ListType =>
-        _pages.Count == 0
-            ? (null, null)
-            : (StringProperty(_pages[0].RootElement, "apiVersion"), StringProperty(_pages[0].RootElement, "kind"));
+    public void BeginPage() => DisposeFrom(_committed);
 
-    public IEnumerable<JsonElement> Items => _pages.SelectMany(ItemsOf);
+    public void OnItem(ReadOnlySpan<byte> item) => _items.Add(JsonDocument.Parse(item.ToArray()));
 
-    /// <summary>The <c>items</c> of one list page.</summary>
-    public static IEnumerable<JsonElement> ItemsOf(JsonDocument page)
+    public void CommitPage() => _committed = _items.Count;
+
+    public void Restart()
     {
-        if (page.RootElement.ValueKind == JsonValueKind.Object
-            && page.RootElement.TryGetProperty("items", out var items)
-            && items.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in items.EnumerateArray())
-            {
-                yield return item;
-            }
-        }
+        DisposeFrom(0);
+        _committed = 0;
     }
 
-    public void Add(JsonDocument page) => _pages.Add(page);
+    public void Dispose() => Restart();
 
-    public void Dispose()
+    private void DisposeFrom(int index)
     {
-        foreach (var page in _pages)
+        for (var i = index; i < _items.Count; i++)
         {
-            page.Dispose();
+            _items[i].Dispose();
         }
 
-        _pages.Clear();
+        _items.RemoveRange(index, _items.Count - index);
     }
-
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 }

@@ -69,6 +69,14 @@ internal static class KubernetesObjectReader
         }
     }
 
+    /// <summary>Reads one item of a pod list (a Pod, or the <c>PartialObjectMetadata</c> of one) and its controller owner.</summary>
+    public static (PodInfo Pod, OwnerReference? Owner) ReadPodListItem(JsonElement item)
+    {
+        var root = JsonFields.Root(item);
+        var metadata = root.Object("metadata") ?? new JsonFields(default, "metadata");
+        return (ReadPod(root, metadata, null), OwnerOf(metadata));
+    }
+
     /// <summary>The API group of an apiVersion: <c>networking.k8s.io/v1</c> → <c>networking.k8s.io</c>; <c>v1</c> → empty.</summary>
     public static string ApiGroupOf(string apiVersion)
     {

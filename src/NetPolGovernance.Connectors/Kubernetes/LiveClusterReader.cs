@@ -150,40 +150,22 @@ internal sealed partial class LiveClusterReader
         }
 
         _podsAsMetadata = !namedPorts;
-        // The pod list is the large one: each page is converted to PodInfo as it arrives and its JSON released, into a
-        // staging builder that a 410 restart throws away (so a restarted list never doubles or keeps stale pods).
-        var stage = new SnapshotBuilder();
-        var owners = new List<PodOwner>();
+        // The pod list is the large one: each item is read as its bytes arrive (no page is ever held as JSON), a page's
+        // pods are kept once the page is whole, and a 410 restart throws away the stage (so a restarted list never
+        // doubles or keeps stale pods).
+        var pods = new PodListSink(_podsAsMetadata);
         await _api.StreamListAsync(
             "api/v1/pods",
             namedPorts ? null : KubernetesApiClient.MetadataListAccept,
             "list pods at cluster scope",
-            page =>
-            {
-                using (page)
-                {
-                    foreach (var item in ListPages.ItemsOf(page))
-                    {
-                        KubernetesObjectReader.Read(item, null, stage, "v1", "Pod");
-                        if (_podsAsMetadata)
-                        {
-                            RecordDaemonSetOwner(item, owners);
-                        }
-                    }
-                }
-            },
-            () =>
-            {
-                stage = new SnapshotBuilder();
-                owners.Clear();
-            },
+            pods,
             cancellationToken).ConfigureAwait(false);
         lock (_builderGate)
         {
-            _builder.AddPodsFrom(stage);
+            _builder.AddPodsFrom(pods.Stage);
         }
 
-        _podOwners.AddRange(owners);
+        _podOwners.AddRange(pods.Owners);
 
         if (_podsAsMetadata && _options.DetectHostNetworkPods)
         {
@@ -370,4 +352,73 @@ internal sealed partial class LiveClusterReader
     private partial void LogEvidenceUnavailable(string clusterName, string reason);
 
     private sealed record PodOwner(string Namespace, string Name, string DaemonSet);
+
+    /// <summary>Receives the pod list item by item: the fast reader for metadata items, the general reader for the rest.</summary>
+    private sealed class PodListSink : IListPageSink
+    {
+        private readonly bool _metadataOnly;
+        private readonly PodItemReader _reader = new();
+        private readonly List<string> _daemonSets = [];
+        private readonly List<(PodInfo Pod, OwnerReference? Owner)> _page = [];
+        private readonly List<PodOwner> _pageOwners = [];
+
+        public PodListSink(bool metadataOnly)
+        {
+            _metadataOnly = metadataOnly;
+        }
+
+        public SnapshotBuilder Stage { get; private set; } = new();
+
+        /// <summary>Pods owned by a DaemonSet (metadata-only lists: their hostNetwork comes from the DaemonSet's template).</summary>
+        public List<PodOwner> Owners { get; } = [];
+
+        public void BeginPage()
+        {
+            _page.Clear();
+            _pageOwners.Clear();
+        }
+
+        public void OnItem(ReadOnlySpan<byte> item)
+        {
+            _daemonSets.Clear();
+            if (_reader.TryRead(item, out var pod, out var owner, _daemonSets))
+            {
+                _page.Add((pod!, owner));
+                if (_metadataOnly)
+                {
+                    foreach (var daemonSet in _daemonSets)
+                    {
+                        _pageOwners.Add(new PodOwner(pod!.Namespace, pod.Name, daemonSet));
+                    }
+                }
+
+                return;
+            }
+
+            using var document = JsonDocument.Parse(item.ToArray());
+            _page.Add(KubernetesObjectReader.ReadPodListItem(document.RootElement));
+            if (_metadataOnly)
+            {
+                RecordDaemonSetOwner(document.RootElement, _pageOwners);
+            }
+        }
+
+        public void CommitPage()
+        {
+            foreach (var (pod, owner) in _page)
+            {
+                Stage.AddPod(pod, owner);
+            }
+
+            Owners.AddRange(_pageOwners);
+            BeginPage();
+        }
+
+        public void Restart()
+        {
+            BeginPage();
+            Stage = new SnapshotBuilder();
+            Owners.Clear();
+        }
+    }
 }
