@@ -53,6 +53,8 @@ public sealed class SimulatedFleetCommandTests
         }
 
         Assert.Contains("Simulated fleet (seed", cli.StandardError, StringComparison.Ordinal);
+        using var schema = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "report.schema.json"), TestContext.Current.CancellationToken));
+        Assert.Empty(new JsonSchemaSubset(schema.RootElement).Validate(report.RootElement));
     }
 
     [Theory]
