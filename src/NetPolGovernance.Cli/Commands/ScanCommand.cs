@@ -102,6 +102,7 @@ internal sealed class ScanCommand : BaseCommand
             return ExitCodes.UsageError;
         }
 
+        await using var resources = plan.Session.Resources;
         var sessions = new List<IScanResultSession>();
         try
         {

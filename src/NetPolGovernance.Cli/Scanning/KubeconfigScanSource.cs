@@ -50,7 +50,9 @@ internal sealed class KubeconfigScanSource : IScanSource
         _collector = collector;
         _concurrency.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            // Read the token, not the converted value: a value that is not a number is the parser's own error,
+            // and converting it here would throw instead of reporting it.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value < 1)
             {
                 result.AddError("--concurrency must be at least 1");
             }
