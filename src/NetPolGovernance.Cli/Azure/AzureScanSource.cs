@@ -56,7 +56,7 @@ internal sealed class AzureScanSource : IScanSource
             clients.CreateInventory(settings.Scope, _loggerFactory),
             clients.CreateCollector(_reader, _loggerFactory))
         {
-            ScanOptions = new FleetScanOptions { MaxConcurrency = 8, PerClusterTimeout = TimeSpan.FromMinutes(6) },
+            ScanOptions = new FleetScanOptions { PerClusterTimeout = TimeSpan.FromMinutes(6) },
         };
         return Task.FromResult(session);
     }

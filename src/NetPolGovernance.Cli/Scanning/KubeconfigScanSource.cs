@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using NetPolGovernance.Connectors.Kubernetes;
-using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Scanning;
 
@@ -13,7 +11,6 @@ namespace NetPolGovernance.Cli.Scanning;
 /// </summary>
 internal sealed class KubeconfigScanSource : IScanSource
 {
-    private const int DefaultConcurrency = 8;
 
     private readonly Option<string?> _kubeconfig = new("--kubeconfig")
     {
@@ -35,26 +32,12 @@ internal sealed class KubeconfigScanSource : IScanSource
         Description = "Scan every context of the kubeconfig.",
     };
 
-    private readonly Option<int> _concurrency = new("--concurrency")
-    {
-        Description = $"Clusters read at once (default {DefaultConcurrency.ToString(CultureInfo.InvariantCulture)}).",
-        HelpName = "N",
-        DefaultValueFactory = _ => DefaultConcurrency,
-    };
-
     private readonly KubernetesSnapshotCollector _collector;
 
     public KubeconfigScanSource(KubernetesSnapshotCollector collector)
     {
         ArgumentNullException.ThrowIfNull(collector);
         _collector = collector;
-        _concurrency.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--concurrency must be at least 1");
-            }
-        });
     }
 
     public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
@@ -65,7 +48,6 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_kubeconfig);
         command.Options.Add(_contexts);
         command.Options.Add(_allContexts);
-        command.Options.Add(_concurrency);
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -103,9 +85,6 @@ internal sealed class KubeconfigScanSource : IScanSource
         }
 
         var source = new KubeconfigClusterSource(kubeconfig, contexts, _collector);
-        return new ScanSourceSession(source, source)
-        {
-            ScanOptions = new FleetScanOptions { MaxConcurrency = parseResult.GetValue(_concurrency) },
-        };
+        return new ScanSourceSession(source, source);
     }
 }
