@@ -9,11 +9,7 @@ using NetPolGovernance.Bench.Reachability;
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- <name> [<name>...]   full size, prints a table
 //   dotnet run -c Release --project bench/NetPolGovernance.Bench -- --smoke               every benchmark at a tiny size (CI)
 // Register a benchmark by adding one line to the table below: name -> (smoke, output) => exit code.
-//   dotnet run -c Release --project bench/NetPolGovernance.Bench -- simulate [--sim-clusters=N ...]   serve a simulated fleet (not a benchmark)
-if (args.Length > 0 && args[0] == "simulate")
-{
-    return await SimulateCommand.RunAsync(args[1..], Console.Out);
-}
+// To serve a simulated fleet (not a benchmark): `netpolgov simulate` (README "Simulated fleet").
 
 var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(StringComparer.OrdinalIgnoreCase)
 {

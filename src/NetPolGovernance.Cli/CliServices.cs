@@ -11,6 +11,7 @@ using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Cli.Simulation;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Kubernetes;
 
@@ -20,7 +21,7 @@ namespace NetPolGovernance.Cli;
 /// The CLI's composition root. Extension points, each a list resolved from the container:
 /// <list type="bullet">
 /// <item><see cref="Command"/>: top-level commands under <c>netpolgov</c>;</item>
-/// <item><see cref="IScanSource"/>: what <c>scan</c> can read (manifests, kubeconfig contexts, Azure);</item>
+/// <item><see cref="IScanSource"/>: what <c>scan</c> can read (manifests, kubeconfig contexts, Azure, a simulated fleet);</item>
 /// <item><see cref="IScanResultSink"/>: where results go besides the report (publishing);</item>
 /// <item><see cref="IReportFormat"/>: values of <c>--format</c>.</item>
 /// </list>
@@ -63,12 +64,14 @@ internal static class CliServices
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
         services.AddSingleton<IKubernetesClusterReader>(provider => provider.GetRequiredService<KubernetesSnapshotCollector>());
         services.AddSingleton<IScanSource, AzureScanSource>();
+        services.AddSingleton<IScanSource, SimulatedFleetScanSource>();
         services.AddSingleton<ClustersListCommand>();
 
         services.AddSingleton<Command, ScanCommand>();
         services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
+        services.AddSingleton<Command, SimulateCommand>();
         services.AddSingleton(provider =>
         {
             var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 
@@ -51,13 +52,16 @@ internal sealed class AzureScanSource : IScanSource
     public Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var settings = _options.Resolve(parseResult);
-        var clients = _clients.Create(settings);
-        var session = new ScanSourceSession(
-            clients.CreateInventory(settings.Scope, _loggerFactory),
-            clients.CreateCollector(_reader, _loggerFactory))
+        return Task.FromResult(CreateSession(_clients.Create(settings), settings.Scope, _reader, _loggerFactory));
+    }
+
+    /// <summary>
+    /// The Azure scan over <paramref name="clients"/>: Resource Graph inventory, AKS collector (API server or
+    /// runCommand). Shared with <c>scan --simulated-fleet</c>, so the simulated fleet is read exactly as Azure is.
+    /// </summary>
+    internal static ScanSourceSession CreateSession(AzureClients clients, AzureInventoryScope scope, IKubernetesClusterReader reader, ILoggerFactory loggerFactory) =>
+        new(clients.CreateInventory(scope, loggerFactory), clients.CreateCollector(reader, loggerFactory))
         {
             ScanOptions = new FleetScanOptions { PerClusterTimeout = TimeSpan.FromMinutes(6) },
         };
-        return Task.FromResult(session);
-    }
 }

@@ -77,7 +77,11 @@ internal sealed class ScanCommand : BaseCommand
         };
         _concurrency.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 256)
+            // Read the token, not the converted value: a value that is not a number is the parser's own error,
+            // and converting it here would throw instead of reporting it.
+            if (result.Tokens is [var token]
+                && int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+                && value is < 1 or > 256)
             {
                 result.AddError("--concurrency must be between 1 and 256");
             }
@@ -118,6 +122,7 @@ internal sealed class ScanCommand : BaseCommand
             return ExitCodes.UsageError;
         }
 
+        await using var resources = plan.Session.Resources;
         var sessions = new List<IScanResultSession>();
         try
         {

@@ -34,4 +34,10 @@ internal sealed record ScanSourceSession(IClusterInventory Inventory, ISnapshotC
 
     /// <summary>Where objects were written, for reports that point into files (SARIF); null for live sources.</summary>
     public ISourceLocationLookup? Locations { get; init; }
+
+    /// <summary>
+    /// What the source started for this scan and the scan command stops when the scan ends, whatever its outcome
+    /// (the in-process fleet simulator of <c>--simulated-fleet</c>); null when there is nothing to stop.
+    /// </summary>
+    public IAsyncDisposable? Resources { get; init; }
 }

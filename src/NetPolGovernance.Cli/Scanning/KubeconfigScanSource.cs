@@ -4,7 +4,7 @@ using NetPolGovernance.Connectors.Kubernetes;
 namespace NetPolGovernance.Cli.Scanning;
 
 /// <summary>
-/// <c>--kubeconfig [FILE] [--context NAME... | --all-contexts] [--concurrency N]</c>: live clusters through kubeconfig
+/// <c>--kubeconfig [FILE] [--context NAME... | --all-contexts]</c>: live clusters through kubeconfig
 /// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged) or <c>~/.kube/config</c> are read; without
 /// <c>--context</c>/<c>--all-contexts</c> the current context is scanned. Contexts are read concurrently; one that
 /// cannot be read is reported Unknown with its reason.

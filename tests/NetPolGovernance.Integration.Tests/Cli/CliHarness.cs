@@ -58,7 +58,10 @@ internal sealed class CliHarness : IDisposable
         Error.Dispose();
     }
 
-    public async Task<int> RunAsync(params string[] args)
+    public Task<int> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
+
+    /// <summary>Runs until the command ends or <paramref name="cancellationToken"/> fires (Ctrl+C for long-running commands).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         var interaction = new ConsoleInteractionService(Output, Error, () => _stdout);
         await using var services = CliServices.Build(
@@ -72,6 +75,6 @@ internal sealed class CliHarness : IDisposable
             });
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
-        return await CliParser.Parse(root, args).InvokeAsync(configuration, TestContext.Current.CancellationToken);
+        return await CliParser.Parse(root, args).InvokeAsync(configuration, cancellationToken);
     }
 }

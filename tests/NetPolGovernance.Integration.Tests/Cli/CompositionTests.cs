@@ -25,7 +25,7 @@ public sealed class CompositionTests
         var sources = services.GetServices<IScanSource>().Select(s => s.GetType()).ToList();
 
         Assert.Equal(sources.Distinct().Count(), sources.Count);
-        Assert.Equal(3, sources.Count);
+        Assert.Equal(4, sources.Count);
     }
 
     [Fact]
@@ -45,5 +45,6 @@ public sealed class CompositionTests
         Assert.Contains("--azure", names);
         Assert.Contains("--kubeconfig", names);
         Assert.Contains("--manifests", names);
+        Assert.Contains("--simulated-fleet", names);
     }
 }

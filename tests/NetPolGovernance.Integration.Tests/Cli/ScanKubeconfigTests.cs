@@ -104,6 +104,17 @@ public sealed class ScanKubeconfigTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scan_NonNumericConcurrency_IsAParseErrorNotACrash()
+    {
+        var kubeconfig = _dir.Write("config", _server.AddCluster("z").Kubeconfig());
+
+        var exitCode = await _cli.RunAsync("scan", "--kubeconfig", kubeconfig, "--concurrency", "many");
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Contains("'many' for option '--concurrency'", _cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_ZeroConcurrency_IsRejectedByTheParser()
     {
         var kubeconfig = _dir.Write("config", _server.AddCluster("y").Kubeconfig());

@@ -1,0 +1,30 @@
+using NetPolGovernance.Cli.Azure;
+using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Simulator.Azure;
+using NetPolGovernance.Simulator.Fleet;
+
+namespace NetPolGovernance.Cli.Simulation;
+
+/// <summary>
+/// The Azure clients of a scan pointed at an in-process <see cref="FleetSimulator"/>, through the same seam the Azure
+/// tests use (<see cref="IAzureClientFactory"/>): the simulator's ARM endpoint as a custom cloud, TLS verified against
+/// that server's own certificate only (pinned; nothing else is trusted on that connection), and a
+/// <see cref="StaticTokenCredential"/> holding the simulator's per-run token, which only the simulator accepts.
+/// </summary>
+internal sealed class SimulatorAzureClientFactory(FleetSimulator simulator) : IAzureClientFactory
+{
+    /// <summary>What the simulated scan reads: every subscription of the simulated tenant, on the simulator's cloud.</summary>
+    public AzureConnectionSettings Settings => new(AzureCloudEnvironment.Custom(simulator.Azure.Endpoint), new AzureInventoryScope());
+
+    public AzureClients Create(AzureConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var credential = new StaticTokenCredential(simulator.Token);
+        var options = simulator.Azure.CreateClientOptions();
+        return new AzureClients(
+            credential,
+            new ResourceGraphClient(credential, options),
+            new SubscriptionsClient(credential, options),
+            new ManagedClustersClient(credential, options));
+    }
+}
