@@ -5,7 +5,8 @@ namespace NetPolGovernance.Bench.Fleet;
 
 /// <summary>
 /// Runs a program in a child process and samples its peak resident set (<c>VmHWM</c> from <c>/proc/PID/status</c>)
-/// while it runs, so the scanner's memory is measured apart from the simulator's.
+/// and its CPU time (user + system, from <c>/proc/PID/stat</c>) while it runs, so the scanner's memory and CPU are
+/// measured apart from the simulator's.
 /// </summary>
 internal static class ChildProcessRun
 {
@@ -22,20 +23,39 @@ internal static class ChildProcessRun
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         long peakKb = 0;
+        var cpu = TimeSpan.Zero;
         var statusPath = $"/proc/{process.Id}/status";
+        var statPath = $"/proc/{process.Id}/stat";
         while (!process.HasExited)
         {
             peakKb = Math.Max(peakKb, ReadPeakKb(statusPath));
+            cpu = ReadCpu(statPath) is { } sampled && sampled > cpu ? sampled : cpu;
             await Task.Delay(25, cancellationToken).ConfigureAwait(false);
         }
 
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         stopwatch.Stop();
-        return new ChildResult(process.ExitCode, stopwatch.Elapsed, peakKb * 1024, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        return new ChildResult(process.ExitCode, stopwatch.Elapsed, peakKb * 1024, cpu, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
     /// <summary>This process's own peak resident set in bytes.</summary>
     public static long OwnPeakBytes() => ReadPeakKb("/proc/self/status") * 1024;
+
+    /// <summary>User + system CPU time of a running process (clock ticks of 1/100 s, the Linux USER_HZ), or null once it is gone.</summary>
+    private static TimeSpan? ReadCpu(string statPath)
+    {
+        try
+        {
+            var stat = File.ReadAllText(statPath);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
     private static long ReadPeakKb(string statusPath)
     {
@@ -63,4 +83,4 @@ internal static class ChildProcessRun
     }
 }
 
-internal sealed record ChildResult(int ExitCode, TimeSpan Elapsed, long PeakRssBytes, string Stdout, string Stderr);
+internal sealed record ChildResult(int ExitCode, TimeSpan Elapsed, long PeakRssBytes, TimeSpan Cpu, string Stdout, string Stderr);

@@ -8,9 +8,10 @@ namespace NetPolGovernance.Bench.Fleet;
 /// Scans simulated fleets of growing size with the real <c>netpolgov scan --kubeconfig --all-contexts</c> in a child
 /// process (so its peak RSS is its own), and runs the manual kubectl procedure against a sample of the same
 /// clusters. Prints one table row per size and the kubectl baseline with the speed-up.
-/// <para>Options (after the benchmark name): <c>--fleet-sizes=10,100,1000</c>, <c>--fleet-namespaces=50</c>,
-/// <c>--fleet-pods=500</c>, <c>--fleet-latency-ms=20</c>, <c>--fleet-concurrency=N</c> (default: the CLI's),
-/// <c>--kubectl-sample=3</c>, <c>--fleet-seed=1</c>.</para>
+/// <para>Options (after the benchmark name): <c>--fleet-sizes=10,100,1000</c>, <c>--fleet-namespaces=50</c> (mean per
+/// cluster), <c>--fleet-pods=500</c> (mean pods per cluster; <c>--fleet-pods-per-namespace=N</c> instead sets the
+/// mean per namespace, e.g. 500 for 25,000-pod clusters), <c>--fleet-latency-ms=20</c>, <c>--fleet-concurrency=N</c>
+/// (default: the CLI's), <c>--kubectl-sample=3</c>, <c>--fleet-seed=1</c>.</para>
 /// </summary>
 internal static class FleetBenchmark
 {
@@ -21,7 +22,9 @@ internal static class FleetBenchmark
         var args = Environment.GetCommandLineArgs();
         var sizes = smoke ? [3] : Ints(args, "--fleet-sizes", [10, 100, 1000]);
         var namespaces = smoke ? 6 : Int(args, "--fleet-namespaces", 50);
-        var pods = smoke ? 12 : Int(args, "--fleet-pods", 500);
+        var podsPerNamespace = smoke ? 12 : Int(args, "--fleet-pods-per-namespace", 0) is > 0 and var perNamespace
+            ? perNamespace
+            : Math.Max(1, (int)Math.Round(Int(args, "--fleet-pods", 500) / (double)namespaces));
         var latency = TimeSpan.FromMilliseconds(Int(args, "--fleet-latency-ms", 20));
         var concurrency = Int(args, "--fleet-concurrency", 0);
         var sample = smoke ? 1 : Int(args, "--kubectl-sample", 3);
@@ -29,11 +32,10 @@ internal static class FleetBenchmark
         var netpolgov = FindCli();
         var kubectl = KubectlProcedure.FindKubectl();
 
-        output.WriteLine($"fleet: {string.Join(", ", sizes)} clusters × ~{namespaces} namespaces × {pods} pods/namespace, {latency.TotalMilliseconds:0} ms per API call, seed {seed}");
+        output.WriteLine($"fleet: {string.Join(", ", sizes)} clusters × ~{namespaces} namespaces × ~{podsPerNamespace} pods per namespace (~{namespaces * podsPerNamespace:N0} pods per cluster), {latency.TotalMilliseconds:0} ms per API call, seed {seed}");
         output.WriteLine($"scanner: dotnet {Path.GetFileName(netpolgov)} scan --kubeconfig F --all-contexts --format jsonl (child process){(concurrency > 0 ? $" --concurrency {concurrency}" : string.Empty)}");
         output.WriteLine();
-        output.WriteLine("| clusters | namespaces | pods | wall s | clusters/s | calls/cluster | KiB/cluster | peak RSS MB | growth (wall, RSS) |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        output.WriteLine(FleetRow.Header);
 
         var exitCode = 0;
         FleetRow? previous = null;
@@ -46,7 +48,7 @@ internal static class FleetBenchmark
                 Seed = seed,
                 Clusters = size,
                 NamespacesPerCluster = namespaces,
-                PodsPerNamespace = pods,
+                PodsPerNamespace = podsPerNamespace,
                 Latency = latency,
                 PrivateRate = 0,
                 StoppedRate = 0,
@@ -64,7 +66,9 @@ internal static class FleetBenchmark
                     arguments.AddRange(["--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)]);
                 }
 
+                var simulatorCpu = Environment.CpuUsage.TotalTime;
                 var child = await ChildProcessRun.RunAsync("dotnet", arguments, CancellationToken.None);
+                simulatorCpu = Environment.CpuUsage.TotalTime - simulatorCpu;
                 if (!File.Exists(report))
                 {
                     output.WriteLine($"scan failed (exit {child.ExitCode}): {child.Stderr.Trim()}");
@@ -81,8 +85,11 @@ internal static class FleetBenchmark
                     plans.Sum(p => (long)p.PodCount),
                     child.Elapsed,
                     traffic.Sum(t => t.Calls) / (double)size,
+                    traffic.Sum(t => t.Continuations) / (double)size,
                     traffic.Sum(t => t.BytesSent) / (double)size,
-                    child.PeakRssBytes);
+                    child.PeakRssBytes,
+                    child.Cpu,
+                    simulatorCpu);
                 output.WriteLine(row.Format(previous));
                 if (scanned.NotScanned.Count > 0)
                 {
@@ -192,16 +199,32 @@ internal static class FleetBenchmark
     private sealed record ReportDigest(List<string> NotScanned, Dictionary<string, IReadOnlyList<string>> WithoutPolicies);
 }
 
-/// <summary>One size of the fleet benchmark.</summary>
-internal sealed record FleetRow(int Clusters, int Namespaces, long Pods, TimeSpan Wall, double CallsPerCluster, double BytesPerCluster, long PeakRssBytes)
+/// <summary>One size of the fleet benchmark: what the scanner did, and what the simulator on the same machine cost.</summary>
+internal sealed record FleetRow(
+    int Clusters,
+    int Namespaces,
+    long Pods,
+    TimeSpan Wall,
+    double CallsPerCluster,
+    double ContinuationsPerCluster,
+    double BytesPerCluster,
+    long PeakRssBytes,
+    TimeSpan ScannerCpu,
+    TimeSpan SimulatorCpu)
 {
+    public const string Header =
+        "| clusters | namespaces | pods | wall s | clusters/s | calls/cluster (of which next pages) | KiB/cluster | peak RSS MB | scanner CPU s | simulator CPU s | growth from the previous size |\n"
+        + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|";
+
     public string Format(FleetRow? previous)
     {
         var growth = previous is null
             ? "–"
-            : string.Create(CultureInfo.InvariantCulture, $"×{Clusters / (double)previous.Clusters:0.#} fleet → wall ×{Wall / previous.Wall:0.00}, RSS ×{PeakRssBytes / (double)previous.PeakRssBytes:0.00}");
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"clusters ×{Clusters / (double)previous.Clusters:0.#}: wall ×{Wall / previous.Wall:0.00}, calls/cluster ×{CallsPerCluster / previous.CallsPerCluster:0.00}, KiB/cluster ×{BytesPerCluster / previous.BytesPerCluster:0.00}, RSS ×{PeakRssBytes / (double)previous.PeakRssBytes:0.00}, scanner CPU ×{ScannerCpu / previous.ScannerCpu:0.00}");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"| {Clusters:N0} | {Namespaces:N0} | {Pods:N0} | {Wall.TotalSeconds:0.0} | {Clusters / Wall.TotalSeconds:0.0} | {CallsPerCluster:0.0} | {BytesPerCluster / 1024:N0} | {PeakRssBytes / 1048576.0:0} | {growth} |");
+            $"| {Clusters:N0} | {Namespaces:N0} | {Pods:N0} | {Wall.TotalSeconds:0.0} | {Clusters / Wall.TotalSeconds:0.0} | {CallsPerCluster:0.0} ({ContinuationsPerCluster:0.0}) | {BytesPerCluster / 1024:N0} | {PeakRssBytes / 1048576.0:0} | {ScannerCpu.TotalSeconds:0.0} | {SimulatorCpu.TotalSeconds:0.0} | {growth} |");
     }
 }

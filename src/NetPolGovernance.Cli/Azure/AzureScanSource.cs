@@ -62,6 +62,6 @@ internal sealed class AzureScanSource : IScanSource
     internal static ScanSourceSession CreateSession(AzureClients clients, AzureInventoryScope scope, IKubernetesClusterReader reader, ILoggerFactory loggerFactory) =>
         new(clients.CreateInventory(scope, loggerFactory), clients.CreateCollector(reader, loggerFactory))
         {
-            ScanOptions = new FleetScanOptions { MaxConcurrency = 8, PerClusterTimeout = TimeSpan.FromMinutes(6) },
+            ScanOptions = new FleetScanOptions { PerClusterTimeout = TimeSpan.FromMinutes(6) },
         };
 }

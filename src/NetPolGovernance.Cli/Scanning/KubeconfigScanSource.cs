@@ -1,19 +1,16 @@
 using System.CommandLine;
-using System.Globalization;
 using NetPolGovernance.Connectors.Kubernetes;
-using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Scanning;
 
 /// <summary>
-/// <c>--kubeconfig [FILE] [--context NAME... | --all-contexts] [--concurrency N]</c>: live clusters through kubeconfig
+/// <c>--kubeconfig [FILE] [--context NAME... | --all-contexts]</c>: live clusters through kubeconfig
 /// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged) or <c>~/.kube/config</c> are read; without
 /// <c>--context</c>/<c>--all-contexts</c> the current context is scanned. Contexts are read concurrently; one that
 /// cannot be read is reported Unknown with its reason.
 /// </summary>
 internal sealed class KubeconfigScanSource : IScanSource
 {
-    private const int DefaultConcurrency = 8;
 
     private readonly Option<string?> _kubeconfig = new("--kubeconfig")
     {
@@ -35,28 +32,12 @@ internal sealed class KubeconfigScanSource : IScanSource
         Description = "Scan every context of the kubeconfig.",
     };
 
-    private readonly Option<int> _concurrency = new("--concurrency")
-    {
-        Description = $"Clusters read at once (default {DefaultConcurrency.ToString(CultureInfo.InvariantCulture)}).",
-        HelpName = "N",
-        DefaultValueFactory = _ => DefaultConcurrency,
-    };
-
     private readonly KubernetesSnapshotCollector _collector;
 
     public KubeconfigScanSource(KubernetesSnapshotCollector collector)
     {
         ArgumentNullException.ThrowIfNull(collector);
         _collector = collector;
-        _concurrency.Validators.Add(result =>
-        {
-            // Read the token, not the converted value: a value that is not a number is the parser's own error,
-            // and converting it here would throw instead of reporting it.
-            if (result.Tokens is [var token] && int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value < 1)
-            {
-                result.AddError("--concurrency must be at least 1");
-            }
-        });
     }
 
     public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
@@ -67,7 +48,6 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_kubeconfig);
         command.Options.Add(_contexts);
         command.Options.Add(_allContexts);
-        command.Options.Add(_concurrency);
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -105,9 +85,6 @@ internal sealed class KubeconfigScanSource : IScanSource
         }
 
         var source = new KubeconfigClusterSource(kubeconfig, contexts, _collector);
-        return new ScanSourceSession(source, source)
-        {
-            ScanOptions = new FleetScanOptions { MaxConcurrency = parseResult.GetValue(_concurrency) },
-        };
+        return new ScanSourceSession(source, source);
     }
 }

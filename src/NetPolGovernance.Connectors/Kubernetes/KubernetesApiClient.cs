@@ -142,7 +142,12 @@ internal sealed partial class KubernetesApiClient
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, relativePath));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, relativePath))
+            {
+                // One multiplexed connection per cluster (as client-go does), falling back to HTTP/1.1.
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            };
             request.Headers.TryAddWithoutValidation("Accept", accept ?? "application/json");
             if (_client.Credentials is { } credentials)
             {

@@ -3,8 +3,14 @@ namespace NetPolGovernance.Connectors.Scanning;
 /// <summary>How a fleet scan fans out.</summary>
 public sealed record FleetScanOptions
 {
-    /// <summary>Clusters collected at once. Default 8.</summary>
-    public int MaxConcurrency { get; init; } = 8;
+    /// <summary>The default of <see cref="MaxConcurrency"/>.</summary>
+    public const int DefaultMaxConcurrency = 16;
+
+    /// <summary>
+    /// Clusters collected at once. Default 16: enough to hide 20 ms API round trips behind two cores of analysis, while a
+    /// 25,000-pod cluster in flight holds about 12 MB (docs: README "Scale").
+    /// </summary>
+    public int MaxConcurrency { get; init; } = DefaultMaxConcurrency;
 
     /// <summary>Deadline for one cluster's collection. Default 2 minutes.</summary>
     public TimeSpan PerClusterTimeout { get; init; } = TimeSpan.FromMinutes(2);

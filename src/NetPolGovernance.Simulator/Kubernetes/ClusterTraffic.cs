@@ -10,12 +10,16 @@ internal sealed class ClusterTraffic
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private long _calls;
+    private long _continuations;
     private long _bytes;
 
     /// <summary>When false, only the counters are kept (the fleet simulator turns the log off).</summary>
     public bool RecordRequests { get; set; } = true;
 
     public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>Calls that asked for a further page of a list (they carried a <c>continue</c> token).</summary>
+    public long Continuations => Interlocked.Read(ref _continuations);
 
     /// <summary>Response body bytes written (uncompressed JSON).</summary>
     public long BytesSent => Interlocked.Read(ref _bytes);
@@ -31,12 +35,18 @@ internal sealed class ClusterTraffic
     {
         _requests.Clear();
         Interlocked.Exchange(ref _calls, 0);
+        Interlocked.Exchange(ref _continuations, 0);
         Interlocked.Exchange(ref _bytes, 0);
     }
 
     internal void Record(KubeRequest request, int statusCode, long bytes)
     {
         Interlocked.Increment(ref _calls);
+        if (request.Continue is not null)
+        {
+            Interlocked.Increment(ref _continuations);
+        }
+
         Interlocked.Add(ref _bytes, bytes);
         if (RecordRequests)
         {

@@ -122,6 +122,17 @@ public sealed class ScanKubeconfigTests : IAsyncLifetime
         var exitCode = await _cli.RunAsync("scan", "--kubeconfig", kubeconfig, "--concurrency", "0");
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("--concurrency must be at least 1", _cli.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--concurrency must be between 1 and 256", _cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_Concurrency_AppliesToEverySource()
+    {
+        var manifests = _dir.Write("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n");
+
+        var exitCode = await _cli.RunAsync("scan", "--manifests", manifests, "--concurrency", "300");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--concurrency must be between 1 and 256", _cli.StandardError, StringComparison.Ordinal);
     }
 }
