@@ -17,7 +17,7 @@ namespace NetPolGovernance.Connectors.Kubernetes;
 internal sealed class SnapshotBuilder
 {
     private readonly Dictionary<string, NamespaceInfo> _namespaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Namespace, string Name), PodEntry> _pods = [];
+    private Dictionary<(string Namespace, string Name), PodEntry> _pods = [];
     private readonly Dictionary<(string Kind, string Namespace, string Name), WorkloadTemplate> _workloads = [];
     private readonly Dictionary<(string Namespace, string Name), NetworkPolicy> _networkPolicies = [];
     private readonly Dictionary<(string Kind, string Namespace, string Name), CiliumPolicy> _ciliumPolicies = [];
@@ -35,12 +35,24 @@ internal sealed class SnapshotBuilder
     public void AddPod(PodInfo pod, OwnerReference? owner) =>
         Put(_pods, (pod.Namespace, pod.Name), new PodEntry(pod, owner), "Pod", $"{pod.Namespace}/{pod.Name}", pod.Source);
 
-    /// <summary>Moves the pods another builder collected (a staged list) into this one.</summary>
+    /// <summary>Moves the pods another builder collected (a staged list) into this one; the stage is left without pods.</summary>
     public void AddPodsFrom(SnapshotBuilder stage)
     {
-        foreach (var entry in stage._pods.Values)
+        ArgumentNullException.ThrowIfNull(stage);
+        if (_pods.Count == 0)
         {
-            AddPod(entry.Pod, entry.Owner);
+            // The usual case (one pod list per cluster): take the stage's table instead of copying 25,000 entries.
+            (_pods, stage._pods) = (stage._pods, _pods);
+            RecognisedCount += _pods.Count;
+        }
+        else
+        {
+            foreach (var entry in stage._pods.Values)
+            {
+                AddPod(entry.Pod, entry.Owner);
+            }
+
+            stage._pods.Clear();
         }
 
         foreach (var note in stage._notes)
