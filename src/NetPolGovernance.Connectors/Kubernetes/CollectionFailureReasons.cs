@@ -34,6 +34,8 @@ internal static class CollectionFailureReasons
             $"unreachable: no connection to the API server{At(server)}; check the network path, firewalls and the cluster's authorized IP ranges",
         HttpRequestException http =>
             $"connection failed: the API server{At(server)} could not be read ({http.HttpRequestError}): {http.Message}",
+        HttpIOException broken =>
+            $"connection failed: the API server{At(server)} broke off its response ({broken.HttpRequestError}) after the retries: {broken.Message}; check the network path and proxies, then scan again",
         KubeConfigException config =>
             $"credentials: the kubeconfig user could not produce credentials: {config.Message}",
         KubernetesObjectFormatException format =>

@@ -55,7 +55,12 @@ internal static class KubeApiHandler
                     await Task.Delay(fault.Delay, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (fault.Abort)
+                if (fault.BodyBytes is not null)
+                {
+                    // Served normally below; RespondAsync cuts the body.
+                    context.Items[typeof(KubeFault)] = fault;
+                }
+                else if (fault.Abort)
                 {
                     cluster.Traffic.Record(request, 0, 0);
                     context.Abort();
@@ -367,9 +372,33 @@ internal static class KubeApiHandler
         var buffer = KubeApiResponses.Render(write);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
+        if (context.Items[typeof(KubeFault)] is KubeFault { BodyBytes: { } cut } fault)
+        {
+            await RespondCutAsync(cluster, request, context, status, buffer.WrittenMemory, cut, fault.Abort).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.ContentLength = buffer.WrittenCount;
         cluster.Traffic.Record(request, status, buffer.WrittenCount);
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends only the first <paramref name="cut"/> bytes of <paramref name="body"/>. To drop mid-body, the headers announce
+    /// the whole body, the part is flushed and left a moment to reach the client, then the connection is aborted.
+    /// </summary>
+    private static async Task RespondCutAsync(VirtualCluster cluster, KubeRequest request, HttpContext context, int status, ReadOnlyMemory<byte> body, int cut, bool drop)
+    {
+        var part = body[..Math.Min(cut, body.Length)];
+        context.Response.ContentLength = drop ? body.Length : part.Length;
+        cluster.Traffic.Record(request, status, part.Length);
+        await context.Response.Body.WriteAsync(part, context.RequestAborted).ConfigureAwait(false);
+        if (drop)
+        {
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), context.RequestAborted).ConfigureAwait(false);
+            context.Abort();
+        }
     }
 
     private static bool HasToken(HttpContext context, string token)

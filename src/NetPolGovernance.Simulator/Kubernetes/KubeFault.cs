@@ -2,7 +2,8 @@ namespace NetPolGovernance.Simulator.Kubernetes;
 
 /// <summary>
 /// A fault the loopback server can inject into a matching request: a delay (then normal service), an error
-/// status with a real <c>Status</c> body (optionally with <c>Retry-After</c>), or a dropped connection.
+/// status with a real <c>Status</c> body (optionally with <c>Retry-After</c>), a dropped connection, or a normal
+/// response whose body is cut short (the connection drops mid-body, or the body simply ends early).
 /// </summary>
 internal sealed record KubeFault
 {
@@ -21,6 +22,12 @@ internal sealed record KubeFault
     public TimeSpan? RetryAfter { get; private init; }
 
     public bool Abort { get; private init; }
+
+    /// <summary>
+    /// When set, the normal response is served but only this many bytes of its body: with <see cref="Abort"/> the
+    /// connection then drops (Content-Length announced the whole body); without, Content-Length matches the cut body.
+    /// </summary>
+    public int? BodyBytes { get; private init; }
 
     /// <summary>Waits, then serves the request normally (use a long delay to provoke client timeouts).</summary>
     public static KubeFault Latency(TimeSpan delay) => new() { Delay = delay };
@@ -58,6 +65,24 @@ internal sealed record KubeFault
 
     /// <summary>Drops the connection without a response.</summary>
     public static KubeFault DropConnection() => new() { Abort = true };
+
+    /// <summary>
+    /// Starts the normal response (status, headers announcing the whole body), sends the first
+    /// <paramref name="bodyBytes"/> bytes of its body, then drops the connection, as a network failure mid-transfer.
+    /// </summary>
+    public static KubeFault DropMidBody(int bodyBytes) => new() { Abort = true, BodyBytes = NotNegative(bodyBytes) };
+
+    /// <summary>
+    /// Serves the normal response with its body cut after <paramref name="bodyBytes"/> bytes and a Content-Length that
+    /// matches: a complete HTTP 200 whose JSON is malformed.
+    /// </summary>
+    public static KubeFault TruncatedBody(int bodyBytes) => new() { BodyBytes = NotNegative(bodyBytes) };
+
+    private static int NotNegative(int value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        return value;
+    }
 
     private static string ForbiddenMessage(KubeRequest request, string user)
     {

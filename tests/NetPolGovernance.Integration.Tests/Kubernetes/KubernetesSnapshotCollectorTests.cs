@@ -238,6 +238,83 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
         Assert.Equal(6, outcome.Stats.ApiCalls);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task CollectAsync_PodPageDroppedMidBody_RetriesThePageAndKeepsEachPodOnce(bool fullPods, bool firstPage)
+    {
+        var cluster = _server.AddCluster($"pods-dropped-{fullPods}-{firstPage}");
+        cluster.Add([KubeObjects.Namespace("app"), .. Enumerable.Range(0, 30).Select(i => KubeObjects.Pod("app", $"pod-{i:D2}", s_web, [("http", 8080)]))]);
+        if (fullPods)
+        {
+            // A policy with a named port makes the collector read full pods (the general reader's path).
+            var ingress = new JsonArray(new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = "http" }) });
+            cluster.Add(KubeObjects.NetworkPolicy("app", "allow-http", new JsonObject { ["podSelector"] = new JsonObject(), ["ingress"] = ingress }));
+        }
+
+        // The page's head holds several whole pods: they reach the collector before the connection drops.
+        var pages = firstPage ? KubeRequestMatch.OfVerb(KubeVerb.List).And(new KubeRequestMatch(r => r.Continue is null)) : KubeRequestMatch.ContinuedLists;
+        cluster.Faults.Add(KubeFault.DropMidBody(fullPods ? 2500 : 1500), KubeRequestMatch.Resource("pods").And(pages), times: 1);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(10) });
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        var pods = outcome.Snapshot!.Pods;
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"pod-{i:D2}"), pods.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(pods, p => Assert.Equal("web", p.Labels["app"]));
+        Assert.All(pods, p => Assert.Equal(fullPods, p.ContainerPorts is not null));
+        Assert.DoesNotContain(outcome.Snapshot.Notes, n => n.Contains("defined more than once", StringComparison.Ordinal));
+        Assert.Equal(3 + 1, cluster.Traffic.CallsTo("pods"));
+        Assert.Contains(cluster.Traffic.Requests, r => r.Resource == "pods" && r.StatusCode == 200 && r.Bytes == (fullPods ? 2500 : 1500));
+    }
+
+    [Fact]
+    public async Task CollectAsync_NamespacePageDroppedMidBody_RetriesThePageAndKeepsEachNamespaceOnce()
+    {
+        var cluster = _server.AddCluster("namespaces-dropped");
+        cluster.Add([.. Enumerable.Range(0, 30).Select(i => KubeObjects.Namespace($"ns-{i:D2}", new Dictionary<string, string> { ["team"] = "t" }))]);
+        cluster.Faults.Add(KubeFault.DropMidBody(1200), KubeRequestMatch.Resource("namespaces").And(KubeRequestMatch.ContinuedLists), times: 1);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(10) });
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"ns-{i:D2}"), outcome.Snapshot!.Namespaces.Select(n => n.Name));
+        Assert.DoesNotContain(outcome.Snapshot.Notes, n => n.Contains("defined more than once", StringComparison.Ordinal));
+        Assert.Equal(3 + 1, cluster.Traffic.CallsTo("namespaces"));
+    }
+
+    [Fact]
+    public async Task CollectAsync_PodPageDroppedMidBodyOnEveryTry_IsUnknownWithAConnectionReason()
+    {
+        var cluster = _server.AddCluster("pods-dropped-always");
+        cluster.Add([KubeObjects.Namespace("app"), .. Enumerable.Range(0, 30).Select(i => KubeObjects.Pod("app", $"pod-{i:D2}", s_web))]);
+        cluster.Faults.Add(KubeFault.DropMidBody(1500), KubeRequestMatch.Resource("pods"));
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 10, MaxRetries = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) });
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.StartsWith($"connection failed: the API server at {cluster.ServerUrl.AbsoluteUri.TrimEnd('/')} broke off its response (", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, cluster.Traffic.CallsTo("pods"));
+    }
+
+    [Theory]
+    [InlineData(1500)]
+    [InlineData(0)]
+    public async Task CollectAsync_MalformedPodPage_IsUnknownWithUnreadableResponseReason(int bodyBytes)
+    {
+        var cluster = _server.AddCluster($"pods-malformed-{bodyBytes}");
+        cluster.Add([KubeObjects.Namespace("app"), .. Enumerable.Range(0, 30).Select(i => KubeObjects.Pod("app", $"pod-{i:D2}", s_web))]);
+        cluster.Faults.Add(KubeFault.TruncatedBody(bodyBytes), KubeRequestMatch.Resource("pods").And(KubeRequestMatch.ContinuedLists), times: 1);
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 10 });
+
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.StartsWith($"unreadable response from the API server at {cluster.ServerUrl.AbsoluteUri.TrimEnd('/')}: ", outcome.Reason, StringComparison.Ordinal);
+        Assert.Null(outcome.Snapshot);
+    }
+
     [Fact]
     public async Task CollectAsync_ServerCertificateFromAnotherCa_IsUnknownWithTlsReason()
     {

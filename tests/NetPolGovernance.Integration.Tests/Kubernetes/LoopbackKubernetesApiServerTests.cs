@@ -168,6 +168,49 @@ public sealed class LoopbackKubernetesApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_DropMidBodyFault_SendsTheHeadOfTheBodyThenDrops()
+    {
+        var cluster = _server.AddCluster("dropped-mid-body");
+        cluster.Add([.. Enumerable.Range(0, 20).Select(i => KubeObjects.Namespace($"ns-{i:D2}"))]);
+        cluster.Faults.Add(KubeFault.DropMidBody(300), KubeRequestMatch.Resource("namespaces"), times: 1);
+        using var client = new KubeClient(cluster.CreateClientConfiguration());
+        var ct = TestContext.Current.CancellationToken;
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, "api/v1/namespaces"));
+        await client.Credentials.ProcessHttpRequestAsync(request, ct);
+
+        using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var head = new byte[300];
+        await body.ReadExactlyAsync(head, ct);
+        var drop = await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null, ct));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Content.Headers.ContentLength > 300);
+        Assert.StartsWith("{\"kind\":\"NamespaceList\"", Encoding.UTF8.GetString(head), StringComparison.Ordinal);
+        Assert.NotNull(drop.Message);
+        Assert.Equal(300, Assert.Single(cluster.Traffic.Requests).Bytes);
+        using var second = await GetJsonAsync(client, "api/v1/namespaces", null);
+        Assert.Equal(20, second.RootElement.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task List_TruncatedBodyFault_ServesA200WhoseBodyEndsEarly()
+    {
+        var cluster = _server.AddCluster("truncated").Add(KubeObjects.Namespace("a"), KubeObjects.Namespace("b"));
+        cluster.Faults.Add(KubeFault.TruncatedBody(40), KubeRequestMatch.Resource("namespaces"), times: 1);
+        using var client = new KubeClient(cluster.CreateClientConfiguration());
+        var ct = TestContext.Current.CancellationToken;
+
+        using var response = await SendAsync(client, "api/v1/namespaces", null);
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(40, body.Length);
+        Assert.Equal(40, response.Content.Headers.ContentLength);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(body));
+    }
+
+    [Fact]
     public async Task Apis_ServedCrdGroup_AppearsInGroupListAndAggregatedDiscovery()
     {
         var cluster = _server.AddCluster("crds").ServeGroup("cilium.io");
