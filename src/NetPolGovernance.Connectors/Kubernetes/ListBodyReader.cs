@@ -42,6 +42,10 @@ internal static class ListBodyReader
         var state = new ReadState();
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         var filled = 0;
+
+        // After a step that could not complete anything (an item larger than what has arrived), read at least twice
+        // as much before trying again, so a large item is scanned a few times, not once per network read.
+        var stepAt = 0;
         try
         {
             while (true)
@@ -54,7 +58,13 @@ internal static class ListBodyReader
                 var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
                 var final = read == 0;
                 filled += read;
+                if (!final && filled < stepAt)
+                {
+                    continue;
+                }
+
                 var consumed = Step(buffer.AsSpan(0, filled), final, state, sink);
+                stepAt = consumed == 0 ? Math.Min(filled * 2, MaxItemBytes) : 0;
                 if (state.Phase == Phase.Done)
                 {
                     return new ListPageEnd(state.Continue);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
 
@@ -21,7 +22,8 @@ internal sealed class PodItemReader
     private readonly Utf8Interner<string> _strings = new();
     private readonly Utf8Interner<IReadOnlyDictionary<string, string>> _labelSets = new();
     private readonly Dictionary<(string Kind, string Name), OwnerReference> _owners = [];
-    private readonly Func<ReadOnlySpan<byte>, string?> _decode = static utf8 => Encoding.UTF8.GetString(utf8);
+    /// <summary>Null for bytes that are not valid UTF-8 (the item is then declined, and the general reader reports it).</summary>
+    private readonly Func<ReadOnlySpan<byte>, string?> _decode = static utf8 => Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : null;
     private readonly Func<ReadOnlySpan<byte>, IReadOnlyDictionary<string, string>?> _parseLabels;
 
     public PodItemReader()
@@ -114,6 +116,10 @@ internal sealed class PodItemReader
                 }
 
                 metadata.Namespace = _strings.GetOrAdd(reader.ValueSpan, _decode);
+                if (metadata.Namespace is null)
+                {
+                    return false;
+                }
             }
             else if (reader.ValueTextEquals("labels"u8))
             {
@@ -170,6 +176,11 @@ internal sealed class PodItemReader
                     }
 
                     var value = _strings.GetOrAdd(reader.ValueSpan, _decode);
+                    if (value is null)
+                    {
+                        return false;
+                    }
+
                     if (isKind)
                     {
                         kind = value;
@@ -242,20 +253,20 @@ internal sealed class PodItemReader
                 return null;
             }
 
-            var key = _strings.GetOrAdd(reader.ValueSpan, _decode)!;
+            var key = _strings.GetOrAdd(reader.ValueSpan, _decode);
             reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
+            var value = reader.TokenType switch
             {
-                map[key] = string.Empty;
-            }
-            else if (IsPlainString(ref reader))
-            {
-                map[key] = _strings.GetOrAdd(reader.ValueSpan, _decode)!;
-            }
-            else
+                JsonTokenType.Null => string.Empty,
+                JsonTokenType.String when !reader.ValueIsEscaped => _strings.GetOrAdd(reader.ValueSpan, _decode),
+                _ => null,
+            };
+            if (key is null || value is null)
             {
                 return null;
             }
+
+            map[key] = value;
         }
 
         return map;

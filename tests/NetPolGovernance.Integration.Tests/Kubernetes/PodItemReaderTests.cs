@@ -203,6 +203,31 @@ public sealed class PodItemReaderTests
         Assert.Equal(expected, error is null ? Describe(general!.Value.Pod, general.Value.Owner) : $"error: {error}");
     }
 
+    [Theory]
+    [InlineData("namespace")]
+    [InlineData("label key")]
+    [InlineData("label value")]
+    [InlineData("owner name")]
+    public void TryRead_InvalidUtf8_Declines(string where)
+    {
+        var item = where switch
+        {
+            "namespace" => """{"metadata":{"name":"p","namespace":"BAD"}}""",
+            "label key" => """{"metadata":{"name":"p","namespace":"a","labels":{"BAD":"x"}}}""",
+            "label value" => """{"metadata":{"name":"p","namespace":"a","labels":{"app":"BAD"}}}""",
+            _ => """{"metadata":{"name":"p","namespace":"a","ownerReferences":[{"kind":"ReplicaSet","name":"BAD","controller":true}]}}""",
+        };
+        var bytes = new List<byte>();
+        var parts = item.Split("BAD");
+        bytes.AddRange(Encoding.UTF8.GetBytes(parts[0]));
+        bytes.Add(0xFF);
+        bytes.AddRange(Encoding.UTF8.GetBytes(parts[1]));
+
+        var read = new PodItemReader().TryRead(bytes.ToArray(), out var pod, out _, []);
+
+        Assert.False(read, $"invalid UTF-8 in the {where} was read as {pod?.Namespace}/{pod?.Name} instead of being declined");
+    }
+
     [Fact]
     public void TryRead_IdenticalLabelsInOneReader_ShareOneMapNamespaceAndOwner()
     {
