@@ -119,7 +119,7 @@ internal static class FleetBenchmark
         output.WriteLine();
         if (baseline is null || largest is null)
         {
-            output.WriteLine("kubectl baseline: kubectl not found (install Debian's kubernetes-client); skipped");
+            output.WriteLine("kubectl baseline: kubectl not found; run bench/setup.sh (installs Debian's kubernetes-client)");
             return smoke ? exitCode : 1;
         }
 

@@ -3,8 +3,12 @@ namespace NetPolGovernance.Connectors.Kubernetes;
 /// <summary>How the live-cluster collector pages, retries and bounds its work.</summary>
 public sealed record KubernetesCollectorOptions
 {
-    /// <summary>Items per list page (<c>limit</c>). Default 500, as kubectl and client-go use.</summary>
-    public int PageSize { get; init; } = 500;
+    /// <summary>
+    /// Items per list page (<c>limit</c>). Default 5,000: a page is read item by item as it arrives (never held whole),
+    /// so a larger page costs no memory here and cuts the round trips of a 25,000-pod cluster from 50 (kubectl's 500)
+    /// to 5; informers list without any limit at all. Lower it for API servers that struggle with large responses.
+    /// </summary>
+    public int PageSize { get; init; } = 5000;
 
     /// <summary>Retries of one request answered 429/503 (honouring <c>Retry-After</c>), 5xx, or a dropped connection. Default 5.</summary>
     public int MaxRetries { get; init; } = 5;

@@ -67,7 +67,8 @@ public sealed class FleetScanEndToEndTests
         // The call budget: discovery + namespaces + policies + pods + DaemonSets, one per extra pod page, one per served
         // CRD policy kind (+ cilium-config where Cilium runs).
         var plain = simulator.Fleet.Cluster(0);
-        var extraPages = ((plain.PodCount + 499) / 500) - 1;
+        var pageSize = new KubernetesCollectorOptions().PageSize;
+        var extraPages = ((plain.PodCount + pageSize - 1) / pageSize) - 1;
         var crdKinds = plain.Engine switch { SimulatedEngine.Cilium => 2 + 1, SimulatedEngine.Calico => 4, _ => 0 };
         Assert.InRange(clusters["aks-00000"].GetProperty("stats").GetProperty("apiCalls").GetInt32(), 5 + extraPages, 5 + extraPages + crdKinds);
         Assert.NotEmpty(clusters["aks-00002"].GetProperty("invisibleKinds").EnumerateArray());

@@ -70,7 +70,7 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
         cluster.Add([.. Enumerable.Range(0, 1200).Select(i => KubeObjects.Pod("a", $"pod-{i:D4}"))]);
         cluster.Add(KubeObjects.Namespace("a"));
 
-        var outcome = await CollectAsync(cluster);
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 500 });
 
         // 5 base calls + 2 extra pod pages + 2 Cilium kinds + 2 AdminNetworkPolicy kinds
         Assert.Equal(11, outcome.Stats.ApiCalls);
