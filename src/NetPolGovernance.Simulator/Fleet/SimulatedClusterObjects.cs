@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Simulator.Fleet;
 
@@ -39,32 +40,22 @@ internal sealed class SimulatedClusterObjects
     };
 
     /// <summary>Namespaces, NetworkPolicies, CRD policies and DaemonSets: everything but pods.</summary>
-    public IEnumerable<JsonObject> SmallObjects()
+    public IEnumerable<JsonObject> SmallObjects() => Namespaces().Concat(Plan.Namespaces.SelectMany(Policies)).Concat(DaemonSets());
+
+    /// <summary>
+    /// The small objects a list of <paramref name="resource"/> holds, in the order of <see cref="SmallObjects()"/>:
+    /// only the family of objects that can be of its kind is generated (a list of DaemonSets builds no policies).
+    /// </summary>
+    public IEnumerable<JsonObject> SmallObjects(ApiResource resource)
     {
-        foreach (var ns in Plan.Namespaces)
+        ArgumentNullException.ThrowIfNull(resource);
+        var candidates = resource.Kind switch
         {
-            var labels = new JsonObject();
-            if (ns.Style != PolicyStyle.System)
-            {
-                labels["team"] = ns.Name.Split('-')[0];
-                labels["env"] = ns.Name.Split('-')[1];
-            }
-
-            yield return Wire("v1", "Namespace", null, ns.Name, null, labels);
-        }
-
-        foreach (var ns in Plan.Namespaces)
-        {
-            foreach (var policy in Policies(ns))
-            {
-                yield return policy;
-            }
-        }
-
-        foreach (var daemonSet in DaemonSets())
-        {
-            yield return daemonSet;
-        }
+            "Namespace" => Namespaces(),
+            "DaemonSet" => DaemonSets(),
+            _ => Plan.Namespaces.SelectMany(Policies),
+        };
+        return candidates.Where(o => o["apiVersion"]!.GetValue<string>() == resource.GroupVersion && o["kind"]!.GetValue<string>() == resource.Kind);
     }
 
     /// <summary>The namespace plan holding pod <paramref name="index"/> and the pod's position in it.</summary>
@@ -155,6 +146,21 @@ internal sealed class SimulatedClusterObjects
         var workloadIndex = (int)((long)offset * ns.Workloads / ns.PodCount);
         var workloadStart = (int)(((long)workloadIndex * ns.PodCount + ns.Workloads - 1) / ns.Workloads);
         return (SimulatedFleet.WorkloadNames[workloadIndex], workloadIndex, offset - workloadStart);
+    }
+
+    private IEnumerable<JsonObject> Namespaces()
+    {
+        foreach (var ns in Plan.Namespaces)
+        {
+            var labels = new JsonObject();
+            if (ns.Style != PolicyStyle.System)
+            {
+                labels["team"] = ns.Name.Split('-')[0];
+                labels["env"] = ns.Name.Split('-')[1];
+            }
+
+            yield return Wire("v1", "Namespace", null, ns.Name, null, labels);
+        }
     }
 
     private static IEnumerable<JsonObject> Policies(NamespacePlan ns)

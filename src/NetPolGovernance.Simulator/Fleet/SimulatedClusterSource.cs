@@ -40,8 +40,7 @@ internal sealed class SimulatedClusterSource : IGeneratedObjects
     }
 
     private StoredObject[] Render(ApiResource resource) =>
-        [.. _objects.SmallObjects()
-            .Where(o => o["apiVersion"]!.GetValue<string>() == resource.GroupVersion && o["kind"]!.GetValue<string>() == resource.Kind)
+        [.. _objects.SmallObjects(resource)
             .Select(o => StoredObject.Create(resource, o, ResourceVersion, _objects.Plan.Name))
             .OrderBy(o => o.Namespace ?? string.Empty, StringComparer.Ordinal)
             .ThenBy(o => o.Name, StringComparer.Ordinal)];

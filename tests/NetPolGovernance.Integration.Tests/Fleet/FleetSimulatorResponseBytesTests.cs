@@ -9,7 +9,7 @@ using KubeClient = k8s.Kubernetes;
 namespace NetPolGovernance.Integration.Tests.Fleet;
 
 /// <summary>
-/// Pins the exact bytes the fleet simulator serves for lists of pods, so work on how fast it generates and writes
+/// Pins the exact bytes the fleet simulator serves for lists (pods and the small kinds), so work on how fast it generates and writes
 /// them cannot change what it serves. The expected hashes were computed from the simulator as it was before that
 /// work; a change to the pods' content must update them on purpose.
 /// </summary>
@@ -29,7 +29,14 @@ public sealed class FleetSimulatorResponseBytesTests
     [InlineData(7, 3, "metadata-unpaged", "36e594fedff57bad576f5cdf0017a101a02aee3f25457104281dd15235f3f20e")]
     [InlineData(42, 1, "metadata-pages", "1812741f8830a68173c62eaae87c0a58a9f0f4e5989fe7a7963e6993b101844a")]
     [InlineData(42, 1, "namespace-filtered", "1ee12d6f560f3adc519125a8e874a0def1ef4c69b610be0a2c273b4d867ac38b")]
-    public async Task ListPods_SameSeed_ServesThePinnedBytes(int seed, int clusterIndex, string request, string expectedSha256)
+    [InlineData(1, 0, "namespaces", "a8fb809e430fd66fddab662cff4b9845751754d472f7f569ea9097b4f53934ab")]
+    [InlineData(1, 1, "namespaces-metadata", "4b4fa11114096f980f27b94f7700c9cf93b2090688fe27b544be2003256abb27")]
+    [InlineData(1, 1, "networkpolicies", "730c822669062f87ced7151f41f1fd6aa909c6e85cfdad88423c9463657fe742")]
+    [InlineData(7, 2, "networkpolicies", "3e1e26da8a4a5f02787bbe686cb12fafb07262b702ea513e72921f7fd1eb7650")]
+    [InlineData(7, 0, "daemonsets", "298b214a288a217f2f4ef63c32166ca9d51630aaf3de1ea8f4d81e301b58f763")]
+    [InlineData(1, 1, "calico-policies", "038695ef2c92d11af5bc6415ad07b9ef1e98a823104e678e4e2b5219a5bff7c7")]
+    [InlineData(7, 2, "cilium-policies", "d517d18f1a49c1f0a0b1e03e3ad463601990c47f7a148f6ca852ca63d17640ea")]
+    public async Task List_SameSeed_ServesThePinnedBytes(int seed, int clusterIndex, string request, string expectedSha256)
     {
         var ct = TestContext.Current.CancellationToken;
         var options = new FleetSimulationOptions
@@ -59,6 +66,12 @@ public sealed class FleetSimulatorResponseBytesTests
             "full-pages" => ("api/v1/pods", "application/json", 150),
             "full-unpaged" => ("api/v1/pods", "application/json", 0),
             "namespace-filtered" => ($"api/v1/namespaces/{busiest}/pods", "application/json", 0),
+            "namespaces" => ("api/v1/namespaces", "application/json", 0),
+            "namespaces-metadata" => ("api/v1/namespaces", MetadataListAccept, 0),
+            "networkpolicies" => ("apis/networking.k8s.io/v1/networkpolicies", "application/json", 0),
+            "daemonsets" => ("apis/apps/v1/daemonsets", "application/json", 0),
+            "calico-policies" => ("apis/projectcalico.org/v3/networkpolicies", "application/json", 0),
+            "cilium-policies" => ("apis/cilium.io/v2/ciliumnetworkpolicies", "application/json", 0),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request, "unknown request kind"),
         };
         var pages = await FetchPagesAsync(client, path, accept, limit, ct);
