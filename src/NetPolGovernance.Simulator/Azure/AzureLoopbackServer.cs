@@ -73,7 +73,8 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(fleet);
         var certificate = LoopbackCertificate.Shared;
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration reload: it would watch every directory under the working directory (thousands in a repository).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
         var app = builder.Build();

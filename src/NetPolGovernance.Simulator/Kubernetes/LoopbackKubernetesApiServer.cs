@@ -44,7 +44,8 @@ internal sealed class LoopbackKubernetesApiServer : IAsyncDisposable
     public static async Task<LoopbackKubernetesApiServer> StartAsync(CancellationToken cancellationToken)
     {
         var authority = LoopbackCertificateAuthority.Create();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        // No configuration reload: it would watch every directory under the working directory (thousands in a repository).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
