@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -91,21 +92,7 @@ internal sealed class SimulatedClusterObjects
     public SimulatedPod Pod(int index)
     {
         var (ns, offset) = LocatePod(index);
-        string workload;
-        int replica;
-        if (ns.Style == PolicyStyle.System)
-        {
-            workload = ns.Name == "calico-system" ? "calico-node" : "coredns";
-            replica = offset;
-        }
-        else
-        {
-            var workloadIndex = (int)((long)offset * ns.Workloads / ns.PodCount);
-            var workloadStart = (int)(((long)workloadIndex * ns.PodCount + ns.Workloads - 1) / ns.Workloads);
-            workload = SimulatedFleet.WorkloadNames[workloadIndex];
-            replica = offset - workloadStart;
-        }
-
+        var (workload, _, replica) = Workload(ns, offset);
         var hash = TemplateHash(ns.Name, workload);
         return new SimulatedPod(ns.Name, $"{workload}-{hash}-{Suffix(replica)}", workload, hash);
     }
@@ -114,67 +101,60 @@ internal sealed class SimulatedClusterObjects
     /// Writes a pod as a list item: the pod without kind/apiVersion (as built-in lists carry it) or, with
     /// <paramref name="metadataOnly"/>, a <c>PartialObjectMetadata</c>.
     /// </summary>
-    public void WritePod(Utf8JsonWriter writer, int index, bool metadataOnly, long resourceVersion)
+    public void WritePod(Utf8JsonWriter writer, int index, bool metadataOnly, long resourceVersion) =>
+        WritePods(writer, index, 1, metadataOnly, resourceVersion);
+
+    /// <summary>
+    /// Writes pods <c>[offset, offset + count)</c> as list items (see <see cref="WritePod"/>). The JSON of each run of
+    /// pods of one workload is encoded once (<see cref="SimulatedPodJson"/>); each pod then costs its suffix and uids.
+    /// </summary>
+    public void WritePods(Utf8JsonWriter writer, int offset, int count, bool metadataOnly, long resourceVersion)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var pod = Pod(index);
-        writer.WriteStartObject();
-        if (metadataOnly)
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        NamespacePlan? ns = null;
+        SimulatedPodJson? template = null;
+        var templateWorkload = -1;
+        for (var index = offset; index < offset + count; index++)
         {
-            writer.WriteString("kind"u8, "PartialObjectMetadata");
-            writer.WriteString("apiVersion"u8, "meta.k8s.io/v1");
+            if (ns is null || index >= ns.FirstPod + ns.PodCount)
+            {
+                (ns, _) = LocatePod(index);
+                template = null;
+            }
+
+            var (workload, workloadIndex, replica) = Workload(ns, index - ns.FirstPod);
+            if (template is null || workloadIndex != templateWorkload)
+            {
+                template = new SimulatedPodJson(ns.Name, workload, TemplateHash(ns.Name, workload), metadataOnly, resourceVersion);
+                templateWorkload = workloadIndex;
+            }
+
+            template.Write(writer, replica, Uid(index), Uid(-1 - index), index % 3);
+        }
+    }
+
+    /// <summary>Five characters from the pod-name alphabet, ordered like the replica number (ordinal string order).</summary>
+    internal static void WriteSuffix(int replica, Span<byte> destination)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)SuffixAlphabet[replica % SuffixAlphabet.Length];
+            replica /= SuffixAlphabet.Length;
+        }
+    }
+
+    /// <summary>The workload a pod belongs to (by its position in its namespace) and its replica number in it.</summary>
+    private static (string Name, int Index, int Replica) Workload(NamespacePlan ns, int offset)
+    {
+        if (ns.Style == PolicyStyle.System)
+        {
+            return (ns.Name == "calico-system" ? "calico-node" : "coredns", 0, offset);
         }
 
-        writer.WritePropertyName("metadata"u8);
-
-        writer.WriteStartObject();
-        writer.WriteString("name"u8, pod.Name);
-        writer.WriteString("generateName"u8, pod.Name[..^5]);
-        writer.WriteString("namespace"u8, pod.Namespace);
-        writer.WriteString("uid"u8, Uid(index));
-        writer.WriteString("resourceVersion"u8, resourceVersion.ToString(CultureInfo.InvariantCulture));
-        writer.WriteString("creationTimestamp"u8, "2026-01-01T00:00:00Z");
-        writer.WriteStartObject("labels"u8);
-        writer.WriteString(pod.Workload is "coredns" ? "k8s-app"u8 : "app"u8, pod.Workload is "coredns" ? "kube-dns" : pod.Workload);
-        writer.WriteString("pod-template-hash"u8, pod.TemplateHash);
-        writer.WriteEndObject();
-        writer.WriteStartArray("ownerReferences"u8);
-        writer.WriteStartObject();
-        writer.WriteString("apiVersion"u8, "apps/v1");
-        writer.WriteString("kind"u8, pod.Workload == "calico-node" ? "DaemonSet" : "ReplicaSet");
-        writer.WriteString("name"u8, pod.Workload == "calico-node" ? pod.Workload : $"{pod.Workload}-{pod.TemplateHash}");
-        writer.WriteString("uid"u8, Uid(-1 - index));
-        writer.WriteBoolean("controller"u8, true);
-        writer.WriteBoolean("blockOwnerDeletion"u8, true);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        if (metadataOnly)
-        {
-            writer.WriteEndObject();
-            return;
-        }
-
-        writer.WriteStartObject("spec"u8);
-        writer.WriteStartArray("containers"u8);
-        writer.WriteStartObject();
-        writer.WriteString("name"u8, pod.Workload);
-        writer.WriteString("image"u8, $"registry.example/{pod.Workload}:1.4.2");
-        writer.WriteStartArray("ports"u8);
-        writer.WriteStartObject();
-        writer.WriteString("name"u8, "http");
-        writer.WriteNumber("containerPort"u8, 8080);
-        writer.WriteString("protocol"u8, "TCP");
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteString("nodeName"u8, "aks-nodepool1-12345678-vmss00000" + (index % 3).ToString(CultureInfo.InvariantCulture));
-        writer.WriteEndObject();
-        writer.WriteStartObject("status"u8);
-        writer.WriteString("phase"u8, "Running");
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        var workloadIndex = (int)((long)offset * ns.Workloads / ns.PodCount);
+        var workloadStart = (int)(((long)workloadIndex * ns.PodCount + ns.Workloads - 1) / ns.Workloads);
+        return (SimulatedFleet.WorkloadNames[workloadIndex], workloadIndex, offset - workloadStart);
     }
 
     private static IEnumerable<JsonObject> Policies(NamespacePlan ns)
@@ -339,20 +319,14 @@ internal sealed class SimulatedClusterObjects
         return new string(chars);
     }
 
-    /// <summary>Five characters from the pod-name alphabet, ordered like the replica number (ordinal string order).</summary>
     private static string Suffix(int replica)
     {
-        Span<char> chars = stackalloc char[5];
-        for (var i = chars.Length - 1; i >= 0; i--)
-        {
-            chars[i] = SuffixAlphabet[replica % SuffixAlphabet.Length];
-            replica /= SuffixAlphabet.Length;
-        }
-
-        return new string(chars);
+        Span<byte> bytes = stackalloc byte[SimulatedPodJson.SuffixLength];
+        WriteSuffix(replica, bytes);
+        return Encoding.ASCII.GetString(bytes);
     }
 
-    private string Uid(int index)
+    private Guid Uid(int index)
     {
         var random = new DeterministicRandom(_seed, Plan.Index, index);
         var high = random.Next();
@@ -360,7 +334,7 @@ internal sealed class SimulatedClusterObjects
         Span<byte> bytes = stackalloc byte[16];
         BitConverter.TryWriteBytes(bytes, high);
         BitConverter.TryWriteBytes(bytes[8..], low);
-        return new Guid(bytes).ToString();
+        return new Guid(bytes);
     }
 
     private static int StableHash(string text)

@@ -67,10 +67,7 @@ internal sealed class SimulatedClusterSource : IGeneratedObjects
 
         public void WriteItems(Utf8JsonWriter writer, int offset, int count, bool metadataOnly)
         {
-            for (var i = offset; i < offset + count; i++)
-            {
-                objects.WritePod(writer, i, metadataOnly, ResourceVersion);
-            }
+            objects.WritePods(writer, offset, count, metadataOnly, ResourceVersion);
         }
 
         public StoredObject[] Materialize()

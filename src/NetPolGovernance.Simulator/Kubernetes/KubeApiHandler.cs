@@ -11,6 +11,9 @@ namespace NetPolGovernance.Simulator.Kubernetes;
 /// </summary>
 internal static class KubeApiHandler
 {
+    /// <summary>A large list is handed to the connection in parts of about this size, so it is sent while the rest is copied.</summary>
+    private const int FlushBytes = 256 * 1024;
+
     private static readonly HashSet<string> s_podFields = new(StringComparer.Ordinal)
     {
         "metadata.name", "metadata.namespace", "spec.hostNetwork", "spec.nodeName", "status.phase",
@@ -369,18 +372,18 @@ internal static class KubeApiHandler
 
     private static async Task RespondAsync(VirtualCluster cluster, KubeRequest request, HttpContext context, int status, string contentType, Action<Utf8JsonWriter> write)
     {
-        var buffer = KubeApiResponses.Render(write);
+        using var buffer = KubeApiResponses.Render(write);
         context.Response.StatusCode = status;
         context.Response.ContentType = contentType;
         if (context.Items[typeof(KubeFault)] is KubeFault { BodyBytes: { } cut } fault)
         {
-            await RespondCutAsync(cluster, request, context, status, buffer.WrittenMemory, cut, fault.Abort).ConfigureAwait(false);
+            await RespondCutAsync(cluster, request, context, status, buffer.ToArray(), cut, fault.Abort).ConfigureAwait(false);
             return;
         }
 
         context.Response.ContentLength = buffer.WrittenCount;
         cluster.Traffic.Record(request, status, buffer.WrittenCount);
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        await buffer.CopyToAsync(context.Response.BodyWriter, buffer.WrittenCount, FlushBytes, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>

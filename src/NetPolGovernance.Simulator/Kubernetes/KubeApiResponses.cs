@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -14,13 +13,23 @@ internal static class KubeApiResponses
 
     private static readonly string[] s_verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-    public static ArrayBufferWriter<byte> Render(Action<Utf8JsonWriter> write)
+    /// <summary>Renders a whole response body into pooled memory; the caller disposes the buffer once it is sent.</summary>
+    public static ResponseBuffer Render(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using var writer = new Utf8JsonWriter(buffer, LoopbackJson.WriterOptions);
-        write(writer);
-        writer.Flush();
-        return buffer;
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = new ResponseBuffer();
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, LoopbackJson.WriterOptions);
+            write(writer);
+            writer.Flush();
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
     }
 
     public static void WriteStatus(Utf8JsonWriter writer, int code, string reason, string message, ApiResource? resource = null, string? name = null)
