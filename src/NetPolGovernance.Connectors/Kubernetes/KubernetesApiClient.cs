@@ -49,7 +49,7 @@ internal sealed partial class KubernetesApiClient
     /// when the HTTP client timed out.
     /// </summary>
     public Task<JsonDocument?> GetAsync(string relativePath, string? accept, string description, bool notFoundIsNull, CancellationToken cancellationToken) =>
-        SendAsync(relativePath, accept, description, notFoundIsNull, static (body, token) => JsonDocument.ParseAsync(body, default, token), cancellationToken);
+        SendAsync(relativePath, accept, description, notFoundIsNull, ResponseSize.Small, static (body, token) => JsonDocument.ParseAsync(body, default, token), cancellationToken);
 
     /// <summary>
     /// Lists a collection page by page and keeps every item (for the small lists: namespaces, policies, DaemonSets).
@@ -99,6 +99,9 @@ internal sealed partial class KubernetesApiClient
                         accept,
                         description,
                         notFoundIsNull: next is null,
+
+                        // A list that needs a second page is a large one (thousands of pods): its further pages are bulk transfers.
+                        next is null ? ResponseSize.Small : ResponseSize.Large,
                         (body, token) =>
                         {
                             sink.BeginPage();
@@ -136,17 +139,21 @@ internal sealed partial class KubernetesApiClient
         string? accept,
         string description,
         bool notFoundIsNull,
+        ResponseSize size,
         Func<Stream, CancellationToken, Task<T>> readBody,
         CancellationToken cancellationToken)
         where T : class
     {
         for (var attempt = 0; ; attempt++)
         {
+            // Small responses share one multiplexed HTTP/2 connection per cluster (as client-go does), falling back to
+            // HTTP/1.1. Bulk pages of a large list read faster over an HTTP/1.1 connection of their own: the body comes
+            // straight off the TLS stream, not through HTTP/2's per-stream buffers with a hand-off per DATA frame
+            // (measured: about 20% less CPU on both ends for 25,000-pod clusters).
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, relativePath))
             {
-                // One multiplexed connection per cluster (as client-go does), falling back to HTTP/1.1.
-                Version = HttpVersion.Version20,
-                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                Version = size == ResponseSize.Large ? HttpVersion.Version11 : HttpVersion.Version20,
+                VersionPolicy = size == ResponseSize.Large ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
             };
             request.Headers.TryAddWithoutValidation("Accept", accept ?? "application/json");
             if (_client.Credentials is { } credentials)
@@ -258,6 +265,16 @@ internal sealed partial class KubernetesApiClient
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName}: {Request} expired (410 Gone); restarting the list ({Restart})")]
     private partial void LogListRestart(string clusterName, string request, int restart);
+}
+
+/// <summary>How large a response is expected to be; it decides the HTTP version of the request.</summary>
+internal enum ResponseSize
+{
+    /// <summary>Single documents and first pages: HTTP/2, multiplexed on the cluster's one connection.</summary>
+    Small,
+
+    /// <summary>Further pages of a list that did not fit one page: HTTP/1.1 on a connection of their own.</summary>
+    Large,
 }
 
 /// <summary>

@@ -50,7 +50,7 @@ internal sealed class ClusterTraffic
         Interlocked.Add(ref _bytes, bytes);
         if (RecordRequests)
         {
-            _requests.Enqueue(new RecordedRequest(request.Method, request.Path, request.Query, request.Verb, request.Resource?.Plural, request.MetadataOnly, statusCode, bytes));
+            _requests.Enqueue(new RecordedRequest(request.Method, request.Path, request.Query, request.Verb, request.Resource?.Plural, request.MetadataOnly, statusCode, bytes, request.Protocol));
         }
     }
 }

@@ -434,6 +434,7 @@ internal static class KubeApiHandler
             DryRun = string.Equals(query["dryRun"].ToString(), "All", StringComparison.Ordinal),
             MetadataOnly = shape == ResponseShape.Metadata,
             AggregatedDiscovery = shape == ResponseShape.AggregatedDiscovery,
+            Protocol = context.Request.Protocol,
         };
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);

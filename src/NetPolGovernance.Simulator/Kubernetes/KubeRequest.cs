@@ -50,10 +50,13 @@ internal sealed record KubeRequest
 
     /// <summary>True when the client asked for aggregated discovery (<c>APIGroupDiscoveryList</c>).</summary>
     public bool AggregatedDiscovery { get; init; }
+
+    /// <summary>The HTTP version the request came over, e.g. <c>HTTP/2</c> or <c>HTTP/1.1</c>.</summary>
+    public string Protocol { get; init; } = string.Empty;
 }
 
 /// <summary>One served request, as recorded in <see cref="ClusterTraffic"/>.</summary>
-internal sealed record RecordedRequest(string Method, string Path, string Query, KubeVerb Verb, string? Resource, bool MetadataOnly, int StatusCode, long Bytes)
+internal sealed record RecordedRequest(string Method, string Path, string Query, KubeVerb Verb, string? Resource, bool MetadataOnly, int StatusCode, long Bytes, string Protocol)
 {
     public string PathAndQuery => Path + Query;
 }

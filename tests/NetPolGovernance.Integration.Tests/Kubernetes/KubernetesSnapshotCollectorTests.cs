@@ -79,6 +79,23 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CollectAsync_ListOverSeveralPages_FurtherPagesGoOverHttp11AndEverythingElseOverHttp2()
+    {
+        var cluster = _server.AddCluster("protocols");
+        cluster.Add([.. Enumerable.Range(0, 1200).Select(i => KubeObjects.Pod("a", $"pod-{i:D4}"))]);
+        cluster.Add(KubeObjects.Namespace("a"));
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 500 });
+
+        Assert.Equal(1200, outcome.Snapshot!.Pods.Count);
+        var requests = cluster.Traffic.Requests;
+        var continued = requests.Where(r => r.Query.Contains("continue=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, continued.Count);
+        Assert.All(continued, r => Assert.Equal("HTTP/1.1", r.Protocol));
+        Assert.All(requests.Except(continued), r => Assert.True(r.Protocol == "HTTP/2", $"{r.PathAndQuery} came over {r.Protocol}"));
+    }
+
+    [Fact]
     public async Task CollectAsync_BothCalicoGroupsServed_ReadsOnlyTheCalicoApiServerGroup()
     {
         var cluster = _server.AddCluster("calico").ServeGroup("projectcalico.org").ServeGroup("crd.projectcalico.org")
