@@ -3,6 +3,7 @@ using NetPolGovernance.Analysis.Checks;
 using NetPolGovernance.Analysis.Coverage;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Exemptions;
+using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
 using NetPolGovernance.Analysis.Status;
 
@@ -20,7 +21,7 @@ internal sealed class NamespaceAssessor(
     public NamespaceAssessment Assess(NamespaceView ns)
     {
         var pods = index.Pods(ns.Name);
-        var selectable = pods.Where(p => !p.HostNetwork).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var selectable = SortedByName(pods.Where(p => !p.HostNetwork).ToList());
         var networkPolicies = index.NetworkPolicies(ns.Name);
         var facts = NamespaceFacts.Compute(selectable, networkPolicies);
         var coverage = NamespaceCoverage.Compute(
@@ -80,6 +81,21 @@ internal sealed class NamespaceAssessor(
             EgressCoveredPods = coverage.EgressCoveredPods,
             Findings = findings,
         };
+    }
+
+    /// <summary>The pods ordered by name. A live list arrives already in that order (the API server lists by key), so it is
+    /// only checked; anything else is sorted (stably, so the result never depends on the input order of equal names).</summary>
+    private static List<PodInfo> SortedByName(List<PodInfo> pods)
+    {
+        for (var i = 1; i < pods.Count; i++)
+        {
+            if (string.CompareOrdinal(pods[i - 1].Name, pods[i].Name) > 0)
+            {
+                return [.. pods.OrderBy(p => p.Name, StringComparer.Ordinal)];
+            }
+        }
+
+        return pods;
     }
 
     /// <summary>A cluster finding as it counts for this namespace: a namespace exemption covering the check exempts it here.</summary>
