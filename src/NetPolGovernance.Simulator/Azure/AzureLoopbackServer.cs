@@ -28,6 +28,9 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 {
     private const string ClustersProvider = "providers/Microsoft.ContainerService/managedClusters";
 
+    /// <summary>How much earlier than the quota window a returning client may come (timers and the wall clock drift apart).</summary>
+    private static readonly TimeSpan ClockTolerance = TimeSpan.FromMilliseconds(20);
+
     private readonly WebApplication _app;
     private readonly AzureFleetDescription _fleet;
     private readonly Dictionary<string, SimulatedSubscription> _subscriptions;
@@ -547,8 +550,6 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
         return yaml.ToString();
     }
-
-    private static readonly TimeSpan ClockTolerance = TimeSpan.FromMilliseconds(20);
 
     private (int Remaining, TimeSpan ResetsAfter) TakeGraphQuota()
     {
