@@ -67,7 +67,7 @@ public sealed partial class FleetScanCoordinator
             var startedAt = _time.GetUtcNow();
             var record = new ScanRecord
             {
-                ScanId = ClusterKeys.NewScanId(startedAt),
+                ScanId = ScannerBuild.NewScanId(startedAt),
                 Trigger = request.Trigger,
                 Scope = request.Scope.ToString(),
                 StartedAt = startedAt,
