@@ -8,7 +8,7 @@ public sealed record FleetScanOptions
 
     /// <summary>
     /// Clusters collected at once. Default 16: enough to hide 20 ms API round trips behind two cores of analysis, while a
-    /// 25,000-pod cluster in flight holds about 12 MB (docs: README "Scale").
+    /// 25,000-pod cluster in flight holds about 12 MB (docs/scale.md).
     /// </summary>
     public int MaxConcurrency { get; init; } = DefaultMaxConcurrency;
 
