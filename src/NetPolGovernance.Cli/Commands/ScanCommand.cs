@@ -88,7 +88,7 @@ internal sealed class ScanCommand : BaseCommand
         });
         _failOn = CliChoice.Create(
             "--fail-on",
-            "Exit 2 when any failing finding reaches this severity (instead of the profile's NonCompliant status).",
+            "Gate: exit 2 when any failing finding reaches this severity (instead of the profile gate); the result still reports the namespaces' compliance.",
             s_severities,
             null);
 
