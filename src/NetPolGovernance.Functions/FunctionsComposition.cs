@@ -7,15 +7,16 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Kubernetes;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
+using NetPolGovernance.Service.DeadLetters;
 using OpenTelemetry;
 
 namespace NetPolGovernance.Functions;

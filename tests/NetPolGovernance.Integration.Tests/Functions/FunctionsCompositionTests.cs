@@ -7,7 +7,7 @@ using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Functions;
 using NetPolGovernance.Testing.Service;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Functions.Triggers;
 using NetPolGovernance.Testing.Service;
 

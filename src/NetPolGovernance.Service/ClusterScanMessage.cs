@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The queue message for one cluster of one scan: the scan's id and start, and the cluster as the inventory found

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>The version stamped on every published row (<c>ScannerVersion</c>).</summary>
 public static class ScannerBuild

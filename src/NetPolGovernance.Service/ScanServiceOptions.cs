@@ -1,6 +1,6 @@
 using NetPolGovernance.Analysis.Assessment;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The Functions app's configuration, read from the app settings named in <see cref="FunctionSettings"/>

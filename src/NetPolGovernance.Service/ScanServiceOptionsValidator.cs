@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Checks <see cref="ScanServiceOptions"/> at start-up. Every message starts with the app setting's name and says

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Reads <see cref="ScanServiceOptions"/> from the flat app-setting names of <see cref="FunctionSettings"/>.

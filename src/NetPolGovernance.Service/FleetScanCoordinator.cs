@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Starts a scan: takes the scope's lock (so runs do not overlap), creates a scan id, lists the inventory and puts

@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The Functions app's settings, in one place: the names the infrastructure sets, the README documents and the

@@ -6,7 +6,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Scans one cluster of one scan from its queue message: collect, analyze, publish, then mark it done.
