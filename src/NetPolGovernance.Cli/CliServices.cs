@@ -12,8 +12,8 @@ using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Cli.Simulation;
-using NetPolGovernance.Connectors.Azure.Access;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli;
 

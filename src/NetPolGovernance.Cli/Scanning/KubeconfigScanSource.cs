@@ -1,5 +1,6 @@
 using System.CommandLine;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
 namespace NetPolGovernance.Cli.Scanning;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>
 /// Reads the DaemonSet list for two facts: the policy-engine DaemonSets (Azure NPM <c>azure-npm</c>, Calico

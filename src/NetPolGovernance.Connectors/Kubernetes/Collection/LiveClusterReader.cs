@@ -2,8 +2,11 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Kubernetes.Catalog;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 
 /// <summary>
 /// Reads one cluster through its API into a <see cref="ClusterSnapshot"/>, converting every object with

@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Catalog;
 
 /// <summary>A CRD (or aggregated API) policy kind the collector lists when its API group version is served.</summary>
 internal sealed record CrdPolicyKind(string Group, string Version, string Plural, string Kind)

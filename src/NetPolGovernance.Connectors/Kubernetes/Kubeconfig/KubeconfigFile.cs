@@ -2,7 +2,7 @@ using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
 /// <summary>
 /// A loaded kubeconfig (one file, or several merged like kubectl does for <c>KUBECONFIG=a:b</c>: the first
