@@ -131,7 +131,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      // Setting names are the ones the app reads (src/NetPolGovernance.Connectors/Service/FunctionSettings.cs).
+      // Setting names are the ones the app reads (src/NetPolGovernance.Service/FunctionSettings.cs).
       appSettings: [
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identityClientId }

@@ -7,15 +7,16 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
+using NetPolGovernance.Service.DeadLetters;
 using OpenTelemetry;
 
 namespace NetPolGovernance.Functions;
@@ -67,31 +68,40 @@ public static class FunctionsComposition
     /// <summary>The outside world: Azure inventory (Resource Graph / ARM), the AKS collector and Log Analytics publishing (Logs Ingestion API).</summary>
     private static void AddAzureAdapters(IServiceCollection services)
     {
-        services.TryAddSingleton(_ => new AzureManagementClientOptions());
-        services.TryAddSingleton(sp => new ResourceGraphClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<AzureManagementClientOptions>()));
-        services.TryAddSingleton(sp => new SubscriptionsClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<AzureManagementClientOptions>()));
-        services.TryAddSingleton(sp => new ManagedClustersClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<AzureManagementClientOptions>()));
+        services.TryAddSingleton(sp => new AzureManagementClientOptions
+        {
+            RunCommandTimeout = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.RunCommandTimeout,
+        });
+        services.TryAddSingleton(_ => new AksCollectorOptions());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value;
             return new AzureInventoryScope { Subscriptions = options.SubscriptionIds, ManagementGroups = options.ManagementGroupIds };
         });
-        services.TryAddSingleton<IClusterInventory, AzureClusterInventory>();
 
-        // The live Kubernetes reader (IKubernetesClusterReader) comes from the Kubernetes adapter; private clusters and
-        // unreachable API servers are read through runCommand.
+        // The live Kubernetes reader comes from the Kubernetes adapter; the rest of the Azure scan is composed once, by
+        // AzureFleetScan, exactly as the CLI composes it (private clusters and unreachable API servers through runCommand).
         services.TryAddSingleton<IKubernetesClusterReader>(sp => new KubernetesSnapshotCollector(
             new KubernetesCollectorOptions(),
             sp.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(_ => new AksCollectorOptions());
-        services.TryAddSingleton<ISnapshotCollector>(sp => new AksSnapshotCollector(
-            sp.GetRequiredService<ManagedClustersClient>(),
+        services.TryAddSingleton(sp => new AzureFleetScan(
             sp.GetRequiredService<TokenCredential>(),
-            sp.GetRequiredService<IKubernetesClusterReader>(),
+            sp.GetRequiredService<AzureManagementClientOptions>(),
             sp.GetRequiredService<AksCollectorOptions>(),
-            sp.GetRequiredService<ILogger<AksSnapshotCollector>>(),
+            sp.GetRequiredService<AzureInventoryScope>(),
+            sp.GetRequiredService<IKubernetesClusterReader>(),
+            sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IClusterInventory>(sp => sp.GetRequiredService<AzureFleetScan>().Inventory);
+        services.TryAddSingleton<ISnapshotCollector>(sp => sp.GetRequiredService<AzureFleetScan>().Collector);
+
+        // One cluster per delivery, within the same per-cluster deadline the CLI uses (it covers a runCommand read).
+        services.TryAddSingleton(sp => new FleetScanOptions
+        {
+            MaxConcurrency = 1,
+            PerClusterTimeout = AzureFleetScan.PerClusterDeadline(sp.GetRequiredService<AzureManagementClientOptions>(), sp.GetRequiredService<AksCollectorOptions>()),
+        });
 
         services.TryAddSingleton(_ => new LogsIngestionClientOptions());
         services.TryAddSingleton(sp =>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using NetPolGovernance.Connectors.LogAnalytics;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
+using NetPolGovernance.Service.DeadLetters;
 
 namespace NetPolGovernance.Infra.Tests;
 

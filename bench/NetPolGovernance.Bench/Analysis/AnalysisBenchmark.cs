@@ -7,7 +7,7 @@ namespace NetPolGovernance.Bench.Analysis;
 
 /// <summary>
 /// Analysis of a generated snapshot: full size is 20,000 pods / 2,000 policies / 200 namespaces
-/// (DESIGN §8 target: ≤ 200 ms on one core; the analysis is single-threaded). Smoke size is tiny.
+/// (target: ≤ 200 ms on one core; the analysis is single-threaded). Smoke size is tiny.
 /// </summary>
 internal static class AnalysisBenchmark
 {

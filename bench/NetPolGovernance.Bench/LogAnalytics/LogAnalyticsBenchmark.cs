@@ -9,7 +9,7 @@ namespace NetPolGovernance.Bench.LogAnalytics;
 
 /// <summary>
 /// Publishing cost on one core: map + serialize (source-generated JSON) + batch (≤ 1 MiB) + gzip, in rows per second
-/// (DESIGN §8 target: ≥ 50,000 rows/s), bytes per row for each table, and the monthly Log Analytics volume of a
+/// (target: ≥ 50,000 rows/s), bytes per row for each table, and the monthly Log Analytics volume of a
 /// fleet of 10,000 clusters × 50 namespaces scanned every 6 hours (README "Cost").
 /// </summary>
 internal static class LogAnalyticsBenchmark

@@ -41,7 +41,7 @@ public sealed record Finding
     public SourceLocation? Location { get; init; }
 }
 
-/// <summary>The normative per-namespace facts (netpol-semantics §9) plus status and findings.</summary>
+/// <summary>The per-namespace facts (docs/semantics.md §8) plus status and findings.</summary>
 public sealed record NamespaceAssessment
 {
     public required string Name { get; init; }

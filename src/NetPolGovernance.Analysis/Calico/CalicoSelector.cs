@@ -1,7 +1,7 @@
 namespace NetPolGovernance.Analysis.Calico;
 
 /// <summary>
-/// A parsed Calico selector expression (netpol-semantics §8.3): <c>k == 'v'</c>, <c>k != 'v'</c> (true when the
+/// A parsed Calico selector expression (docs/semantics.md §9.2): <c>k == 'v'</c>, <c>k != 'v'</c> (true when the
 /// label is absent), <c>k in {'a','b'}</c>, <c>k not in {...}</c>, <c>has(k)</c>, <c>!</c>, <c>&amp;&amp;</c>,
 /// <c>||</c>, parentheses, <c>all()</c>, and also <c>global()</c>, <c>contains</c>, <c>starts with</c>,
 /// <c>ends with</c>. An empty selector selects everything. Parse with <see cref="TryParse"/>.

@@ -3,7 +3,7 @@ using NetPolGovernance.Analysis.Assessment;
 namespace NetPolGovernance.Analysis.Checks;
 
 /// <summary>
-/// The checks catalog (DESIGN §5; docs/checks.md). Ids are stable. Profiles: <c>cis</c> = {C01, N01};
+/// The checks catalog (docs/checks.md). Ids are stable. Profiles: <c>cis</c> = {C01, N01};
 /// <c>baseline</c> = cis + {N02, N06, N09}; <c>strict</c> = every check.
 /// </summary>
 public static class CheckCatalog

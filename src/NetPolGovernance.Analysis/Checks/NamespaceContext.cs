@@ -6,7 +6,7 @@ using NetPolGovernance.Analysis.Semantics;
 
 namespace NetPolGovernance.Analysis.Checks;
 
-/// <summary>What namespace checks read: the §9 facts, any-kind coverage, the engine and visibility.</summary>
+/// <summary>What namespace checks read: the facts and any-kind coverage (docs/semantics.md §8, §9), the engine and visibility.</summary>
 internal sealed record NamespaceContext
 {
     public required NamespaceView Namespace { get; init; }

@@ -5,7 +5,7 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Coverage;
 
 /// <summary>
-/// AdminNetworkPolicy / BaselineAdminNetworkPolicy coverage (netpol-semantics §8.4, §9): the subject matches
+/// AdminNetworkPolicy / BaselineAdminNetworkPolicy coverage (docs/semantics.md §9.3): the subject matches
 /// (<c>namespaces</c>: the pod's namespace; <c>pods</c>: namespace and pod selectors both, empty = all) and the
 /// object has at least one rule in the direction. Selection alone isolates nothing.
 /// </summary>

@@ -4,7 +4,7 @@ using NetPolGovernance.Analysis.Model;
 namespace NetPolGovernance.Analysis.Coverage;
 
 /// <summary>
-/// Normalises the Calico policies of a snapshot (netpol-semantics §8.3): Staged kinds are dropped (not enforced);
+/// Normalises the Calico policies of a snapshot (docs/semantics.md §9.2): Staged kinds are dropped (not enforced);
 /// Calico's converted copies of Kubernetes and admin policies (<c>knp.default.*</c>, <c>kanp.*</c>, <c>kbanp.*</c>)
 /// are dropped (the originals are counted); the default-tier prefix <c>default.</c> is stripped; the same policy
 /// seen through both API groups is kept once (the <c>projectcalico.org</c> view wins).

@@ -6,7 +6,7 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Coverage;
 
 /// <summary>
-/// Calico NetworkPolicy / GlobalNetworkPolicy coverage (netpol-semantics §8.3, §9): <c>spec.selector</c> matches the
+/// Calico NetworkPolicy / GlobalNetworkPolicy coverage (docs/semantics.md §9.2): <c>spec.selector</c> matches the
 /// workload endpoint (and, for a GlobalNetworkPolicy, <c>spec.namespaceSelector</c> matches its namespace), for
 /// the Calico-defaulted <c>types</c>. A namespaced policy selects only pods of its namespace. Pods carry no
 /// service-account data, so a policy with a non-trivial <c>serviceAccountSelector</c> is not credited with any pod.

@@ -5,7 +5,7 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Coverage;
 
 /// <summary>
-/// CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy coverage (netpol-semantics §8.1, §8.2, §9): a rule's
+/// CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy coverage (docs/semantics.md §9.1): a rule's
 /// <c>endpointSelector</c> (keys with <c>k8s:</c>/<c>any:</c> prefixes stripped) matches the pod labels plus
 /// <c>io.kubernetes.pod.namespace</c>, and the rule has a non-empty ingress/ingressDeny (egress/egressDeny) list.
 /// A CNP selects only pods of its own namespace; a rule with only a nodeSelector selects no pods.

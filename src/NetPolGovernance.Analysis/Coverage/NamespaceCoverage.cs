@@ -4,7 +4,7 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Coverage;
 
 /// <summary>
-/// Any-kind coverage of one namespace (netpol-semantics §9 "optional any-kind coverage"), counting CRD kinds only
+/// Any-kind coverage of one namespace (docs/semantics.md §9), counting CRD kinds only
 /// where the engine may enforce them (<see cref="EngineState.Counts"/>).
 /// </summary>
 internal sealed record NamespaceCoverage

@@ -2,7 +2,7 @@ namespace NetPolGovernance.Analysis.Model;
 
 /// <summary>
 /// A <c>networking.k8s.io/v1</c> NetworkPolicy exactly as written. Null means "field missing";
-/// an empty list means "field present and empty". The two differ (netpol-semantics §2, §3).
+/// an empty list means "field present and empty". The two differ (docs/semantics.md §1, §4, §5).
 /// </summary>
 public sealed record NetworkPolicy
 {

@@ -9,7 +9,7 @@ using NetPolGovernance.Analysis.Status;
 
 namespace NetPolGovernance.Analysis.Pipeline;
 
-/// <summary>Assesses one namespace: §9 facts, any-kind coverage, checks, exemptions, status and owner.</summary>
+/// <summary>Assesses one namespace: facts (docs/semantics.md §8), any-kind coverage, checks, exemptions, status and owner.</summary>
 internal sealed class NamespaceAssessor(
     SnapshotIndex index,
     EngineState engine,

@@ -6,7 +6,7 @@ namespace NetPolGovernance.Analysis.Reachability;
 
 /// <summary>
 /// Answers connection questions on a snapshot: allowed(src → dst, protocol, port) = egress-allowed(src) AND
-/// ingress-allowed(dst) (netpol-semantics §1–§6, §9 "optional reachability"). Only <c>networking.k8s.io/v1</c>
+/// ingress-allowed(dst) (docs/semantics.md §4–§7). Only <c>networking.k8s.io/v1</c>
 /// NetworkPolicies are evaluated; the explanation says when other policy kinds could change the answer.
 /// Pure and immutable after construction, so one engine may answer many questions, from many threads.
 /// </summary>

@@ -5,7 +5,7 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Reachability;
 
 /// <summary>
-/// Whether one rule of a policy admits a peer and which ports it admits (netpol-semantics §3, §4, §6).
+/// Whether one rule of a policy admits a peer and which ports it admits (docs/semantics.md §5, §6).
 /// Named ports resolve on the receiving pod of the connection, per protocol; an address has no named ports.
 /// </summary>
 internal static class RuleMatcher
@@ -37,7 +37,7 @@ internal static class RuleMatcher
     {
         if (peer.IpBlock is not null)
         {
-            // Pod IPs are not assumed to match ipBlocks (netpol-semantics §9), so only addresses can.
+            // Pod IPs are not assumed to match ipBlocks (docs/semantics.md §5), so only addresses can.
             return other.Address is not null && IpBlockContains(peer.IpBlock, other.Address);
         }
 

@@ -1,6 +1,6 @@
 namespace NetPolGovernance.Analysis.Reachability;
 
-/// <summary>The protocols NetworkPolicy defines (netpol-semantics §1.7). Other protocols are undefined.</summary>
+/// <summary>The protocols NetworkPolicy defines (docs/semantics.md §6). Other protocols are undefined.</summary>
 public enum TransportProtocol
 {
     Tcp = 0,
@@ -16,7 +16,7 @@ public static class TransportProtocols
 
     /// <summary>
     /// Parses <c>TCP</c>, <c>UDP</c> or <c>SCTP</c> (case-insensitive). A null or empty value is TCP, the
-    /// Kubernetes default (netpol-semantics §3, §6).
+    /// Kubernetes default (docs/semantics.md §6).
     /// </summary>
     public static bool TryParse(string? value, out TransportProtocol protocol)
     {

@@ -77,7 +77,7 @@ public static class PolicyTemplates
         PolicyTypes = types,
     };
 
-    // Pinned with kubernetes.io/metadata.name: tenants can set other namespace labels (netpol-semantics §4).
+    // Pinned with kubernetes.io/metadata.name: tenants can set other namespace labels (docs/semantics.md §2).
     private static NetworkPolicy AllowDns(string ns) => new()
     {
         Namespace = ns,

@@ -7,7 +7,7 @@ namespace NetPolGovernance.Analysis.Semantics;
 
 /// <summary>
 /// Whether a set of ipBlocks (each <c>cidr</c> minus its <c>except</c> list) covers all of <c>0.0.0.0/0</c>
-/// (netpol-semantics §9 allow-all). IPv6 blocks are ignored; unparsable blocks cover nothing.
+/// (docs/semantics.md §8, allow-all). IPv6 blocks are ignored; unparsable blocks cover nothing.
 /// Host bits in a CIDR are masked off, as older API servers accepted them.
 /// </summary>
 internal static class Ipv4Coverage

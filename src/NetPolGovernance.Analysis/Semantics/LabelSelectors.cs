@@ -2,7 +2,7 @@ using NetPolGovernance.Analysis.Model;
 
 namespace NetPolGovernance.Analysis.Semantics;
 
-/// <summary>Kubernetes LabelSelector matching (netpol-semantics §5).</summary>
+/// <summary>Kubernetes LabelSelector matching (docs/semantics.md §2).</summary>
 public static class LabelSelectors
 {
     /// <summary>The label the control plane sets on every namespace to its name.</summary>

@@ -3,9 +3,9 @@ using NetPolGovernance.Analysis.Model;
 namespace NetPolGovernance.Analysis.Semantics;
 
 /// <summary>
-/// The normative per-namespace facts of netpol-semantics §9, computed from <c>networking.k8s.io/v1</c>
+/// The per-namespace facts of docs/semantics.md §8, computed from <c>networking.k8s.io/v1</c>
 /// NetworkPolicies only. Pod lists are sorted ordinally; policy lists hold policy names, sorted ordinally.
-/// hostNetwork pods are not selectable (§1.8) and never appear in the isolation lists.
+/// hostNetwork pods are not selectable (docs/semantics.md §1) and never appear in the isolation lists.
 /// </summary>
 internal sealed record NamespaceFacts
 {

@@ -11,7 +11,7 @@ public enum PolicyDirection
     Egress = 2,
 }
 
-/// <summary>policyTypes defaulting and per-direction rule access for k8s NetworkPolicy (netpol-semantics §2).</summary>
+/// <summary>policyTypes defaulting and per-direction rule access for k8s NetworkPolicy (docs/semantics.md §4).</summary>
 public static class PolicyDirections
 {
     /// <summary>

@@ -3,7 +3,7 @@ using NetPolGovernance.Analysis.Model;
 namespace NetPolGovernance.Analysis.Semantics;
 
 /// <summary>
-/// The structural allow-all test of netpol-semantics §9: a rule with no ports whose peer list is universal
+/// The structural allow-all test of docs/semantics.md §8: a rule with no ports whose peer list is universal
 /// (missing or empty; all pods in all namespaces; or ipBlocks whose union covers <c>0.0.0.0/0</c>).
 /// </summary>
 internal static class UniversalRules

@@ -7,24 +7,18 @@ using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Azure;
 
-/// <summary>Builds the Azure clients for a command line. The seam tests replace to point at loopback servers.</summary>
+/// <summary>Builds the credential and ARM client options for a command line. The seam tests replace to point at loopback servers.</summary>
 internal interface IAzureClientFactory
 {
-    AzureClients Create(AzureConnectionSettings settings);
+    AzureConnection Create(AzureConnectionSettings settings);
 }
 
-/// <summary>The clients one Azure command uses, sharing one credential.</summary>
-internal sealed record AzureClients(
-    TokenCredential Credential,
-    ResourceGraphClient ResourceGraph,
-    SubscriptionsClient Subscriptions,
-    ManagedClustersClient ManagedClusters)
+/// <summary>What one Azure command talks to Azure with: one credential and the ARM clients' options.</summary>
+internal sealed record AzureConnection(TokenCredential Credential, AzureManagementClientOptions Options)
 {
-    public AzureClusterInventory CreateInventory(AzureInventoryScope scope, ILoggerFactory loggerFactory) =>
-        new(ResourceGraph, Subscriptions, ManagedClusters, scope, loggerFactory.CreateLogger<AzureClusterInventory>());
-
-    public AksSnapshotCollector CreateCollector(IKubernetesClusterReader reader, ILoggerFactory loggerFactory) =>
-        new(ManagedClusters, Credential, reader, new AksCollectorOptions(), loggerFactory.CreateLogger<AksSnapshotCollector>());
+    /// <summary>The shared composition of the Azure fleet scan (<see cref="AzureFleetScan"/>) on this connection.</summary>
+    public AzureFleetScan CreateFleetScan(AzureInventoryScope scope, IKubernetesClusterReader reader, ILoggerFactory loggerFactory) =>
+        new(Credential, Options, new AksCollectorOptions(), scope, reader, loggerFactory);
 }
 
 /// <summary>
@@ -33,7 +27,7 @@ internal sealed record AzureClients(
 /// </summary>
 internal sealed class DefaultAzureClientFactory : IAzureClientFactory
 {
-    public AzureClients Create(AzureConnectionSettings settings)
+    public AzureConnection Create(AzureConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var credentialOptions = new DefaultAzureCredentialOptions();
@@ -42,12 +36,6 @@ internal sealed class DefaultAzureClientFactory : IAzureClientFactory
             credentialOptions.AuthorityHost = authority;
         }
 
-        var credential = new DefaultAzureCredential(credentialOptions);
-        var options = new AzureManagementClientOptions { Cloud = settings.Cloud };
-        return new AzureClients(
-            credential,
-            new ResourceGraphClient(credential, options),
-            new SubscriptionsClient(credential, options),
-            new ManagedClustersClient(credential, options));
+        return new AzureConnection(new DefaultAzureCredential(credentialOptions), new AzureManagementClientOptions { Cloud = settings.Cloud });
     }
 }

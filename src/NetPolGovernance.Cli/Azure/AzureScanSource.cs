@@ -55,12 +55,12 @@ internal sealed class AzureScanSource : IScanSource
     }
 
     /// <summary>
-    /// The Azure scan over <paramref name="clients"/>: Resource Graph inventory, AKS collector (API server or
-    /// runCommand). Shared with <c>scan --simulated-fleet</c>, so the simulated fleet is read exactly as Azure is.
+    /// The Azure scan over <paramref name="connection"/>, composed by <see cref="AzureFleetScan"/> as the Functions app
+    /// composes it. Shared with <c>scan --simulated-fleet</c>, so the simulated fleet is read exactly as Azure is.
     /// </summary>
-    internal static ScanSourceSession CreateSession(AzureClients clients, AzureInventoryScope scope, IKubernetesClusterReader reader, ILoggerFactory loggerFactory) =>
-        new(clients.CreateInventory(scope, loggerFactory), clients.CreateCollector(reader, loggerFactory))
-        {
-            ScanOptions = new FleetScanOptions { PerClusterTimeout = TimeSpan.FromMinutes(6) },
-        };
+    internal static ScanSourceSession CreateSession(AzureConnection connection, AzureInventoryScope scope, IKubernetesClusterReader reader, ILoggerFactory loggerFactory)
+    {
+        var fleet = connection.CreateFleetScan(scope, reader, loggerFactory);
+        return new ScanSourceSession(fleet.Inventory, fleet.Collector) { ScanOptions = fleet.ScanOptions() };
+    }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
-using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 using Spectre.Console;
 
@@ -34,15 +34,18 @@ internal sealed class ClustersListCommand : BaseCommand
     private readonly Option<string> _format = CliChoice.Create("--format", "Output format.", ["table", "json"], "table");
     private readonly IAzureClientFactory _clients;
     private readonly IInteractionService _interaction;
+    private readonly IKubernetesClusterReader _reader;
     private readonly ILoggerFactory _loggerFactory;
 
-    public ClustersListCommand(IAzureClientFactory clients, IInteractionService interaction, ILoggerFactory loggerFactory)
+    public ClustersListCommand(IAzureClientFactory clients, IKubernetesClusterReader reader, IInteractionService interaction, ILoggerFactory loggerFactory)
         : base("list", "List the AKS clusters in scope: identity, network profile, access hints, skip reasons.")
     {
         ArgumentNullException.ThrowIfNull(clients);
+        ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(interaction);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _clients = clients;
+        _reader = reader;
         _interaction = interaction;
         _loggerFactory = loggerFactory;
         _options.AddTo(this);
@@ -62,9 +65,9 @@ internal sealed class ClustersListCommand : BaseCommand
             return ExitCodes.UsageError;
         }
 
-        var inventory = _clients.Create(settings).CreateInventory(settings.Scope, _loggerFactory);
+        var fleet = _clients.Create(settings).CreateFleetScan(settings.Scope, _reader, _loggerFactory);
         var targets = new List<ClusterTarget>();
-        await foreach (var target in inventory.ListAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var target in fleet.Inventory.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             targets.Add(target);
             if (target.UnreadableReason is { } reason)
@@ -73,25 +76,26 @@ internal sealed class ClustersListCommand : BaseCommand
             }
         }
 
+        var listings = targets.Select(t => ClusterListing.From(t, fleet.AccessOptions)).ToList();
         if (string.Equals(parseResult.GetValue(_format), "json", StringComparison.OrdinalIgnoreCase))
         {
             var stream = _interaction.OpenStandardOutput();
-            await JsonSerializer.SerializeAsync(stream, targets.Select(ClusterListing.From).ToList(), s_json, cancellationToken).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(stream, listings, s_json, cancellationToken).ConfigureAwait(false);
             await stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            WriteTable(targets);
+            WriteTable(targets, listings);
         }
 
         return targets.Any(t => t.UnreadableReason is not null) ? ExitCodes.Incomplete : ExitCodes.Compliant;
     }
 
-    private void WriteTable(List<ClusterTarget> targets)
+    private void WriteTable(List<ClusterTarget> targets, List<ClusterListing> listings)
     {
         var table = new Table().AddColumns("Cluster", "Subscription", "Resource group", "Location", "Kubernetes", "Plugin", "Mode", "Policy", "Dataplane", "OS", "Access", "Status");
-        foreach (var row in targets.Select(ClusterListing.From))
+        foreach (var row in listings)
         {
             table.AddRow(
                 Cell(row.Name),
@@ -131,14 +135,11 @@ internal sealed class ClustersListCommand : BaseCommand
         string Status,
         string? Reason)
     {
-        public static ClusterListing From(ClusterTarget target)
+        public static ClusterListing From(ClusterTarget target, AksCollectorOptions accessOptions)
         {
-            var hints = target.AccessHints;
-            var access = target.UnreadableReason is not null
+            var access = target.UnreadableReason is not null || target.Aks is null
                 ? "-"
-                : AksAccessHints.IsTrue(hints, AksAccessHints.PrivateCluster)
-                    ? AksAccessHints.IsTrue(hints, AksAccessHints.RunCommandDisabled) ? "private, runCommand disabled" : "private (runCommand)"
-                    : AksAccessHints.IsTrue(hints, AksAccessHints.EntraEnabled) ? "Entra token" : "local account";
+                : AksAccessPlan.Describe(AksAccessPlan.Decide(target.Aks, accessOptions));
             var status = target.UnreadableReason is not null ? "Unknown" : target.SkipReason is not null ? "Skipped" : "Scannable";
             var profile = target.NetworkProfile;
             return new ClusterListing(

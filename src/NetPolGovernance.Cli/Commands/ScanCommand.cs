@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Reports;
-using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Exemptions;
 using NetPolGovernance.Connectors.Manifests;
@@ -81,9 +80,9 @@ internal sealed class ScanCommand : BaseCommand
             // and converting it here would throw instead of reporting it.
             if (result.Tokens is [var token]
                 && int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-                && value is < 1 or > 256)
+                && !FleetScanOptions.MaxConcurrencyRange.Contains(value))
             {
-                result.AddError("--concurrency must be between 1 and 256");
+                result.AddError($"--concurrency must be {FleetScanOptions.MaxConcurrencyRange}");
             }
         });
         _failOn = CliChoice.Create(
@@ -228,7 +227,7 @@ internal sealed class ScanCommand : BaseCommand
         var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
         var now = _timeProvider.GetUtcNow();
-        var context = new ScanContext(Guid.NewGuid().ToString("n"), now, ReportMapper.ScannerVersion(), profile);
+        var context = new ScanContext(ScannerBuild.NewScanId(now), now, ScannerBuild.Version, profile);
         var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions };
         var sourceName = source.Usage.Split(' ')[0].TrimStart('-');
         return new ScanPlan(session, context, analysis, format, failOn, sourceName);

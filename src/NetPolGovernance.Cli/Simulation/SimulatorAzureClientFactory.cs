@@ -16,15 +16,9 @@ internal sealed class SimulatorAzureClientFactory(FleetSimulator simulator) : IA
     /// <summary>What the simulated scan reads: every subscription of the simulated tenant, on the simulator's cloud.</summary>
     public AzureConnectionSettings Settings => new(AzureCloudEnvironment.Custom(simulator.Azure.Endpoint), new AzureInventoryScope());
 
-    public AzureClients Create(AzureConnectionSettings settings)
+    public AzureConnection Create(AzureConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var credential = new StaticTokenCredential(simulator.Token);
-        var options = simulator.Azure.CreateClientOptions();
-        return new AzureClients(
-            credential,
-            new ResourceGraphClient(credential, options),
-            new SubscriptionsClient(credential, options),
-            new ManagedClustersClient(credential, options));
+        return new AzureConnection(new StaticTokenCredential(simulator.Token), simulator.Azure.CreateClientOptions());
     }
 }

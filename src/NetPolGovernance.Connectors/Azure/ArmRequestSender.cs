@@ -20,12 +20,28 @@ internal sealed class ArmRequestSender
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         Cloud = options.Cloud;
-        _pipeline = HttpPipelineBuilder.Build(
-            options,
-            perCallPolicies: [],
-            perRetryPolicies: [new CallCounterPolicy(this), new BearerTokenAuthenticationPolicy(credential, options.Cloud.ArmScope)],
-            responseClassifier: null);
+
+        // Azure.Core takes the retry policy from the options only; it is the standard Retry settings as they are now
+        // (with the throttle-aware delays), built for this client and not left behind on the caller's options.
+        lock (options)
+        {
+            var callerPolicy = options.RetryPolicy;
+            options.RetryPolicy = options.CreateRetryPolicy();
+            try
+            {
+                _pipeline = HttpPipelineBuilder.Build(
+                    options,
+                    perCallPolicies: [],
+                    perRetryPolicies: [new CallCounterPolicy(this), new BearerTokenAuthenticationPolicy(credential, options.Cloud.ArmScope)],
+                    responseClassifier: null);
+            }
+            finally
+            {
+                options.RetryPolicy = callerPolicy;
+            }
+        }
     }
 
     public AzureCloudEnvironment Cloud { get; }

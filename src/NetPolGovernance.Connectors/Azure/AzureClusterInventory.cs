@@ -201,7 +201,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
             },
             NetworkProfile = cluster.NetworkProfile,
             SkipReason = SkipReasonOf(cluster),
-            AccessHints = HintsOf(cluster),
+            Aks = AccessOf(cluster),
         };
     }
 
@@ -221,32 +221,20 @@ public sealed partial class AzureClusterInventory : IClusterInventory
         };
     }
 
-    private static Dictionary<string, string> HintsOf(ManagedCluster cluster)
+    private static AksAccess AccessOf(ManagedCluster cluster) => new()
     {
-        var hints = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [AksAccessHints.PrivateCluster] = Flag(cluster.PrivateCluster),
-            [AksAccessHints.EntraEnabled] = Flag(cluster.EntraEnabled),
-            [AksAccessHints.AzureRbac] = Flag(cluster.AzureRbac),
-            [AksAccessHints.LocalAccountsDisabled] = Flag(cluster.LocalAccountsDisabled),
-            [AksAccessHints.RunCommandDisabled] = Flag(cluster.RunCommandDisabled),
-        };
-        AddIfSet(hints, AksAccessHints.Fqdn, cluster.Fqdn);
-        AddIfSet(hints, AksAccessHints.PrivateFqdn, cluster.PrivateFqdn);
-        AddIfSet(hints, AksAccessHints.PowerState, cluster.PowerState);
-        AddIfSet(hints, AksAccessHints.ProvisioningState, cluster.ProvisioningState);
-        return hints;
+        PrivateCluster = cluster.PrivateCluster,
+        EntraEnabled = cluster.EntraEnabled,
+        AzureRbac = cluster.AzureRbac,
+        LocalAccountsDisabled = cluster.LocalAccountsDisabled,
+        RunCommandDisabled = cluster.RunCommandDisabled,
+        Fqdn = NullIfEmpty(cluster.Fqdn),
+        PrivateFqdn = NullIfEmpty(cluster.PrivateFqdn),
+        PowerState = NullIfEmpty(cluster.PowerState),
+        ProvisioningState = NullIfEmpty(cluster.ProvisioningState),
+    };
 
-        static string Flag(bool value) => value ? "true" : "false";
-
-        static void AddIfSet(Dictionary<string, string> map, string key, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                map[key] = value;
-            }
-        }
-    }
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private IEnumerable<ResourceGraphQuery> BuildQueries(List<string> inScope)
     {

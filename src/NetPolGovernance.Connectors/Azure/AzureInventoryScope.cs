@@ -18,20 +18,3 @@ public sealed record AzureInventoryScope
 
     public bool IsTenant => Subscriptions.Count == 0 && ManagementGroups.Count == 0;
 }
-
-/// <summary>Keys of the non-secret <see cref="Scanning.ClusterTarget.AccessHints"/> the Azure inventory sets for the AKS collector.</summary>
-public static class AksAccessHints
-{
-    public const string PrivateCluster = "privateCluster";
-    public const string EntraEnabled = "aadEnabled";
-    public const string AzureRbac = "azureRbac";
-    public const string LocalAccountsDisabled = "localAccountsDisabled";
-    public const string RunCommandDisabled = "disableRunCommand";
-    public const string Fqdn = "fqdn";
-    public const string PrivateFqdn = "privateFqdn";
-    public const string PowerState = "powerState";
-    public const string ProvisioningState = "provisioningState";
-
-    public static bool IsTrue(IReadOnlyDictionary<string, string> hints, string key) =>
-        hints.TryGetValue(key, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
-}

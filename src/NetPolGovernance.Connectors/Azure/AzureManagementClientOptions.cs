@@ -5,18 +5,28 @@ namespace NetPolGovernance.Connectors.Azure;
 
 /// <summary>
 /// Options shared by the ARM-plane clients (<see cref="ResourceGraphClient"/>, <see cref="SubscriptionsClient"/>,
-/// <see cref="ManagedClustersClient"/>), like <c>ArmClientOptions</c> in Azure.ResourceManager. Retries are the
-/// Azure.Core retry policy with a larger budget than its default (fleet jobs meet ARM 429s whose Retry-After
-/// exceeds the default ~5.6 s budget) and a delay strategy that also reads Resource Graph's quota header.
+/// <see cref="ManagedClustersClient"/>), like <c>ArmClientOptions</c> in Azure.ResourceManager. The standard
+/// <see cref="ClientOptions.Retry"/> settings are honoured as set when a client is built; the defaults give a larger
+/// budget than Azure.Core's (fleet jobs meet ARM 429s whose Retry-After exceeds its ~5.6 s budget), and the delay
+/// strategy also reads Resource Graph's quota header. A <see cref="ClientOptions.RetryPolicy"/> set by the caller
+/// replaces all of that.
 /// </summary>
 public sealed class AzureManagementClientOptions : ClientOptions
 {
+    /// <summary>The default of <see cref="RunCommandTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultRunCommandTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The bounds of <see cref="RunCommandTimeout"/> (a runCommand pod needs a minute to start; the per-cluster deadline built on it must fit a Functions execution).</summary>
+    public static readonly ValueRange<TimeSpan> RunCommandTimeoutRange = new(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(20));
+
+    /// <summary>The bounds of <see cref="RunCommandPollInterval"/>.</summary>
+    public static readonly ValueRange<TimeSpan> RunCommandPollIntervalRange = new(TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+
     public AzureManagementClientOptions()
     {
         Retry.MaxRetries = 6;
         Retry.Delay = TimeSpan.FromSeconds(0.8);
         Retry.MaxDelay = TimeSpan.FromSeconds(60);
-        RetryPolicy = new RetryPolicy(Retry.MaxRetries, new ArmThrottleDelayStrategy(Retry.Delay, Retry.MaxDelay));
     }
 
     /// <summary>The cloud to talk to. Default <see cref="AzureCloudEnvironment.AzureCloud"/>.</summary>
@@ -26,13 +36,17 @@ public sealed class AzureManagementClientOptions : ClientOptions
     public TimeSpan RunCommandPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long to wait for a runCommand result before giving up. Default 5 minutes.</summary>
-    public TimeSpan RunCommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RunCommandTimeout { get; set; } = DefaultRunCommandTimeout;
 
-    /// <summary>Sets the retry budget (the Azure.Core <see cref="RetryPolicy"/> is rebuilt with the same delay strategy).</summary>
-    public void SetMaxRetries(int maxRetries)
+    /// <summary>Throws <see cref="OptionOutOfRangeException"/> naming the first value out of its bounds.</summary>
+    public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
-        Retry.MaxRetries = maxRetries;
-        RetryPolicy = new RetryPolicy(maxRetries, new ArmThrottleDelayStrategy(Retry.Delay, Retry.MaxDelay));
+        OptionOutOfRangeException.ThrowIfOutside(RunCommandTimeoutRange, RunCommandTimeout, nameof(RunCommandTimeout));
+        OptionOutOfRangeException.ThrowIfOutside(RunCommandPollIntervalRange, RunCommandPollInterval, nameof(RunCommandPollInterval));
+        ArgumentOutOfRangeException.ThrowIfNegative(Retry.MaxRetries);
     }
+
+    /// <summary>The retry policy a client is built with: the caller's, or the standard settings with the ARM throttle-aware delays.</summary>
+    internal HttpPipelinePolicy CreateRetryPolicy() =>
+        RetryPolicy ?? new RetryPolicy(Retry.MaxRetries, new ArmThrottleDelayStrategy(Retry.Delay, Retry.MaxDelay));
 }

@@ -4,7 +4,7 @@ namespace NetPolGovernance.Connectors.Scanning;
 
 /// <summary>
 /// A cluster to scan, as an inventory found it. <see cref="SkipReason"/> set means "report Skipped, do not collect".
-/// <see cref="AccessHints"/> carries source-specific data for the collector (never secrets).
+/// <see cref="Aks"/> carries how an AKS cluster can be reached (never secrets).
 /// </summary>
 public sealed record ClusterTarget
 {
@@ -21,6 +21,6 @@ public sealed record ClusterTarget
     /// </summary>
     public string? UnreadableReason { get; init; }
 
-    /// <summary>Non-secret facts the collector needs, e.g. <c>privateCluster=true</c>, <c>aadEnabled=true</c>, <c>fqdn=...</c>.</summary>
-    public IReadOnlyDictionary<string, string> AccessHints { get; init; } = new Dictionary<string, string>();
+    /// <summary>How the AKS cluster can be reached, for targets from the Azure inventory; null for other sources.</summary>
+    public AksAccess? Aks { get; init; }
 }

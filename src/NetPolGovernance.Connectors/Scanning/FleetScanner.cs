@@ -36,10 +36,7 @@ public sealed partial class FleetScanner
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(analysisOptions);
         ArgumentNullException.ThrowIfNull(scanOptions);
-        if (scanOptions.MaxConcurrency < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(scanOptions), scanOptions.MaxConcurrency, "MaxConcurrency must be at least 1.");
-        }
+        scanOptions.Validate();
 
         var results = Channel.CreateBounded<ClusterAssessment>(new BoundedChannelOptions(scanOptions.MaxConcurrency)
         {

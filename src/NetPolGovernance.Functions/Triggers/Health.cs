@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 
 namespace NetPolGovernance.Functions.Triggers;
 

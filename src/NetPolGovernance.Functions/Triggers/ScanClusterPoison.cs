@@ -1,6 +1,6 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 
 namespace NetPolGovernance.Functions.Triggers;
 

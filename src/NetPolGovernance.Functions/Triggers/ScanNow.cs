@@ -2,7 +2,7 @@ using System.Net;
 using System.Web;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 
 namespace NetPolGovernance.Functions.Triggers;
 

@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 
 namespace NetPolGovernance.Functions.Triggers;
 

@@ -103,7 +103,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
             RunCommandTimeout = TimeSpan.FromSeconds(30),
         };
         options.Retry.Delay = TimeSpan.FromMilliseconds(50);
-        options.SetMaxRetries(4);
+        options.Retry.MaxRetries = 4;
         return options;
     }
 

@@ -3,7 +3,7 @@ using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Coverage;
 
-/// <summary>netpol-semantics §8 and §9 "optional any-kind coverage".</summary>
+/// <summary>Any-kind coverage: docs/semantics.md §9 and §10.</summary>
 public sealed class AnyKindCoverageTests
 {
     private static readonly PodInfo[] s_pods = [Pod("app", "web-1", "app=web"), Pod("app", "db-1", "app=db")];

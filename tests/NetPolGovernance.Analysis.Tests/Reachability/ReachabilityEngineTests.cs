@@ -59,7 +59,7 @@ public sealed class ReachabilityEngineTests
     [Fact]
     public void Evaluate_PolicyTypesMissingWithEgressRules_IsolatesBothDirections()
     {
-        // policyTypes omitted: Ingress is always added, Egress because egress has one element (§2).
+        // policyTypes omitted: Ingress is always added, Egress because egress has one element (docs/semantics.md §4).
         var snapshot = Db(Policy("web", "dns-only", egress: [Rule(null, Port(53, "UDP"))]));
 
         Assert.False(Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
@@ -193,7 +193,7 @@ public sealed class ReachabilityEngineTests
     [InlineData("ip:2001:db9::1", false)]
     public void Evaluate_IpBlockWithExcept_OtherPeerRefillsHole(string from, bool expected)
     {
-        // 10.2.0.0/16 is carved out, but 10.2.3.0/24 is refilled by a second peer (§4 "except carves holes").
+        // 10.2.0.0/16 is carved out, but 10.2.3.0/24 is refilled by a second peer (docs/semantics.md §5: except holes can be refilled).
         var snapshot = Db(Policy("db", "cidr", types: ["Ingress"], ingress:
             [Rule([Block("10.0.0.0/8", "10.2.0.0/16"), Block("10.2.3.0/24"), Block("2001:db8::/32", "2001:db8:0:1::/64")])]));
 

@@ -3,7 +3,7 @@ using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Semantics;
 
-/// <summary>One test per definition of netpol-semantics §9, written from the text.</summary>
+/// <summary>One test per per-namespace fact of docs/semantics.md §8, written from the text.</summary>
 public sealed class NamespaceFactsTests
 {
     private static readonly PodInfo[] s_webAndDb = [Pod("app", "web-1", "app=web"), Pod("app", "db-1", "app=db")];

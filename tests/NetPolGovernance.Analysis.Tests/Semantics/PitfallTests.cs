@@ -3,7 +3,7 @@ using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Semantics;
 
-/// <summary>One test per item of the netpol-semantics §10 pitfalls checklist.</summary>
+/// <summary>One test per common misreading of NetworkPolicy semantics (docs/semantics.md §2–§10).</summary>
 public sealed class PitfallTests
 {
     private static readonly PodInfo[] s_pods = [Pod("app", "web-1", "app=web"), Pod("app", "db-1", "app=db")];

@@ -253,8 +253,8 @@ public sealed class AzureClusterInventoryTests
         Assert.Null(target.NetworkProfile.NetworkDataplane);
         Assert.Equal(["Linux"], target.NetworkProfile.NodePoolOsTypes);
         Assert.Null(target.SkipReason);
-        Assert.Equal("dnsprefix1-abcd1234.hcp.eastus.azmk8s.io", target.AccessHints[AksAccessHints.Fqdn]);
-        Assert.Equal("false", target.AccessHints[AksAccessHints.EntraEnabled]);
-        Assert.Equal("false", target.AccessHints[AksAccessHints.PrivateCluster]);
+        Assert.Equal("dnsprefix1-abcd1234.hcp.eastus.azmk8s.io", target.Aks!.Fqdn);
+        Assert.False(target.Aks.EntraEnabled);
+        Assert.False(target.Aks.PrivateCluster);
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Azure;
-using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Integration.Tests.Cli;
 using NetPolGovernance.Simulator.Azure;
 
@@ -99,21 +98,15 @@ public sealed class ClustersListCommandTests
     {
         public List<AzureConnectionSettings> Requests { get; } = [];
 
-        public AzureClients Create(AzureConnectionSettings settings)
+        public AzureConnection Create(AzureConnectionSettings settings)
         {
             Requests.Add(settings);
-            var credential = new StaticTokenCredential("loopback-arm-token");
-            var options = server.CreateClientOptions();
-            return new AzureClients(
-                credential,
-                new ResourceGraphClient(credential, options),
-                new SubscriptionsClient(credential, options),
-                new ManagedClustersClient(credential, options));
+            return new AzureConnection(new StaticTokenCredential("loopback-arm-token"), server.CreateClientOptions());
         }
     }
 
     private sealed class ThrowingFactory : IAzureClientFactory
     {
-        public AzureClients Create(AzureConnectionSettings settings) => throw new InvalidOperationException("bad input must be refused before any client is built");
+        public AzureConnection Create(AzureConnectionSettings settings) => throw new InvalidOperationException("bad input must be refused before any client is built");
     }
 }

@@ -7,7 +7,7 @@ using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Functions;
 using NetPolGovernance.Testing.Service;
 
@@ -69,7 +69,9 @@ public sealed class FunctionsCompositionTests
     [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: owner: is required")]
     [InlineData(FunctionSettings.Exemptions, "{\"profile\":\"strict\",\"exemptionz\":[]}", "NETPOLGOV_EXEMPTIONS: unknown field 'exemptionz'")]
     [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\",\"owner\":\"a\",\"reason\":\"b\",\"expiresOn\":\"soon\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: expiresOn: 'soon' is not a date")]
-    [InlineData(FunctionSettings.ClusterTimeout, "two minutes", "NETPOLGOV_CLUSTER_TIMEOUT is 'two minutes': it must be a duration hh:mm:ss")]
+    [InlineData(FunctionSettings.RunCommandTimeout, "five minutes", "NETPOLGOV_RUNCOMMAND_TIMEOUT is 'five minutes': it must be a duration hh:mm:ss")]
+    [InlineData(FunctionSettings.RunCommandTimeout, "01:00:00", "NETPOLGOV_RUNCOMMAND_TIMEOUT is 01:00:00: it must be between 00:00:10 and 00:20:00.")]
+    [InlineData(FunctionSettings.RetiredClusterTimeout, "00:02:00", "NETPOLGOV_CLUSTER_TIMEOUT is no longer read: the per-cluster deadline is derived from NETPOLGOV_RUNCOMMAND_TIMEOUT")]
     public async Task Start_InvalidSetting_FailsWithTheSettingNameAndWhatItMustBe(string setting, string? value, string expected)
     {
         var settings = FunctionsTestHost.ValidSettings();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 
 namespace NetPolGovernance.Integration.Tests.Functions;
 

@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Functions;
 
 namespace NetPolGovernance.Integration.Tests.Functions;

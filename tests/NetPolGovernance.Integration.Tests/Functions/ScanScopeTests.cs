@@ -1,4 +1,4 @@
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Testing.Service;
 
 namespace NetPolGovernance.Integration.Tests.Functions;

@@ -1,11 +1,12 @@
+using System.Text.Json.Nodes;
 using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
-using NetPolGovernance.Connectors.Service;
 using NetPolGovernance.Functions.Triggers;
+using NetPolGovernance.Service;
 using NetPolGovernance.Testing.Service;
 
 namespace NetPolGovernance.Integration.Tests.Functions;
@@ -48,7 +49,8 @@ public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(fleet[0].Identity, message.Target.Identity);
         Assert.Equal(fleet[0].NetworkProfile!.NetworkPolicy, message.Target.NetworkProfile!.NetworkPolicy);
         Assert.Equal(fleet[0].NetworkProfile!.NodePoolOsTypes, message.Target.NetworkProfile.NodePoolOsTypes);
-        Assert.Equal(fleet[0].AccessHints, message.Target.AccessHints);
+        Assert.Equal(fleet[0].Aks, message.Target.Aks);
+        Assert.Equal(ClusterScanMessage.CurrentVersion, JsonNode.Parse(raw)!["version"]!.GetValue<int>());
         Assert.DoesNotContain("token", raw, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("kubeconfig", raw, StringComparison.OrdinalIgnoreCase);
     }

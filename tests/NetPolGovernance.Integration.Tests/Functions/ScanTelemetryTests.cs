@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Functions.Triggers;
 using NetPolGovernance.Testing.Service;
 

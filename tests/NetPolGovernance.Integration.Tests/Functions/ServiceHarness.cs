@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
-using NetPolGovernance.Connectors.Service;
+using NetPolGovernance.Service;
 using NetPolGovernance.Testing.Storage;
 
 namespace NetPolGovernance.Integration.Tests.Functions;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Integration.Tests.Functions;
+using NetPolGovernance.Service.DeadLetters;
 using NetPolGovernance.Testing.LogAnalytics;
 
 namespace NetPolGovernance.Integration.Tests.LogAnalytics;

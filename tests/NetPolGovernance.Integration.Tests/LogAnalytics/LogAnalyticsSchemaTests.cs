@@ -2,7 +2,7 @@ using NetPolGovernance.Connectors.LogAnalytics;
 
 namespace NetPolGovernance.Integration.Tests.LogAnalytics;
 
-/// <summary>The schema is the documented contract (DESIGN §6, docs/log-analytics.md); these pin it.</summary>
+/// <summary>The schema is the documented contract (docs/log-analytics.md); these pin it.</summary>
 public sealed class LogAnalyticsSchemaTests
 {
     [Fact]

@@ -26,7 +26,7 @@ public static class SampleFleet
             KubernetesVersion = "1.33.2",
         },
         NetworkProfile = new ClusterNetworkProfile { NetworkPlugin = "azure", NetworkPluginMode = "overlay", NetworkPolicy = "cilium", NetworkDataplane = "cilium", NodePoolOsTypes = ["Linux"] },
-        AccessHints = new Dictionary<string, string> { ["aadEnabled"] = "true" },
+        Aks = new AksAccess { EntraEnabled = true, Fqdn = $"{name}-dns.hcp.westeurope.azmk8s.io", PowerState = "Running", ProvisioningState = "Succeeded" },
     };
 
     /// <summary>Two application namespaces (one with a default-deny policy, one without) and kube-system.</summary>

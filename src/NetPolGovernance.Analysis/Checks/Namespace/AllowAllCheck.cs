@@ -3,7 +3,7 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Checks.Namespace;
 
 /// <summary>
-/// NPG-N06 / NPG-N07: §9 allowAllIngress / allowAllEgress: a NetworkPolicy with the direction in its effective types
+/// NPG-N06 / NPG-N07: docs/semantics.md §8 allowAllIngress / allowAllEgress: a NetworkPolicy with the direction in its effective types
 /// has a rule with no ports and a universal peer list. Structural: it fails even if the policy selects no pods today.
 /// </summary>
 internal sealed class AllowAllCheck(PolicyDirection direction) : INamespaceCheck

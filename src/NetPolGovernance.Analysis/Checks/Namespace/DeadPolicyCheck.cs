@@ -1,6 +1,6 @@
 namespace NetPolGovernance.Analysis.Checks.Namespace;
 
-/// <summary>NPG-N08: §9 deadPolicies: NetworkPolicies that select none of the namespace's current pods.</summary>
+/// <summary>NPG-N08: deadPolicies (docs/semantics.md §8): NetworkPolicies that select none of the namespace's current pods.</summary>
 internal sealed class DeadPolicyCheck : INamespaceCheck
 {
     public CheckDefinition Definition => CheckCatalog.N08DeadPolicy;

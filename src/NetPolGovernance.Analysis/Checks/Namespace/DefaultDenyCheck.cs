@@ -4,11 +4,11 @@ using NetPolGovernance.Analysis.Semantics;
 namespace NetPolGovernance.Analysis.Checks.Namespace;
 
 /// <summary>
-/// NPG-N02 / NPG-N03: §9 defaultDenyIngress / defaultDenyEgress (a select-all NetworkPolicy with the direction in
+/// NPG-N02 / NPG-N03: docs/semantics.md §8 defaultDenyIngress / defaultDenyEgress (a select-all NetworkPolicy with the direction in
 /// its effective types and no rules of that direction). Still true when an allow-all policy coexists (that is NPG-N06/N07).
 /// A counted CRD policy that structurally puts every pod of the namespace in a deny-by-default mode also passes (a
 /// Cilium select-all rule with a section of that direction; a Calico select-all policy with the type and no rules of
-/// it), so a Cilium- or Calico-native namespace is not pushed into redundant NetworkPolicies. The §9 field itself stays
+/// it), so a Cilium- or Calico-native namespace is not pushed into redundant NetworkPolicies. The §8 fact itself stays
 /// NetworkPolicy-only.
 /// </summary>
 internal sealed class DefaultDenyCheck(PolicyDirection direction) : INamespaceCheck

@@ -2,7 +2,7 @@ namespace NetPolGovernance.Analysis.Checks.Namespace;
 
 /// <summary>
 /// NPG-N01 (the CIS literal): some policy applies to the namespace. Passes with a NetworkPolicy, or a counted
-/// namespaced CRD policy (§9 hasAnyPolicy), or a counted cluster-scoped policy that governs pods here. CRD kinds
+/// namespaced CRD policy (hasAnyPolicy, docs/semantics.md §9), or a counted cluster-scoped policy that governs pods here. CRD kinds
 /// count only where the engine may enforce them.
 /// </summary>
 internal sealed class HasPolicyCheck : INamespaceCheck

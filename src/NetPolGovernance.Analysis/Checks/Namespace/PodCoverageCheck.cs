@@ -4,7 +4,7 @@ namespace NetPolGovernance.Analysis.Checks.Namespace;
 
 /// <summary>
 /// NPG-N04 / NPG-N05: every pod (hostNetwork pods excepted; they are reported separately) is covered for the
-/// direction by a NetworkPolicy or a counted CRD policy (§9 any-kind coverage).
+/// direction by a NetworkPolicy or a counted CRD policy (any-kind coverage, docs/semantics.md §9).
 /// </summary>
 internal sealed class PodCoverageCheck(PolicyDirection direction) : INamespaceCheck
 {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 
@@ -115,14 +114,6 @@ internal static class ReportMapper
             Count(summary.FailingFindingsBySeverity, Severity.Info)),
         Publishing = summary.SinkMessages,
     };
-
-    /// <summary>The scanner version: the informational version of the CLI assembly, without build metadata.</summary>
-    public static string ScannerVersion()
-    {
-        var version = typeof(ReportMapper).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus > 0 ? version[..plus] : version;
-    }
 
     private static int Count<TKey>(IReadOnlyDictionary<TKey, int> counts, TKey key)
         where TKey : notnull =>

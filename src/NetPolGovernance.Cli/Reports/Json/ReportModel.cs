@@ -88,7 +88,7 @@ internal sealed record StatsDto(int ApiCalls, long Bytes, long DurationMs);
 
 internal sealed record InvisibleKindDto(string ApiGroup, string Kind, string Reason);
 
-/// <summary>One namespace: identity, status, the eleven normative facts (netpol-semantics §9) and its findings.</summary>
+/// <summary>One namespace: identity, status, the eleven facts (docs/semantics.md §8, §9) and its findings.</summary>
 internal sealed record NamespaceDto
 {
     public required string Name { get; init; }

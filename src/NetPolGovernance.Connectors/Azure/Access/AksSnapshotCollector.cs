@@ -64,12 +64,13 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         }
 
         var armCalls = 0;
-        var entra = AksAccessHints.IsTrue(target.AccessHints, AksAccessHints.EntraEnabled);
-        var isPrivate = AksAccessHints.IsTrue(target.AccessHints, AksAccessHints.PrivateCluster);
-        var runCommandDisabled = AksAccessHints.IsTrue(target.AccessHints, AksAccessHints.RunCommandDisabled);
+        var access = target.Aks ?? new AksAccess();
+        var route = AksAccessPlan.Decide(access, _options);
+        var entra = access.EntraEnabled;
+        var runCommandDisabled = access.RunCommandDisabled;
         using var tokens = new EntraTokenProvider(_credential, _timeProvider, _options.EntraScope);
 
-        if (isPrivate && _options.PreferRunCommandForPrivateClusters)
+        if (route is AksRoute.RunCommand or AksRoute.Unreachable)
         {
             // The API server is reachable only from linked networks: no kubeconfig needed, go straight to runCommand.
             return await RunCommandOrExplainAsync(

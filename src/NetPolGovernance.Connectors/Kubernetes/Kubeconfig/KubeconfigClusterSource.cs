@@ -15,9 +15,6 @@ namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 /// </summary>
 public sealed class KubeconfigClusterSource : IClusterInventory, ISnapshotCollector
 {
-    /// <summary>The <see cref="ClusterTarget.AccessHints"/> key holding the kubeconfig path(s).</summary>
-    public const string KubeconfigHint = "kubeconfig";
-
     private readonly KubeconfigFile _kubeconfig;
     private readonly IReadOnlyList<string> _contexts;
     private readonly KubernetesSnapshotCollector _collector;
@@ -34,7 +31,6 @@ public sealed class KubeconfigClusterSource : IClusterInventory, ISnapshotCollec
 
     public async IAsyncEnumerable<ClusterTarget> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var hints = new Dictionary<string, string> { [KubeconfigHint] = string.Join(Path.PathSeparator, _kubeconfig.Paths) };
         foreach (var context in _contexts)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -42,7 +38,6 @@ public sealed class KubeconfigClusterSource : IClusterInventory, ISnapshotCollec
             yield return new ClusterTarget
             {
                 Identity = new ClusterIdentity { Name = context, KubeContext = context },
-                AccessHints = hints,
             };
         }
     }

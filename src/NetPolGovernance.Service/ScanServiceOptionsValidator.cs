@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using NetPolGovernance.Connectors.Azure;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Checks <see cref="ScanServiceOptions"/> at start-up. Every message starts with the app setting's name and says
@@ -47,9 +48,9 @@ public sealed partial class ScanServiceOptionsValidator : IValidateOptions<ScanS
             errors.Add($"{FunctionSettings.Exemptions} and {FunctionSettings.ExemptionsBlobUrl} are both set: set one of them.");
         }
 
-        if (options.ClusterTimeout < TimeSpan.FromSeconds(5) || options.ClusterTimeout > TimeSpan.FromMinutes(30))
+        if (!AzureManagementClientOptions.RunCommandTimeoutRange.Contains(options.RunCommandTimeout))
         {
-            errors.Add($"{FunctionSettings.ClusterTimeout} is {options.ClusterTimeout:c}: it must be between 00:00:05 and 00:30:00.");
+            errors.Add($"{FunctionSettings.RunCommandTimeout} is {options.RunCommandTimeout:c}: it must be {AzureManagementClientOptions.RunCommandTimeoutRange}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using NetPolGovernance.Analysis.Assessment;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Traces and metrics of the scan service, under the name <see cref="Name"/> (register it with OpenTelemetry's

@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The Functions app's settings, in one place: the names the infrastructure sets, the README documents and the
@@ -42,7 +42,10 @@ public static class FunctionSettings
 
     public const string ExemptionsBlobUrl = "NETPOLGOV_EXEMPTIONS_BLOB_URL";
 
-    public const string ClusterTimeout = "NETPOLGOV_CLUSTER_TIMEOUT";
+    public const string RunCommandTimeout = "NETPOLGOV_RUNCOMMAND_TIMEOUT";
+
+    /// <summary>A setting earlier versions read (a per-cluster deadline of its own); now refused with what replaced it.</summary>
+    public const string RetiredClusterTimeout = "NETPOLGOV_CLUSTER_TIMEOUT";
 
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
@@ -62,7 +65,7 @@ public static class FunctionSettings
         new(Profile, false, "baseline", "Compliance profile: `cis`, `baseline` or `strict`. An exemptions blob that names a profile overrides it."),
         new(Exemptions, false, null, "Exemptions as JSON: an array of exemptions, or `{\"profile\":..., \"exemptions\":[...]}`. Not together with the blob URL."),
         new(ExemptionsBlobUrl, false, null, "https URL of a blob holding the same JSON document, read with the managed identity at each cluster scan."),
-        new(ClusterTimeout, false, "00:02:00", "Deadline for reading one cluster (hh:mm:ss, 5 s to 30 min)."),
+        new(RunCommandTimeout, false, "00:05:00", "How long a runCommand read of one (private) cluster may take (hh:mm:ss, 10 s to 20 min). The per-cluster deadline is this plus the API server probe and 1 min of ARM calls, for every access path."),
         new(ApplicationInsightsConnectionString, false, null, "When set, traces, metrics and logs go to Application Insights (OpenTelemetry exporter, Entra authentication)."),
     ];
 

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// A held scan lock: a blob lease renewed in the background until disposed. If the holder dies, the lease

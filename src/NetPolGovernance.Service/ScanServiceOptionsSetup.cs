@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Reads <see cref="ScanServiceOptions"/> from the flat app-setting names of <see cref="FunctionSettings"/>.
@@ -51,16 +51,22 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
             Try(options, () => options.InlinePolicy = ScanPolicyDocument.Parse(exemptions, FunctionSettings.Exemptions));
         }
 
-        if (Read(FunctionSettings.ClusterTimeout) is { } timeout)
+        if (Read(FunctionSettings.RunCommandTimeout) is { } timeout)
         {
             if (TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value))
             {
-                options.ClusterTimeout = value;
+                options.RunCommandTimeout = value;
             }
             else
             {
-                options.SettingErrors.Add($"{FunctionSettings.ClusterTimeout} is '{timeout}': it must be a duration hh:mm:ss, e.g. 00:02:00.");
+                options.SettingErrors.Add($"{FunctionSettings.RunCommandTimeout} is '{timeout}': it must be a duration hh:mm:ss, e.g. 00:05:00.");
             }
+        }
+
+        if (Read(FunctionSettings.RetiredClusterTimeout) is not null)
+        {
+            options.SettingErrors.Add(
+                $"{FunctionSettings.RetiredClusterTimeout} is no longer read: the per-cluster deadline is derived from {FunctionSettings.RunCommandTimeout} so that it always covers a runCommand read; remove it (and set {FunctionSettings.RunCommandTimeout} if the default 00:05:00 does not suit).");
         }
     }
 

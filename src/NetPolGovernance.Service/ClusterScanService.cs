@@ -6,7 +6,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Scans one cluster of one scan from its queue message: collect, analyze, publish, then mark it done.
@@ -24,6 +24,7 @@ public sealed partial class ClusterScanService
     private readonly ScanTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ScanServiceOptions _options;
+    private readonly FleetScanOptions _scanOptions;
     private readonly ILogger<ClusterScanService> _logger;
 
     public ClusterScanService(
@@ -34,6 +35,7 @@ public sealed partial class ClusterScanService
         ScanTelemetry telemetry,
         TimeProvider time,
         IOptions<ScanServiceOptions> options,
+        FleetScanOptions scanOptions,
         ILogger<ClusterScanService> logger)
     {
         ArgumentNullException.ThrowIfNull(scanner);
@@ -43,6 +45,7 @@ public sealed partial class ClusterScanService
         ArgumentNullException.ThrowIfNull(telemetry);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scanOptions);
         ArgumentNullException.ThrowIfNull(logger);
         _scanner = scanner;
         _publisher = publisher;
@@ -51,6 +54,7 @@ public sealed partial class ClusterScanService
         _telemetry = telemetry;
         _time = time;
         _options = options.Value;
+        _scanOptions = scanOptions;
         _logger = logger;
     }
 
@@ -92,8 +96,7 @@ public sealed partial class ClusterScanService
         var stopwatch = Stopwatch.StartNew();
         var policy = await _policies.GetAsync(cancellationToken).ConfigureAwait(false);
         var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions };
-        var scanOptions = new FleetScanOptions { MaxConcurrency = 1, PerClusterTimeout = _options.ClusterTimeout };
-        var assessment = await _scanner.ScanOneAsync(message.Target, analysisOptions, scanOptions, cancellationToken).ConfigureAwait(false);
+        var assessment = await _scanner.ScanOneAsync(message.Target, analysisOptions, _scanOptions, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("netpolgov.cluster.status", assessment.Status.ToString());
 
         if (assessment.Status is ClusterScanStatus.Unknown)

@@ -1,6 +1,6 @@
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// What one scan covers: the whole fleet, one subscription or one cluster (by ARM resource id or name).

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Analysis.Assessment;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The profile and exemptions a cluster scan judges with: from <c>NETPOLGOV_PROFILE</c>/<c>NETPOLGOV_EXEMPTIONS</c>,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Starts a scan: takes the scope's lock (so runs do not overlap), creates a scan id, lists the inventory and puts
@@ -67,7 +67,7 @@ public sealed partial class FleetScanCoordinator
             var startedAt = _time.GetUtcNow();
             var record = new ScanRecord
             {
-                ScanId = ClusterKeys.NewScanId(startedAt),
+                ScanId = ScannerBuild.NewScanId(startedAt),
                 Trigger = request.Trigger,
                 Scope = request.Scope.ToString(),
                 StartedAt = startedAt,

@@ -1,6 +1,6 @@
 using NetPolGovernance.Analysis.Assessment;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>The record of one scan's start, kept in the ledger (<c>scans/{scanId}/scan.json</c> and <c>scans/latest.json</c>).</summary>
 public sealed record ScanRecord

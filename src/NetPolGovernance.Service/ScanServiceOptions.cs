@@ -1,6 +1,7 @@
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Connectors.Azure;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The Functions app's configuration, read from the app settings named in <see cref="FunctionSettings"/>
@@ -36,7 +37,11 @@ public sealed class ScanServiceOptions
 
     public Uri? ExemptionsBlobUrl { get; set; }
 
-    public TimeSpan ClusterTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a runCommand read of one cluster may take (<see cref="FunctionSettings.RunCommandTimeout"/>). The
+    /// per-cluster deadline is derived from it (<c>AzureFleetScan.PerClusterDeadline</c>), never set on its own.
+    /// </summary>
+    public TimeSpan RunCommandTimeout { get; set; } = AzureManagementClientOptions.DefaultRunCommandTimeout;
 
     public string? ApplicationInsightsConnectionString { get; set; }
 

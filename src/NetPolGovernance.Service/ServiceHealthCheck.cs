@@ -2,7 +2,7 @@ using Azure;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Checks what a scan needs, each with a message an operator can act on: the settings, the inventory (Reader access),

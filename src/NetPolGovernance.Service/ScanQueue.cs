@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// The per-cluster scan queue (<see cref="ScanStorageNames.ClusterScanQueue"/>). Messages are base64 text, which is

@@ -3,8 +3,9 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using NetPolGovernance.Connectors.LogAnalytics;
 
-namespace NetPolGovernance.Connectors.LogAnalytics;
+namespace NetPolGovernance.Service.DeadLetters;
 
 /// <summary>
 /// Dead letters in a blob container (the Functions app's store): blobs <c>{stream}/{timestamp}-{guid}.ndjson</c>.

@@ -3,7 +3,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Exemptions;
 using NetPolGovernance.Connectors.Manifests;
 
-namespace NetPolGovernance.Connectors.Service;
+namespace NetPolGovernance.Service;
 
 /// <summary>
 /// Profile and exemptions as the app settings or a blob carry them, in the CLI's exemptions-file schema
