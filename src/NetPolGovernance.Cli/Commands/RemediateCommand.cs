@@ -15,7 +15,9 @@ namespace NetPolGovernance.Cli.Commands;
 /// <c>netpolgov remediate</c>: proposes a verified policy set for each NonCompliant namespace (or those named with
 /// <c>--namespace</c>), writes it as YAML for GitOps (<c>-o DIR</c>) with an impact preview, or applies it with
 /// <c>--apply</c> to one kubeconfig context after a server-side dry run. Prints the backout command per namespace.
-/// Exit codes: 0 done, 1 bad input, 2 a plan failed verification (not written), 5 the apply was stopped or failed.
+/// Exit codes: 0 done, 1 bad input (including a <c>--namespace</c> the snapshot does not have), 2 a plan failed
+/// verification (not written; among the checks, never-widen: a plan never opens a connection denied today),
+/// 5 the apply was stopped or failed.
 /// </summary>
 internal sealed class RemediateCommand : BaseCommand
 {
@@ -141,6 +143,15 @@ internal sealed class RemediateCommand : BaseCommand
     {
         if (parseResult.GetValue(_namespaces) is { Length: > 0 } named)
         {
+            // A plan for a namespace the snapshot does not have would be verified against nothing.
+            var known = snapshot.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var missing = named.Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                throw new ScanInputException(
+                    $"--namespace: {(missing.Count == 1 ? "namespace" : "namespaces")} not in the snapshot: {string.Join(", ", missing)}");
+            }
+
             return [.. named];
         }
 
