@@ -6,6 +6,7 @@ using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Service;
+using NetPolGovernance.Simulator.Azure;
 using NetPolGovernance.Testing.Service;
 
 namespace NetPolGovernance.Integration.Tests.Functions;
