@@ -5,6 +5,7 @@ using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Remediation;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 using NetPolGovernance.Connectors.Remediation;
 using Spectre.Console;
 
@@ -25,6 +26,7 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
     private readonly TimeProvider _timeProvider;
+    private readonly KubeconfigEnvironment _kubeconfigEnvironment;
     private readonly Option<string> _profile = CliChoice.Create(
         "--profile",
         "Policy set: baseline (deny all, allow DNS and same namespace), ingress (deny ingress), strict (baseline, same namespace only on declared ports).",
@@ -42,15 +44,17 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly Option _kubeconfig;
     private readonly Option _context;
 
-    public RemediateCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, TimeProvider timeProvider)
+    public RemediateCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, TimeProvider timeProvider, KubeconfigEnvironment kubeconfigEnvironment)
         : base("remediate", "Propose verified NetworkPolicies for noncompliant namespaces, preview what they cut, write or apply them.")
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(interaction);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(kubeconfigEnvironment);
         _sources = sources.ToList();
         _interaction = interaction;
         _timeProvider = timeProvider;
+        _kubeconfigEnvironment = kubeconfigEnvironment;
         foreach (var source in _sources)
         {
             source.AddOptions(this);
@@ -188,10 +192,12 @@ internal sealed class RemediateCommand : BaseCommand
         ApplyResult result;
         try
         {
-            using var client = await KubeconfigClients.ForContextAsync(kubeconfig, context, cancellationToken).ConfigureAwait(false);
+            // The same loading as scan --kubeconfig: one KUBECONFIG list resolves one context to one server.
+            var file = await KubeconfigFile.LoadAsync(kubeconfig, _kubeconfigEnvironment, cancellationToken).ConfigureAwait(false);
+            using var client = await file.CreateClientAsync(context, cancellationToken).ConfigureAwait(false);
             result = await new NetworkPolicyApplier(client).ApplyAsync([.. verified.SelectMany(n => n.Policies)], cancellationToken).ConfigureAwait(false);
         }
-        catch (KubeconfigClientException ex)
+        catch (KubeconfigException ex)
         {
             throw new ScanInputException(ex.Message, ex);
         }
