@@ -24,8 +24,18 @@ public static class SnapshotAnalyzer
         ArgumentNullException.ThrowIfNull(options);
 
         var notes = new List<string>(snapshot.Notes);
-        var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
+        var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence, Declared(options));
         var index = SnapshotIndex.Build(snapshot, notes);
+        if (snapshot.Source == SnapshotSource.Manifests && snapshot.Namespaces.Count == 0 && index.Namespaces.Count > 0)
+        {
+            notes.Add("the manifests hold no Namespace objects: judged over the namespaces their objects name ("
+                + string.Join(", ", index.Namespaces.Select(n => n.Name)) + "), with no namespace labels");
+        }
+
+        if (snapshot.NetworkProfile is null && snapshot.EngineEvidence is null && !engine.Declared)
+        {
+            notes.Add("policy engine unknown: the input holds no engine evidence, so enforcement is not judged (NPG-C01, C02, C05 and N09 are NotApplicable and CRD kinds count as written); declare the engine with --engine NAME");
+        }
         var exemptions = new ExemptionMatcher(options, snapshot.Cluster, notes);
         var clusterFindings = RunClusterChecks(
             new ClusterContext
@@ -61,6 +71,7 @@ public static class SnapshotAnalyzer
             Source = snapshot.Source,
             NetworkProfile = snapshot.NetworkProfile,
             EngineEvidence = snapshot.EngineEvidence,
+            Engine = Summary(engine),
             ClusterFindings = clusterFindings,
             Namespaces = namespaces,
             InvisibleKinds = snapshot.InvisibleKinds,
@@ -90,12 +101,16 @@ public static class SnapshotAnalyzer
         var effectiveStatus = status == ClusterScanStatus.Scanned ? ClusterScanStatus.Unknown : status;
         var notes = new List<string>();
         var exemptions = new ExemptionMatcher(options, cluster, notes);
+        var engine = EngineState.Resolve(
+            networkProfile,
+            new EngineEvidence { Unavailable = true, UnavailableReason = $"the cluster was not read ({reason})" },
+            Declared(options));
         var clusterFindings = RunClusterChecks(
             new ClusterContext
             {
                 Profile = networkProfile,
                 Evidence = null,
-                Engine = EngineState.Resolve(networkProfile, null),
+                Engine = engine,
                 CrdPolicies = [],
                 Readable = false,
                 UnreadableReason = reason,
@@ -112,12 +127,30 @@ public static class SnapshotAnalyzer
             AccessPath = accessPath,
             Source = null,
             NetworkProfile = networkProfile,
+            Engine = Summary(engine),
             ClusterFindings = clusterFindings,
             Namespaces = [],
             Notes = notes,
             Stats = stats ?? CollectionStats.None,
         };
     }
+
+    /// <summary>The declared engine of <paramref name="options"/>; an unrecognised name is refused.</summary>
+    private static PolicyEngine? Declared(AnalysisOptions options)
+    {
+        if (options.DeclaredEngine is null)
+        {
+            return null;
+        }
+
+        return EngineState.FromName(options.DeclaredEngine)
+               ?? throw new ArgumentException(
+                   $"unknown policy engine '{options.DeclaredEngine}'; expected one of {string.Join(", ", PolicyEngines.DeclarableNames)}",
+                   nameof(options));
+    }
+
+    private static EngineSummary Summary(EngineState engine) =>
+        new(engine.Name, engine.Basis, engine.Declared, engine.EnforcementDisabled);
 
     private static List<Finding> RunClusterChecks(ClusterContext context, AnalysisOptions options, ExemptionMatcher exemptions) =>
         [.. CheckSuite.ClusterChecks.Select(check => FindingFactory.Create(

@@ -32,6 +32,9 @@ public sealed class ScanServiceOptions
 
     public ComplianceProfile Profile { get; set; } = ComplianceProfile.Baseline;
 
+    /// <summary>The declared policy engine (<c>NETPOLGOV_ENGINE</c>), lower-cased; null when not set.</summary>
+    public string? DeclaredEngine { get; set; }
+
     /// <summary>Exemptions from the <c>NETPOLGOV_EXEMPTIONS</c> setting (empty when a blob supplies them).</summary>
     public ScanPolicyDocument? InlinePolicy { get; set; }
 

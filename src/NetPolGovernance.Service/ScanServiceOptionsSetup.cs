@@ -46,6 +46,8 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
             Try(options, () => options.Profile = ComplianceProfiles.Parse(profile, FunctionSettings.Profile));
         }
 
+        options.DeclaredEngine = Read(FunctionSettings.Engine)?.ToLowerInvariant();
+
         if (Read(FunctionSettings.Exemptions) is { } exemptions)
         {
             Try(options, () => options.InlinePolicy = ScanPolicyDocument.Parse(exemptions, FunctionSettings.Exemptions));

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Connectors.Azure;
 
 namespace NetPolGovernance.Service;
@@ -41,6 +42,11 @@ public sealed partial class ScanServiceOptionsValidator : IValidateOptions<ScanS
         foreach (var subscription in options.SubscriptionIds.Where(s => !Guid.TryParse(s, out _)))
         {
             errors.Add($"{FunctionSettings.SubscriptionIds} contains '{subscription}': it must be a comma-separated list of subscription ids (GUIDs).");
+        }
+
+        if (options.DeclaredEngine is { } engine && !PolicyEngines.IsDeclarable(engine))
+        {
+            errors.Add($"{FunctionSettings.Engine} is '{engine}': it must be one of {string.Join(", ", PolicyEngines.DeclarableNames)}, or unset.");
         }
 
         if (options.InlinePolicy is not null && options.ExemptionsBlobUrl is not null)

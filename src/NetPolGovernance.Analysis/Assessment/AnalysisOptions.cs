@@ -14,6 +14,13 @@ public sealed record AnalysisOptions
     /// <see cref="PlatformNamespaces.Default"/>; an empty list turns the default exemption off.
     /// </summary>
     public IReadOnlyList<string>? PlatformNamespaces { get; init; }
+
+    /// <summary>
+    /// The policy engine the user declares for what cannot be detected (<c>--engine</c>, <c>NETPOLGOV_ENGINE</c>): one of
+    /// <see cref="Engines.PolicyEngines.DeclarableNames"/>, or null. It is used only where neither the ARM profile nor a
+    /// ready engine DaemonSet names an engine, and the report calls it declared, not detected (docs/semantics.md §10).
+    /// </summary>
+    public string? DeclaredEngine { get; init; }
 }
 
 /// <summary>

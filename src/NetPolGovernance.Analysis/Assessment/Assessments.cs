@@ -65,10 +65,12 @@ public sealed record NamespaceAssessment
 
     public bool HasPolicy { get; init; }
 
+    /// <summary>Pods isolated for ingress by a NetworkPolicy or a counted CRD policy (docs/semantics.md §8–§9).</summary>
     public IReadOnlyList<string> IngressIsolatedPods { get; init; } = [];
 
     public IReadOnlyList<string> EgressIsolatedPods { get; init; } = [];
 
+    /// <summary>A NetworkPolicy or a counted CRD policy puts every pod into ingress deny-by-default.</summary>
     public bool DefaultDenyIngress { get; init; }
 
     public bool DefaultDenyEgress { get; init; }
@@ -118,6 +120,9 @@ public sealed record ClusterAssessment
 
     public EngineEvidence? EngineEvidence { get; init; }
 
+    /// <summary>The policy engine the analysis resolved (docs/semantics.md §10); every assessment carries one.</summary>
+    public EngineSummary Engine { get; init; } = EngineSummary.Unknown;
+
     public IReadOnlyList<Finding> ClusterFindings { get; init; } = [];
 
     public IReadOnlyList<NamespaceAssessment> Namespaces { get; init; } = [];
@@ -134,4 +139,22 @@ public sealed record ClusterAssessment
     public CollectionStats Stats { get; init; } = CollectionStats.None;
 
     public int CompliantNamespaceCount => Namespaces.Count(n => n.Status is NamespaceStatus.Compliant);
+}
+
+/// <summary>
+/// The resolved policy engine of a cluster, as reports show it.
+/// </summary>
+/// <param name="Name">
+/// <c>azure-npm</c>, <c>calico</c>, <c>cilium</c>, <c>antrea</c>, <c>kube-router</c>, <c>weave-net</c>, <c>none</c> or
+/// <c>unknown</c>.
+/// </param>
+/// <param name="Basis">Why the analysis believes it (ARM value, DaemonSet found, declared, not readable...).</param>
+/// <param name="Declared">The user declared it (<c>--engine</c>); it was not detected.</param>
+/// <param name="EnforcementDisabled">The engine runs with policy enforcement switched off (Cilium <c>enable-policy: never</c>).</param>
+public sealed record EngineSummary(string Name, string Basis, bool Declared = false, bool EnforcementDisabled = false)
+{
+    public static EngineSummary Unknown { get; } = new("unknown", "not resolved");
+
+    /// <summary>One line for reports: <c>cilium (declared, not detected: ...)</c>.</summary>
+    public string Describe() => $"{Name}{(EnforcementDisabled ? " (enforcement off)" : string.Empty)} — {Basis}";
 }

@@ -24,7 +24,7 @@ public static class CheckCatalog
         CheckLevel.Cluster,
         Severity.High,
         string.Empty,
-        "Check the engine DaemonSet (azure-npm, calico-node or cilium in kube-system/calico-system) is present and ready on every node: "
+        "Check the engine DaemonSet (azure-npm, calico-node, cilium, antrea-agent, kube-router or weave-net) is present and ready on every node: "
         + "`kubectl get ds -A`. For BYO CNI (networkPlugin 'none') install an engine that enforces NetworkPolicy.",
         ComplianceProfile.Strict);
 

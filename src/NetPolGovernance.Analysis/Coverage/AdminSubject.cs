@@ -36,6 +36,8 @@ internal sealed class AdminSubject : ICoverageSubject
 
     public PolicyDirection DefaultDenies(NamespaceView ns) => PolicyDirection.None;
 
+    public PolicyDirection Isolates(PodView pod) => PolicyDirection.None;
+
     public PolicyDirection Governs(PodView pod)
     {
         var directions = PolicyDirection.None;

@@ -56,6 +56,9 @@ internal sealed class CalicoSubject : ICoverageSubject
         return _namespaceSelector.Matches(ns.CalicoLabels) ? _denyDirections : PolicyDirection.None;
     }
 
+    /// <summary>Calico denies what no policy admits for an endpoint that a policy of the direction selects.</summary>
+    public PolicyDirection Isolates(PodView pod) => Governs(pod);
+
     public PolicyDirection Governs(PodView pod)
     {
         if (_selector is null || _namespaceSelector is null || _directions == PolicyDirection.None)

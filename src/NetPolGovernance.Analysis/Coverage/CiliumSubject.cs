@@ -14,6 +14,7 @@ internal sealed class CiliumSubject : ICoverageSubject
 {
     private readonly (LabelSelector Selector, PolicyDirection Directions)[] _rules;
     private readonly (LabelSelector Selector, PolicyDirection Directions)[] _defaultDenyRules;
+    private readonly (LabelSelector Selector, PolicyDirection Directions)[] _isolatingRules;
 
     public CiliumSubject(CiliumPolicy policy)
     {
@@ -24,6 +25,10 @@ internal sealed class CiliumSubject : ICoverageSubject
         _rules = [.. policy.Rules
             .Where(r => r.EndpointSelector is not null)
             .Select(r => (StripSourcePrefixes(r.EndpointSelector!), Directions(r)))
+            .Where(r => r.Item2 != PolicyDirection.None)];
+        _isolatingRules = [.. policy.Rules
+            .Where(r => r.EndpointSelector is not null)
+            .Select(r => (StripSourcePrefixes(r.EndpointSelector!), DefaultDenyDirections(r)))
             .Where(r => r.Item2 != PolicyDirection.None)];
         _defaultDenyRules = [.. policy.Rules
             .Where(r => r.EndpointSelector is not null)
@@ -64,7 +69,11 @@ internal sealed class CiliumSubject : ICoverageSubject
         return result;
     }
 
-    public PolicyDirection Governs(PodView pod)
+    public PolicyDirection Governs(PodView pod) => Match(_rules, pod);
+
+    public PolicyDirection Isolates(PodView pod) => Match(_isolatingRules, pod);
+
+    private PolicyDirection Match((LabelSelector Selector, PolicyDirection Directions)[] rules, PodView pod)
     {
         if (Namespace is not null && !string.Equals(Namespace, pod.Pod.Namespace, StringComparison.Ordinal))
         {
@@ -72,7 +81,7 @@ internal sealed class CiliumSubject : ICoverageSubject
         }
 
         var result = PolicyDirection.None;
-        foreach (var (selector, directions) in _rules)
+        foreach (var (selector, directions) in rules)
         {
             if ((result & directions) != directions && LabelSelectors.Matches(selector, pod.CiliumLabels))
             {

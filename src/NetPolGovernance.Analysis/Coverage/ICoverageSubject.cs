@@ -21,6 +21,14 @@ internal interface ICoverageSubject
     PolicyDirection Governs(PodView pod);
 
     /// <summary>
+    /// The directions in which this object isolates <paramref name="pod"/>: traffic no rule admits is denied. A Cilium
+    /// rule selecting the pod with a section of that direction whose default deny is not switched off
+    /// (<c>enableDefaultDeny</c>), a Calico policy selecting it with the direction in its types; admin policies never
+    /// isolate.
+    /// </summary>
+    PolicyDirection Isolates(PodView pod);
+
+    /// <summary>
     /// The directions in which this object puts <b>every</b> pod of the namespace into a deny-by-default mode by its
     /// structure alone (never inferred from the pods that exist): a Cilium rule whose endpointSelector is select-all
     /// for the namespace and has a section of that direction (Cilium's "endpoint default policy"), or a Calico policy

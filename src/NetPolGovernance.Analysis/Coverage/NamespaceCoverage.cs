@@ -16,6 +16,14 @@ internal sealed record NamespaceCoverage
 
     public required IReadOnlyList<string> EgressCoveredPods { get; init; }
 
+    /// <summary>
+    /// Selectable pods isolated for ingress by a NetworkPolicy or by a counted CRD policy that isolates
+    /// (<see cref="ICoverageSubject.Isolates"/>): the any-kind counterpart of <see cref="NamespaceFacts.IngressIsolatedPods"/>.
+    /// </summary>
+    public required IReadOnlyList<string> IngressIsolatedPods { get; init; }
+
+    public required IReadOnlyList<string> EgressIsolatedPods { get; init; }
+
     /// <summary>Selectable pods covered in neither list for that direction.</summary>
     public required IReadOnlyList<string> IngressUncoveredPods { get; init; }
 
@@ -64,14 +72,21 @@ internal sealed record NamespaceCoverage
 
         var governing = new bool[counted.Count];
         var coverage = new PolicyDirection[selectablePods.Count];
+        var isolation = new PolicyDirection[selectablePods.Count];
         const PolicyDirection both = PolicyDirection.Ingress | PolicyDirection.Egress;
 
         for (var p = 0; p < selectablePods.Count; p++)
         {
             var pod = selectablePods[p];
             var covered = facts.Isolation[p] & both;
+            var isolated = covered;
             for (var i = 0; i < counted.Count; i++)
             {
+                if (isolated != both)
+                {
+                    isolated |= counted[i].Isolates(pod);
+                }
+
                 var isCluster = i >= countedNamespacedCount;
                 if (covered == both && !isCluster)
                 {
@@ -92,6 +107,7 @@ internal sealed record NamespaceCoverage
             }
 
             coverage[p] = covered;
+            isolation[p] = isolated;
         }
 
         var pods = selectablePods.Select(p => p.Pod).ToList();
@@ -138,6 +154,8 @@ internal sealed record NamespaceCoverage
             HasAnyPolicy = networkPolicies.Count > 0 || countedNamespacedCount > 0,
             IngressCoveredPods = NamespaceFacts.PodsIn(pods, coverage, PolicyDirection.Ingress),
             EgressCoveredPods = NamespaceFacts.PodsIn(pods, coverage, PolicyDirection.Egress),
+            IngressIsolatedPods = NamespaceFacts.PodsIn(pods, isolation, PolicyDirection.Ingress),
+            EgressIsolatedPods = NamespaceFacts.PodsIn(pods, isolation, PolicyDirection.Egress),
             IngressUncoveredPods = NamespaceFacts.PodsIn(pods, uncoveredFlags, PolicyDirection.Ingress),
             EgressUncoveredPods = NamespaceFacts.PodsIn(pods, uncoveredFlags, PolicyDirection.Egress),
             NamespacedPolicies = namespaced,

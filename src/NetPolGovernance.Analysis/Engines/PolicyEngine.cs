@@ -3,11 +3,14 @@ namespace NetPolGovernance.Analysis.Engines;
 /// <summary>The network policy engine a cluster runs, as far as the analysis can tell.</summary>
 internal enum PolicyEngine
 {
-    /// <summary>No network profile and no in-cluster evidence (for example a manifests scan).</summary>
+    /// <summary>Not known: no network profile and no readable in-cluster evidence (for example a manifests scan).</summary>
     Unknown,
-    /// <summary>Known to enforce nothing (<c>networkPolicy: none</c> or absent, or BYO CNI with no engine found).</summary>
+    /// <summary>Known to enforce nothing (<c>networkPolicy: none</c> or absent, or a DaemonSet list with no engine in it).</summary>
     None,
     AzureNpm,
     Calico,
     Cilium,
+    Antrea,
+    KubeRouter,
+    WeaveNet,
 }

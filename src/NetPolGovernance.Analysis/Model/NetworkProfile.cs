@@ -22,7 +22,7 @@ public sealed record ClusterNetworkProfile
 /// <summary>What the collector saw of policy engines running in the cluster.</summary>
 public sealed record EngineEvidence
 {
-    /// <summary>The engine DaemonSets found (Azure NPM, Calico, Cilium).</summary>
+    /// <summary>The engine DaemonSets found (Azure NPM, Calico, Cilium, Antrea, kube-router, Weave Net).</summary>
     public IReadOnlyList<EngineDaemonSet> DaemonSets { get; init; } = [];
 
     /// <summary>Cilium's <c>enable-policy</c> setting (default, always, never) when read.</summary>
@@ -34,7 +34,10 @@ public sealed record EngineEvidence
     public string? UnavailableReason { get; init; }
 }
 
-/// <summary>An engine DaemonSet. <see cref="Engine"/> is <c>azure-npm</c>, <c>calico</c> or <c>cilium</c>.</summary>
+/// <summary>
+/// An engine DaemonSet. <see cref="Engine"/> is <c>azure-npm</c>, <c>calico</c>, <c>cilium</c>, <c>antrea</c>,
+/// <c>kube-router</c> or <c>weave-net</c>.
+/// </summary>
 public sealed record EngineDaemonSet(string Engine, string Namespace, string Name, int Desired, int Ready)
 {
     public bool IsReady => Desired > 0 && Ready >= Desired;

@@ -69,10 +69,12 @@ internal sealed class NamespaceAssessor(
             HostNetworkPods = [.. pods.Where(p => p.HostNetwork).Select(p => p.Name).Order(StringComparer.Ordinal)],
             PolicyNames = [.. coverage.NamespacedPolicies.Select(p => p.DisplayName).Distinct(StringComparer.Ordinal)],
             HasPolicy = facts.HasPolicy,
-            IngressIsolatedPods = facts.IngressIsolatedPods,
-            EgressIsolatedPods = facts.EgressIsolatedPods,
-            DefaultDenyIngress = facts.DefaultDenyIngress,
-            DefaultDenyEgress = facts.DefaultDenyEgress,
+            // The row that calls a namespace Compliant must show what protects it: isolation and default deny count
+            // the counted CRD kinds where they are modelled (docs/semantics.md §9), not NetworkPolicies alone.
+            IngressIsolatedPods = coverage.IngressIsolatedPods,
+            EgressIsolatedPods = coverage.EgressIsolatedPods,
+            DefaultDenyIngress = facts.DefaultDenyIngress || coverage.CrdDefaultDenyIngress.Count > 0,
+            DefaultDenyEgress = facts.DefaultDenyEgress || coverage.CrdDefaultDenyEgress.Count > 0,
             AllowAllIngress = facts.AllowAllIngress,
             AllowAllEgress = facts.AllowAllEgress,
             DeadPolicies = facts.DeadPolicies,

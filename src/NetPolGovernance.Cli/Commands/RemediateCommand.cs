@@ -40,6 +40,7 @@ internal sealed class RemediateCommand : BaseCommand
     };
 
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Write one YAML file per namespace and impact-preview.md into DIR.", HelpName = "DIR" };
+    private readonly Option<string> _engine = EngineOption.Create();
     private readonly Option<bool> _apply = new("--apply") { Description = "Apply to the --context cluster after a server-side dry run (only objects labelled managed-by netpolgov)." };
     private readonly Option _kubeconfig;
     private readonly Option _context;
@@ -67,6 +68,7 @@ internal sealed class RemediateCommand : BaseCommand
         Options.Add(_namespaces);
         Options.Add(_output);
         Options.Add(_apply);
+        Options.Add(_engine);
     }
 
     /// <summary>Exit code when <c>--apply</c> was stopped (preflight, dry run) or failed part-way.</summary>
@@ -155,7 +157,7 @@ internal sealed class RemediateCommand : BaseCommand
             return [.. named];
         }
 
-        var assessment = SnapshotAnalyzer.Analyze(snapshot, new AnalysisOptions { Now = _timeProvider.GetUtcNow() });
+        var assessment = SnapshotAnalyzer.Analyze(snapshot, new AnalysisOptions { Now = _timeProvider.GetUtcNow(), DeclaredEngine = EngineOption.Value(parseResult, _engine) });
         var noncompliant = assessment.Namespaces.Where(n => n.Status == NamespaceStatus.NonCompliant).Select(n => n.Name).ToList();
         if (noncompliant.Count == 0)
         {

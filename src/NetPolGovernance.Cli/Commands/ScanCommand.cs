@@ -33,6 +33,7 @@ internal sealed class ScanCommand : BaseCommand
     private readonly Option<string?> _output;
     private readonly Option<int> _concurrency;
     private readonly Option<string> _failOn;
+    private readonly Option<string> _engine;
 
     public ScanCommand(
         IEnumerable<IScanSource> sources,
@@ -90,6 +91,7 @@ internal sealed class ScanCommand : BaseCommand
             "Gate: exit 2 when any failing finding reaches this severity (instead of the profile gate); the result still reports the namespaces' compliance.",
             s_severities,
             null);
+        _engine = EngineOption.Create();
 
         foreach (var source in _sources)
         {
@@ -102,6 +104,7 @@ internal sealed class ScanCommand : BaseCommand
         Options.Add(_output);
         Options.Add(_failOn);
         Options.Add(_concurrency);
+        Options.Add(_engine);
         foreach (var sink in _sinks)
         {
             sink.AddOptions(this);
@@ -228,7 +231,7 @@ internal sealed class ScanCommand : BaseCommand
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
         var now = _timeProvider.GetUtcNow();
         var context = new ScanContext(ScannerBuild.NewScanId(now), now, ScannerBuild.Version, profile);
-        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions };
+        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions, DeclaredEngine = EngineOption.Value(parseResult, _engine) };
         var sourceName = source.Usage.Split(' ')[0].TrimStart('-');
         return new ScanPlan(session, context, analysis, format, failOn, sourceName);
     }

@@ -7,7 +7,7 @@ namespace NetPolGovernance.Cli.Scanning;
 /// Counts a streaming scan (constant memory) and reaches two separate verdicts (docs/report.md):
 /// <list type="bullet">
 /// <item>the compliance <c>result</c>, which is what the namespaces and clusters say whatever the gate:
-/// <c>incomplete</c> when a cluster or a namespace is Unknown (a scan that could not see everything cannot vouch for
+/// <c>incomplete</c> when a cluster, a namespace or an in-profile cluster check of a read cluster is Unknown (a scan that could not see everything cannot vouch for
 /// anything), else <c>noncompliant</c> when a namespace is NonCompliant or Unenforced or a cluster check of the
 /// profile fails, else <c>compliant</c>;</item>
 /// <item>the <c>gate</c>: the profile gate (fails on a noncompliant result) or, with <c>--fail-on SEVERITY</c>
@@ -31,6 +31,7 @@ internal sealed class ScanTally
     private int _namespaces;
     private int _unknownNamespaces;
     private int _failingClusterChecks;
+    private int _unknownClusterChecks;
     private int _atThreshold;
     private bool _incomplete;
 
@@ -64,6 +65,14 @@ internal sealed class ScanTally
             if (finding.Result == CheckResult.Fail && finding.InProfile)
             {
                 _failingClusterChecks++;
+            }
+
+            // An in-profile cluster check that could not be decided on a cluster that was read (the engine, when its
+            // DaemonSets could not be listed) leaves the scan unable to vouch for that cluster, namespaces or not.
+            if (finding.Result == CheckResult.Unknown && finding.InProfile && cluster.Status == ClusterScanStatus.Scanned)
+            {
+                _unknownClusterChecks++;
+                _incomplete = true;
             }
         }
 
@@ -114,7 +123,7 @@ internal sealed class ScanTally
     private ScanGate Gate(bool nonCompliant, int failingNamespaces)
     {
         var unread = _incomplete
-            ? FormattableString.Invariant($"{_unknown} cluster(s) and {_unknownNamespaces} namespace(s) Unknown: the scan cannot vouch for them")
+            ? FormattableString.Invariant($"{_unknown} cluster(s) and {_unknownNamespaces} namespace(s) Unknown{(_unknownClusterChecks > 0 ? $", {_unknownClusterChecks} cluster check(s) of the profile undecided" : string.Empty)}: the scan cannot vouch for them")
             : null;
         if (_failOn is { } threshold)
         {

@@ -54,7 +54,6 @@ public sealed class ListBodyReaderTests
     [InlineData("{\"metadata\":{\"nested\":{\"continue\":\"not-this\"}},\"items\":[]}", null)]
     [InlineData("{\"metadata\":null,\"items\":[]}", null)]
     [InlineData("{\"items\":[]}", null)]
-    [InlineData("{}", null)]
     public async Task ReadAsync_ContinueToken_IsFoundWhereverMetadataSits(string body, string? expected)
     {
         foreach (var chunk in new[] { 1, 5, int.MaxValue })
@@ -62,6 +61,18 @@ public sealed class ListBodyReaderTests
             var end = await ReadAsync(body, new RecordingSink(), chunk);
 
             Assert.Equal(expected, end.Continue);
+        }
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"kind\":\"NamespaceList\",\"metadata\":{\"resourceVersion\":\"9\"}}")]
+    public async Task ReadAsync_BodyWithoutItems_IsNotAnEmptyList(string body)
+    {
+        // Every list the API server writes carries "items" ([] when there are none); a body without it is not a list.
+        foreach (var chunk in new[] { 1, int.MaxValue })
+        {
+            await Assert.ThrowsAnyAsync<System.Text.Json.JsonException>(() => ReadAsync(body, new RecordingSink(), chunk));
         }
     }
 

@@ -4,8 +4,9 @@ using NetPolGovernance.Analysis.Engines;
 namespace NetPolGovernance.Analysis.Checks.Cluster;
 
 /// <summary>
-/// NPG-C02: the engine ARM names has a ready DaemonSet in the cluster (every desired pod ready); for BYO CNI, some
-/// engine does. NotApplicable without a profile or without collected evidence; Unknown when evidence was unreadable.
+/// NPG-C02: the engine ARM names has a ready DaemonSet in the cluster (every desired pod ready); for BYO CNI, and
+/// without a profile, some engine does. NotApplicable without collected evidence (manifests) and for an engine the user
+/// declared that no DaemonSet confirms; Unknown when evidence was unreadable.
 /// </summary>
 internal sealed class EngineRunningCheck : IClusterCheck
 {
@@ -17,7 +18,7 @@ internal sealed class EngineRunningCheck : IClusterCheck
         var profile = context.Profile;
         if (profile is null)
         {
-            return CheckOutcome.NotApplicable("No network profile: there is no declared engine to look for.") with { Evidence = evidenceMap };
+            return WithoutProfile(context) with { Evidence = evidenceMap };
         }
 
         var declared = EngineState.FromArmValue(profile.NetworkPolicy);
@@ -47,7 +48,7 @@ internal sealed class EngineRunningCheck : IClusterCheck
         {
             return EngineState.RunningEngine(evidence) is { } found
                 ? CheckOutcome.Pass($"BYO CNI: a ready {EngineState.EvidenceName(found)} engine DaemonSet was found.") with { Evidence = evidenceMap }
-                : CheckOutcome.Fail("BYO CNI (networkPlugin 'none') and no ready engine DaemonSet (azure-npm, calico, cilium) was found.") with { Evidence = evidenceMap };
+                : CheckOutcome.Fail("BYO CNI (networkPlugin 'none') and no ready engine DaemonSet (" + string.Join(", ", PolicyEngines.DeclarableNames.Where(n => n != "none")) + ") was found.") with { Evidence = evidenceMap };
         }
 
         var name = EngineState.EvidenceName(declared!.Value);
@@ -65,5 +66,41 @@ internal sealed class EngineRunningCheck : IClusterCheck
         }
 
         return CheckOutcome.Pass($"The declared {name} engine DaemonSet is ready.") with { Evidence = evidenceMap };
+    }
+
+    private static CheckOutcome WithoutProfile(ClusterContext context)
+    {
+        if (!context.Readable)
+        {
+            return CheckOutcome.Unknown($"The cluster could not be read: {context.UnreadableReason}");
+        }
+
+        var evidence = context.Evidence;
+        if (evidence is null)
+        {
+            return CheckOutcome.NotApplicable("No network profile and no in-cluster evidence: there is no engine to look for.");
+        }
+
+        if (evidence.Unavailable)
+        {
+            return context.Engine.Declared
+                ? CheckOutcome.NotApplicable($"The engine {context.Engine.Name} is declared; the DaemonSet list could not be read to confirm it.")
+                : CheckOutcome.Unknown($"Engine DaemonSets could not be listed: {evidence.UnavailableReason ?? "no reason given"}.");
+        }
+
+        if (EngineState.RunningEngine(evidence) is { } found)
+        {
+            return CheckOutcome.Pass($"A ready {EngineState.EvidenceName(found)} engine DaemonSet was found.");
+        }
+
+        if (context.Engine.Declared)
+        {
+            return CheckOutcome.NotApplicable($"The engine {context.Engine.Name} is declared by the user; no engine DaemonSet confirms it.");
+        }
+
+        var notReady = EngineState.NotReady(evidence);
+        return notReady.Count > 0
+            ? CheckOutcome.Fail($"No engine DaemonSet is ready on every node: {string.Join(", ", notReady)}.")
+            : CheckOutcome.Fail("No network profile and no engine DaemonSet (" + string.Join(", ", PolicyEngines.DeclarableNames.Where(n => n != "none")) + ") was found in the cluster.");
     }
 }

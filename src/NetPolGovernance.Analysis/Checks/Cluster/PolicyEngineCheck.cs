@@ -4,8 +4,9 @@ namespace NetPolGovernance.Analysis.Checks.Cluster;
 
 /// <summary>
 /// NPG-C01: <c>networkProfile.networkPolicy</c> names an engine. <c>none</c> or absent fails (Critical). BYO CNI
-/// (<c>networkPlugin: none</c>) is judged from in-cluster evidence. Without a profile, a ready engine DaemonSet passes
-/// and anything else is NotApplicable (never Pass).
+/// (<c>networkPlugin: none</c>) is judged from in-cluster evidence. Without a profile the in-cluster evidence decides:
+/// a ready engine DaemonSet passes, a DaemonSet list with no engine fails, an unreadable list (or an engine not ready
+/// everywhere) is Unknown, a declared engine passes as declared, and no evidence at all (manifests) is NotApplicable.
 /// </summary>
 internal sealed class PolicyEngineCheck : IClusterCheck
 {
@@ -18,9 +19,7 @@ internal sealed class PolicyEngineCheck : IClusterCheck
         var profile = context.Profile;
         if (profile is null)
         {
-            return running is { } found
-                ? CheckOutcome.Pass($"No network profile; a ready {EngineState.EvidenceName(found)} engine DaemonSet runs in the cluster.") with { Evidence = evidence }
-                : CheckOutcome.NotApplicable("No network profile (for example a manifests scan) and no engine evidence: the policy engine cannot be judged.") with { Evidence = evidence };
+            return WithoutProfile(context) with { Evidence = evidence };
         }
 
         var declared = EngineState.FromArmValue(profile.NetworkPolicy);
@@ -47,7 +46,7 @@ internal sealed class PolicyEngineCheck : IClusterCheck
                 return CheckOutcome.Unknown("BYO CNI (networkPlugin 'none'): the policy engine can only be judged from in-cluster evidence, which was not available.") with { Evidence = evidence };
             }
 
-            return CheckOutcome.Fail("BYO CNI (networkPlugin 'none') and no ready policy engine DaemonSet (azure-npm, calico, cilium) was found: NetworkPolicies are not enforced.") with { Evidence = evidence };
+            return CheckOutcome.Fail("BYO CNI (networkPlugin 'none') and no ready policy engine DaemonSet (" + string.Join(", ", PolicyEngines.DeclarableNames.Where(n => n != "none")) + ") was found: NetworkPolicies are not enforced.") with { Evidence = evidence };
         }
 
         var message = $"networkProfile.networkPolicy is {written}: NetworkPolicy objects are stored but not enforced.";
@@ -57,5 +56,36 @@ internal sealed class PolicyEngineCheck : IClusterCheck
         }
 
         return CheckOutcome.Fail(message) with { Evidence = evidence };
+    }
+
+    private static CheckOutcome WithoutProfile(ClusterContext context)
+    {
+        var engine = context.Engine;
+        if (engine.Declared)
+        {
+            return CheckOutcome.Pass($"No network profile; the engine is {engine.Name} as declared by the user, not detected.");
+        }
+
+        if (EngineState.RunningEngine(context.Evidence) is { } found)
+        {
+            return CheckOutcome.Pass($"No network profile; a ready {EngineState.EvidenceName(found)} engine DaemonSet runs in the cluster.");
+        }
+
+        if (!context.Readable)
+        {
+            return CheckOutcome.Unknown($"No network profile and the cluster could not be read: {context.UnreadableReason}");
+        }
+
+        if (context.Evidence is null)
+        {
+            return CheckOutcome.NotApplicable("No network profile (for example a manifests scan) and no engine evidence: the policy engine cannot be judged; declare it with --engine.");
+        }
+
+        if (engine.Engine == PolicyEngine.None)
+        {
+            return CheckOutcome.Fail($"No network profile and no policy engine runs in the cluster ({engine.Basis}): NetworkPolicies are not enforced.");
+        }
+
+        return CheckOutcome.Unknown($"No network profile and the policy engine could not be judged: {engine.Basis}.");
     }
 }

@@ -25,6 +25,12 @@ internal sealed class UnenforcedKindsCheck : IClusterCheck
         }
 
         var engine = context.Engine;
+        if (engine.Engine == PolicyEngine.Unknown && engine.EvidenceUnreadable)
+        {
+            return CheckOutcome.Unknown($"The policy engine could not be determined ({engine.Basis}): whether the CRD policies are enforced is unknown.")
+                with { Evidence = EvidenceMap.Of(("policies", policies.Select(p => p.DisplayName))) };
+        }
+
         if (engine.Engine == PolicyEngine.Unknown)
         {
             return CheckOutcome.NotApplicable($"The policy engine is unknown ({engine.Basis}); CRD policies are counted as if enforced.")

@@ -4,7 +4,8 @@ namespace NetPolGovernance.Analysis.Checks.Namespace;
 
 /// <summary>
 /// NPG-N09: the namespace has policy objects (any namespaced kind) and the engine enforces none of them (no engine,
-/// Cilium with enforcement off, or only kinds of another engine). NotApplicable when the engine is unknown.
+/// Cilium with enforcement off, or only kinds of another engine). Unknown when the engine evidence could not be read;
+/// NotApplicable when there is none (manifests).
 /// A failure makes the namespace Unenforced.
 /// </summary>
 internal sealed class UnenforcedPoliciesCheck : INamespaceCheck
@@ -21,6 +22,11 @@ internal sealed class UnenforcedPoliciesCheck : INamespaceCheck
 
         var engine = context.Engine;
         var evidence = EvidenceMap.Of(("policies", policies.Select(p => p.DisplayName)), ("engine", EvidenceMap.One(engine.Basis)));
+        if (engine.Engine == PolicyEngine.Unknown && engine.EvidenceUnreadable)
+        {
+            return CheckOutcome.Unknown($"The policy engine could not be determined ({engine.Basis}): whether these policies are enforced is unknown.") with { Evidence = evidence };
+        }
+
         if (engine.Engine == PolicyEngine.Unknown)
         {
             return CheckOutcome.NotApplicable($"The policy engine is unknown ({engine.Basis}).") with { Evidence = evidence };

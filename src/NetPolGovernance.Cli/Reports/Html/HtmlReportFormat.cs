@@ -321,13 +321,14 @@ internal sealed class HtmlReportWriter : IReportWriter
         if (profile is not null)
         {
             parts.Add($"<b>network plugin</b> {E(profile.NetworkPlugin ?? "unknown")}");
-            parts.Add($"<b>policy engine</b> {E(profile.NetworkPolicy ?? "unknown")}");
+            parts.Add($"<b>networkPolicy</b> {E(profile.NetworkPolicy ?? "absent")}");
             if (profile.NetworkDataplane is { } dataplane)
             {
                 parts.Add($"<b>dataplane</b> {E(dataplane)}");
             }
         }
 
+        parts.Add($"<b>policy engine</b> <span class=\"engine\">{E(EngineText.Label(cluster.Engine))}</span> ({E(cluster.Engine.Basis)})");
         if (cluster.Cluster.KubernetesVersion is { } version)
         {
             parts.Add($"<b>Kubernetes</b> {E(version)}");

@@ -39,6 +39,7 @@ internal static class ReportMapper
                 e.Unavailable,
                 e.UnavailableReason)
             : null,
+        Engine = new EngineDto(cluster.Engine.Name, cluster.Engine.Basis, cluster.Engine.Declared, cluster.Engine.EnforcementDisabled),
         Stats = new StatsDto(cluster.Stats.ApiCalls, cluster.Stats.BytesRead, cluster.Stats.DurationMs),
         NamespaceCount = cluster.Namespaces.Count,
         CompliantNamespaceCount = cluster.CompliantNamespaceCount,

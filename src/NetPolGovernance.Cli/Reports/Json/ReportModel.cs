@@ -50,6 +50,8 @@ internal sealed record ClusterDto
 
     public EngineEvidenceDto? EngineEvidence { get; init; }
 
+    public required EngineDto Engine { get; init; }
+
     public required StatsDto Stats { get; init; }
 
     public int NamespaceCount { get; init; }
@@ -81,6 +83,8 @@ internal sealed record EngineEvidenceDto(
     string? CiliumPolicyEnforcementMode,
     bool Unavailable,
     string? UnavailableReason);
+
+internal sealed record EngineDto(string Name, string Basis, bool Declared, bool EnforcementDisabled);
 
 internal sealed record EngineDaemonSetDto(string Engine, string Namespace, string Name, int Desired, int Ready);
 

@@ -54,8 +54,10 @@ internal sealed class TableReportWriter : IReportWriter
         if (cluster.NetworkProfile is { } profile)
         {
             _console.MarkupLine(
-                $"network plugin [bold]{Text(profile.NetworkPlugin)}[/], policy engine [bold]{Text(profile.NetworkPolicy)}[/], dataplane {Text(profile.NetworkDataplane)}");
+                $"network plugin [bold]{Text(profile.NetworkPlugin)}[/], networkPolicy [bold]{Text(profile.NetworkPolicy)}[/], dataplane {Text(profile.NetworkDataplane)}");
         }
+
+        _console.MarkupLine($"policy engine [bold]{EngineText.Label(cluster.Engine).EscapeMarkup()}[/] [grey]({cluster.Engine.Basis.EscapeMarkup()})[/]");
 
         if (cluster.Namespaces.Count > 0)
         {

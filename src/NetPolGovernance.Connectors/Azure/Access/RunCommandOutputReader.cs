@@ -10,7 +10,8 @@ namespace NetPolGovernance.Connectors.Azure.Access;
 /// <summary>
 /// Turns the output of <see cref="RunCommandScript"/> into a <see cref="ClusterSnapshot"/>, or into the reason it
 /// cannot: cut-off output (no end marker, or at the 512 kB cap), a core list that failed, or malformed sections.
-/// Never partial-but-compliant: a missing namespace, pod or NetworkPolicy list fails the whole read. A CRD kind that
+/// Never partial-but-compliant: a missing namespace, pod or NetworkPolicy list fails the whole read, and so does a
+/// namespace list without <c>default</c> or <c>kube-system</c> (<see cref="ClusterReadCompleteness"/>). A CRD kind that
 /// failed becomes an <see cref="InvisibleKind"/>, which the analysis reports instead of counting it as absent.
 /// </summary>
 internal static class RunCommandOutputReader
@@ -116,6 +117,11 @@ internal static class RunCommandOutputReader
 
         builder.AddNote("read through the AKS runCommand API (pods as names and labels only; container ports not collected)");
         var snapshot = builder.Build(identity, SnapshotSource.RunCommand);
+        if (ClusterReadCompleteness.Problem(snapshot) is { } problem)
+        {
+            return RunCommandRead.Failed($"runCommand output: {problem}");
+        }
+
         return RunCommandRead.Read(snapshot with { EngineEvidence = Evidence(sections) });
     }
 

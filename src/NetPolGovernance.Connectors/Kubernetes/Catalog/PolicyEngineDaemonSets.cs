@@ -4,7 +4,8 @@ namespace NetPolGovernance.Connectors.Kubernetes.Catalog;
 /// The one catalog of policy-engine DaemonSets: a DaemonSet of one of these names, in any namespace, is evidence that
 /// its engine runs in the cluster. The live collector reads the DaemonSet list with it; the runCommand script
 /// (<c>Azure/Access/RunCommandScript</c>) is generated from it. Engines are named as the analysis names them
-/// (<c>azure-npm</c>, <c>calico</c>, <c>cilium</c>).
+/// (<c>Analysis/Engines</c>: <c>azure-npm</c>, <c>calico</c>, <c>cilium</c>, <c>antrea</c>, <c>kube-router</c>,
+/// <c>weave-net</c>). The names are the ones each project's install manifests give the DaemonSet (docs/checks.md).
 /// </summary>
 internal static class PolicyEngineDaemonSets
 {
@@ -23,5 +24,8 @@ internal static class PolicyEngineDaemonSets
         ["azure-npm"] = "azure-npm",
         ["calico-node"] = "calico",
         ["cilium"] = Cilium,
+        ["antrea-agent"] = "antrea",
+        ["kube-router"] = "kube-router",
+        ["weave-net"] = "weave-net",
     };
 }

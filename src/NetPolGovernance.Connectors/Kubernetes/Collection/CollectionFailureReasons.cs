@@ -51,6 +51,7 @@ internal static class CollectionFailureReasons
         KubeConfigException config => new(
             FailureKind.Auth,
             $"credentials: the kubeconfig user could not produce credentials: {config.Message}"),
+        IncompleteClusterReadException incomplete => new(FailureKind.Format, incomplete.Message),
         KubernetesObjectFormatException format => new(FailureKind.Format, $"unreadable object from the API server: {format.Message}"),
         System.Text.Json.JsonException json => new(FailureKind.Format, $"unreadable response from the API server{At(server)}: {json.Message}"),
         _ => null,

@@ -17,7 +17,9 @@ namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 /// uses a named port.</para>
 /// <para>Degradations that keep the cluster readable: a CRD list that fails (e.g. 403) makes only that kind
 /// invisible; a DaemonSet list that fails makes engine evidence unavailable. Anything else that fails throws and
-/// the cluster becomes Unknown.</para>
+/// the cluster becomes Unknown, and so does a read that is not a whole cluster (<see cref="ClusterReadCompleteness"/>:
+/// a 404 on the namespace, pod or NetworkPolicy list, a list body without items, no <c>default</c> or
+/// <c>kube-system</c>).</para>
 /// </summary>
 internal sealed partial class LiveClusterReader
 {
@@ -68,6 +70,11 @@ internal sealed partial class LiveClusterReader
         }
 
         var snapshot = _builder.Build(_identity, SnapshotSource.KubernetesApi);
+        if (ClusterReadCompleteness.Problem(snapshot) is { } problem)
+        {
+            throw new IncompleteClusterReadException(problem);
+        }
+
         return snapshot with
         {
             Pods = MarkHostNetworkPods(snapshot.Pods),
@@ -138,15 +145,19 @@ internal sealed partial class LiveClusterReader
 
     private async Task ReadNamespacesAsync(CancellationToken cancellationToken)
     {
-        using var pages = await _api.ListAsync("api/v1/namespaces", null, "list namespaces at cluster scope", cancellationToken).ConfigureAwait(false);
+        const string Request = "list namespaces at cluster scope";
+        using var pages = await _api.ListAsync("api/v1/namespaces", null, Request, cancellationToken).ConfigureAwait(false)
+                          ?? throw CoreListMissing(Request);
         Feed(pages, "v1", "Namespace");
     }
 
     private async Task ReadPoliciesThenPodsAsync(CancellationToken cancellationToken)
     {
         bool namedPorts;
+        const string PoliciesRequest = "list networkpolicies.networking.k8s.io at cluster scope";
         using (var policies = await _api.ListAsync(
-                   "apis/networking.k8s.io/v1/networkpolicies", null, "list networkpolicies.networking.k8s.io at cluster scope", cancellationToken).ConfigureAwait(false))
+                   "apis/networking.k8s.io/v1/networkpolicies", null, PoliciesRequest, cancellationToken).ConfigureAwait(false)
+               ?? throw CoreListMissing(PoliciesRequest))
         {
             Feed(policies, "networking.k8s.io/v1", "NetworkPolicy");
             namedPorts = UsesNamedPorts(policies);
@@ -157,12 +168,16 @@ internal sealed partial class LiveClusterReader
         // pods are kept once the page is whole, and a 410 restart throws away the stage (so a restarted list never
         // doubles or keeps stale pods).
         var pods = new PodListSink(_podsAsMetadata);
-        await _api.StreamListAsync(
-            "api/v1/pods",
-            namedPorts ? null : KubernetesApiClient.MetadataListAccept,
-            "list pods at cluster scope",
-            pods,
-            cancellationToken).ConfigureAwait(false);
+        const string PodsRequest = "list pods at cluster scope";
+        if (!await _api.StreamListAsync(
+                "api/v1/pods",
+                namedPorts ? null : KubernetesApiClient.MetadataListAccept,
+                PodsRequest,
+                pods,
+                cancellationToken).ConfigureAwait(false))
+        {
+            throw CoreListMissing(PodsRequest);
+        }
         lock (_builderGate)
         {
             _builder.AddPodsFrom(pods.Stage);
@@ -237,6 +252,10 @@ internal sealed partial class LiveClusterReader
             return null;
         }
     }
+
+    /// <summary>A 404 on a list every cluster serves: the server is not (all of) a Kubernetes API, so nothing it said counts.</summary>
+    private static IncompleteClusterReadException CoreListMissing(string request) =>
+        new($"incomplete read: {request} answered 404 Not Found, but every cluster serves it; the server is not a whole Kubernetes API (check the server URL or a proxy in between)");
 
     private void Feed(ListPages? pages, string apiVersion, string kind)
     {

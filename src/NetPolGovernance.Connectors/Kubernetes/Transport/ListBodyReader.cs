@@ -67,7 +67,11 @@ internal static class ListBodyReader
                 stepAt = consumed == 0 ? Math.Min(filled * 2, MaxItemBytes) : 0;
                 if (state.Phase == Phase.Done)
                 {
-                    return new ListPageEnd(state.Continue);
+                    // A list always carries "items" (the API server writes [] for none): a body without it, such as
+                    // {}, is not an empty list but not a list at all, and must not read as "no objects".
+                    return state.SawItems
+                        ? new ListPageEnd(state.Continue)
+                        : throw new JsonException("the list response has no \"items\" array (an empty body such as {} is not an empty list)");
                 }
 
                 if (final)
@@ -174,6 +178,7 @@ internal static class ListBodyReader
 
         if (isItems)
         {
+            state.SawItems = true;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartArray:
@@ -236,5 +241,7 @@ internal static class ListBodyReader
         public JsonReaderState Reader { get; set; }
 
         public string? Continue { get; set; }
+
+        public bool SawItems { get; set; }
     }
 }
