@@ -18,6 +18,17 @@ public sealed class RunCommandOutputBuilder
     private readonly Dictionary<string, string> _crdSections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _coreErrors = new(StringComparer.Ordinal);
     private string? _ciliumEnablePolicy;
+    private bool _withoutCoreNamespaces;
+
+    /// <summary>
+    /// Leaves out the namespaces every cluster has (<c>default</c>, <c>kube-system</c>), which <see cref="Build"/>
+    /// otherwise adds when they were not named: for a read that is not a whole cluster.
+    /// </summary>
+    public RunCommandOutputBuilder WithoutCoreNamespaces()
+    {
+        _withoutCoreNamespaces = true;
+        return this;
+    }
 
     public RunCommandOutputBuilder Namespace(string name, params (string Key, string Value)[] labels)
     {
@@ -88,7 +99,19 @@ public sealed class RunCommandOutputBuilder
     {
         var text = new StringBuilder();
         text.Append(RunCommandScript.StartMarker).Append('\n');
-        Section(text, "namespaces", _namespaces.ToJsonString());
+        var namespaces = _namespaces.DeepClone().AsArray();
+        if (!_withoutCoreNamespaces)
+        {
+            foreach (var core in new[] { "default", "kube-system" })
+            {
+                if (!_namespaces.Any(n => (string?)n!["n"] == core))
+                {
+                    namespaces.Add(new JsonObject { ["n"] = core, ["l"] = new JsonObject { ["kubernetes.io/metadata.name"] = core } });
+                }
+            }
+        }
+
+        Section(text, "namespaces", namespaces.ToJsonString());
         var pods = new JsonArray([.. _pods.Select(p => (JsonNode)new JsonObject
         {
             ["ns"] = p.Key.Ns,

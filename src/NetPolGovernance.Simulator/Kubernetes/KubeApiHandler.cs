@@ -70,6 +70,17 @@ internal static class KubeApiHandler
                     return;
                 }
 
+                if (fault.RawBody is { } raw)
+                {
+                    var bytes = System.Text.Encoding.UTF8.GetBytes(raw);
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = KubeApiResponses.JsonContentType;
+                    context.Response.ContentLength = bytes.Length;
+                    cluster.Traffic.Record(request, 200, bytes.Length);
+                    await context.Response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 if (fault.StatusCode is { } code)
                 {
                     if (fault.RetryAfter is { } retryAfter)

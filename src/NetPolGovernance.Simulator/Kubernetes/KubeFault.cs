@@ -29,6 +29,15 @@ internal sealed record KubeFault
     /// </summary>
     public int? BodyBytes { get; private init; }
 
+    /// <summary>When set, a 200 with exactly this JSON body is served instead of the real answer.</summary>
+    public string? RawBody { get; private init; }
+
+    /// <summary>404 with the API server's "could not find the requested resource" (a collection the server does not serve).</summary>
+    public static KubeFault NotFound() => new() { StatusCode = 404, Reason = "NotFound", Message = _ => "the server could not find the requested resource" };
+
+    /// <summary>A 200 whose body is <paramref name="json"/> (for example <c>{}</c>: not a list at all).</summary>
+    public static KubeFault Body(string json) => new() { RawBody = json ?? throw new ArgumentNullException(nameof(json)) };
+
     /// <summary>Waits, then serves the request normally (use a long delay to provoke client timeouts).</summary>
     public static KubeFault Latency(TimeSpan delay) => new() { Delay = delay };
 

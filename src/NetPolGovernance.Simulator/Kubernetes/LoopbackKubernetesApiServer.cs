@@ -69,6 +69,8 @@ internal sealed class LoopbackKubernetesApiServer : IAsyncDisposable
 
     /// <summary>
     /// Adds a virtual cluster. <paramref name="objects"/> may be shared with other clusters when no test writes to it.
+    /// Without it the cluster starts as an API server starts one: with the namespaces <c>default</c> and
+    /// <c>kube-system</c> (remove them to serve a cluster that is not whole).
     /// The token defaults to a random one. Ids must be URL path segments (letters, digits, '-', '_', '.').
     /// </summary>
     public VirtualCluster AddCluster(string id, KubeObjectStore? objects = null, string? token = null)
@@ -84,13 +86,22 @@ internal sealed class LoopbackKubernetesApiServer : IAsyncDisposable
             new Uri(BaseAddress, ClusterPathPrefix.TrimStart('/') + id),
             _authority.CaPem,
             token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(),
-            objects ?? new KubeObjectStore(id));
+            objects ?? FreshStore(id));
         if (!_clusters.TryAdd(id, cluster))
         {
             throw new ArgumentException($"a cluster with id '{id}' already exists", nameof(id));
         }
 
         return cluster;
+    }
+
+    /// <summary>A new store holding what every cluster has from its first start: the default and kube-system namespaces.</summary>
+    public static KubeObjectStore FreshStore(string id)
+    {
+        var store = new KubeObjectStore(id);
+        store.Add(KubeObjects.Namespace("default"));
+        store.Add(KubeObjects.Namespace("kube-system"));
+        return store;
     }
 
     public VirtualCluster this[string id] => _clusters[id];

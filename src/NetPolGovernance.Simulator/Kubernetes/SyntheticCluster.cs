@@ -40,7 +40,7 @@ internal static class SyntheticCluster
     {
         ArgumentNullException.ThrowIfNull(shape);
         var random = new Random(seed);
-        var objects = new List<JsonObject>();
+        var objects = new List<JsonObject> { KubeObjects.Namespace("default"), KubeObjects.Namespace("kube-system") };
         for (var n = 0; n < shape.Namespaces; n++)
         {
             var ns = $"ns-{n.ToString("D3", CultureInfo.InvariantCulture)}";
@@ -105,7 +105,6 @@ internal static class SyntheticCluster
 
         if (shape.EngineDaemonSet is { } engine)
         {
-            objects.Add(KubeObjects.Namespace("kube-system"));
             var daemonSet = KubeObjects.DaemonSet("kube-system", engine, desired: 2, ready: 2);
             daemonSet["spec"]!["template"]!["spec"]!["hostNetwork"] = true;
             objects.Add(daemonSet);

@@ -39,7 +39,7 @@ public sealed partial class RunCommandScriptTests
         var names = DaemonSetName().Matches(line).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
 
         Assert.Equal(PolicyEngineDaemonSets.EngineByName.Keys.Order(StringComparer.Ordinal), names);
-        Assert.Equal(["azure-npm", "calico-node", "cilium"], names);
+        Assert.Equal(["antrea-agent", "azure-npm", "calico-node", "cilium", "kube-router", "weave-net"], names);
     }
 
     [Fact]

@@ -38,8 +38,8 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
         Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
         var snapshot = outcome.Snapshot!;
         Assert.Equal(SnapshotSource.KubernetesApi, snapshot.Source);
-        Assert.Equal(["kube-system", "shop"], snapshot.Namespaces.Select(n => n.Name));
-        Assert.Equal("shop", snapshot.Namespaces[1].Labels["team"]);
+        Assert.Equal(["default", "kube-system", "shop"], snapshot.Namespaces.Select(n => n.Name));
+        Assert.Equal("shop", snapshot.Namespaces[2].Labels["team"]);
         var pod = Assert.Single(snapshot.Pods);
         Assert.Equal("web", pod.Labels["app"]);
         Assert.Null(pod.ContainerPorts);
@@ -116,8 +116,9 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
 
         var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 2 });
 
-        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"ns-{i}"), outcome.Snapshot!.Namespaces.Select(n => n.Name));
-        Assert.Equal(4, cluster.Traffic.CallsTo("namespaces"));
+        // Seven namespaces besides default and kube-system, which every cluster has: nine in pages of two.
+        Assert.Equal(["default", "kube-system", .. Enumerable.Range(0, 7).Select(i => $"ns-{i}")], outcome.Snapshot!.Namespaces.Select(n => n.Name));
+        Assert.Equal(5, cluster.Traffic.CallsTo("namespaces"));
         Assert.All(cluster.Traffic.Requests.Where(r => r.Resource == "namespaces"), r => Assert.Contains("limit=2", r.Query, StringComparison.Ordinal));
     }
 
@@ -131,8 +132,9 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
         var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 2 });
 
         Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
-        Assert.Equal(3, outcome.Snapshot!.Namespaces.Count);
-        Assert.Equal(4, cluster.Traffic.CallsTo("namespaces"));
+        // Five namespaces (with default and kube-system) in pages of two: one page, the 410, then three pages again.
+        Assert.Equal(5, outcome.Snapshot!.Namespaces.Count);
+        Assert.Equal(5, cluster.Traffic.CallsTo("namespaces"));
     }
 
     [Fact]
@@ -298,9 +300,9 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
         var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 10, InitialBackoff = TimeSpan.FromMilliseconds(10) });
 
         Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
-        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"ns-{i:D2}"), outcome.Snapshot!.Namespaces.Select(n => n.Name));
+        Assert.Equal(["default", "kube-system", .. Enumerable.Range(0, 30).Select(i => $"ns-{i:D2}")], outcome.Snapshot!.Namespaces.Select(n => n.Name));
         Assert.DoesNotContain(outcome.Snapshot.Notes, n => n.Contains("defined more than once", StringComparison.Ordinal));
-        Assert.Equal(3 + 1, cluster.Traffic.CallsTo("namespaces"));
+        Assert.Equal(4 + 1, cluster.Traffic.CallsTo("namespaces"));
     }
 
     [Fact]

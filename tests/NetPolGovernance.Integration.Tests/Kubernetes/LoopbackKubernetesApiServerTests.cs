@@ -20,7 +20,7 @@ public sealed class LoopbackKubernetesApiServerTests : IAsyncLifetime
     [Fact]
     public async Task ListNamespace_ThroughKubeconfigWithClusterPath_ReturnsStoredNamespaces()
     {
-        var cluster = _server.AddCluster("alpha").Add(KubeObjects.Namespace("team-a"), KubeObjects.Namespace("team-b"));
+        var cluster = _server.AddCluster("alpha", Bare("alpha")).Add(KubeObjects.Namespace("team-a"), KubeObjects.Namespace("team-b"));
         using var client = ClientFromKubeconfig(cluster.Kubeconfig());
 
         var list = await client.CoreV1.ListNamespaceAsync(cancellationToken: TestContext.Current.CancellationToken);
@@ -142,7 +142,7 @@ public sealed class LoopbackKubernetesApiServerTests : IAsyncLifetime
     [Fact]
     public async Task List_ForbiddenFaultOnOneResource_Returns403WithRbacMessageForThatResourceOnly()
     {
-        var cluster = _server.AddCluster("rbac").Add(KubeObjects.Namespace("a"));
+        var cluster = _server.AddCluster("rbac", Bare("rbac")).Add(KubeObjects.Namespace("a"));
         cluster.Faults.Add(KubeFault.Forbidden(), KubeRequestMatch.Resource("pods"));
         using var client = new KubeClient(cluster.CreateClientConfiguration());
         var ct = TestContext.Current.CancellationToken;
@@ -170,7 +170,7 @@ public sealed class LoopbackKubernetesApiServerTests : IAsyncLifetime
     [Fact]
     public async Task List_DropMidBodyFault_SendsTheHeadOfTheBodyThenDrops()
     {
-        var cluster = _server.AddCluster("dropped-mid-body");
+        var cluster = _server.AddCluster("dropped-mid-body", Bare("dropped-mid-body"));
         cluster.Add([.. Enumerable.Range(0, 20).Select(i => KubeObjects.Namespace($"ns-{i:D2}"))]);
         cluster.Faults.Add(KubeFault.DropMidBody(300), KubeRequestMatch.Resource("namespaces"), times: 1);
         using var client = new KubeClient(cluster.CreateClientConfiguration());
@@ -310,8 +310,8 @@ public sealed class LoopbackKubernetesApiServerTests : IAsyncLifetime
     [Fact]
     public async Task Traffic_TwoClustersOnOneListener_AreIsolatedAndCountedSeparately()
     {
-        var one = _server.AddCluster("one").Add(KubeObjects.Namespace("only-in-one"));
-        var two = _server.AddCluster("two").Add(KubeObjects.Namespace("only-in-two"));
+        var one = _server.AddCluster("one", Bare("one")).Add(KubeObjects.Namespace("only-in-one"));
+        var two = _server.AddCluster("two", Bare("two")).Add(KubeObjects.Namespace("only-in-two"));
         using var clientOne = new KubeClient(one.CreateClientConfiguration());
         using var clientTwo = new KubeClient(two.CreateClientConfiguration());
         var ct = TestContext.Current.CancellationToken;
@@ -346,13 +346,16 @@ public sealed class LoopbackKubernetesApiServerTests : IAsyncLifetime
     [Fact]
     public async Task Kubeconfig_ExecUser_AuthenticatesThroughTheCommand()
     {
-        var cluster = _server.AddCluster("exec").Add(KubeObjects.Namespace("a"));
+        var cluster = _server.AddCluster("exec", Bare("exec")).Add(KubeObjects.Namespace("a"));
         using var client = ClientFromKubeconfig(cluster.Kubeconfig(userKind: KubeconfigUserKind.Exec));
 
         var list = await client.CoreV1.ListNamespaceAsync(cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Single(list.Items);
     }
+
+    /// <summary>A store without the namespaces a fresh cluster starts with, for tests of the server's own listing.</summary>
+    private static KubeObjectStore Bare(string id) => new(id);
 
     private static KubeClient ClientFromKubeconfig(string kubeconfig)
     {
