@@ -47,7 +47,8 @@ internal sealed class FleetSimulator : IAsyncDisposable
                 VirtualCluster? cluster = null;
                 if (!plan.Stopped)
                 {
-                    cluster = kubernetes.AddCluster(plan.Name, token: token);
+                    // The fleet generates its lists (its system namespaces included); the store only takes writes.
+                    cluster = kubernetes.AddCluster(plan.Name, new KubeObjectStore(plan.Name), token);
                     Configure(cluster, plan, options);
                 }
 

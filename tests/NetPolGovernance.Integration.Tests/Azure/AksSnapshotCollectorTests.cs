@@ -101,7 +101,7 @@ public sealed class AksSnapshotCollectorTests
         Assert.StartsWith("q() {", command.Command, StringComparison.Ordinal);
         var snapshot = outcome.Snapshot!;
         Assert.Equal(SnapshotSource.RunCommand, snapshot.Source);
-        Assert.Equal(["kube-system", "payments"], snapshot.Namespaces.Select(n => n.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["default", "kube-system", "payments"], snapshot.Namespaces.Select(n => n.Name).Order(StringComparer.Ordinal));
         Assert.Equal("pay", snapshot.Namespaces.Single(n => n.Name == "payments").Labels["team"]);
         Assert.Equal(3, snapshot.Pods.Count);
         Assert.True(snapshot.Pods.Single(p => p.Name == "cilium-abcde").HostNetwork);

@@ -42,7 +42,8 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
         Assert.Equal("Unknown", statuses["aks-broken"]);
         Assert.Contains("KubernetesPerformanceError", clusters.Single(r => r.GetProperty("ClusterName").GetString() == "aks-broken").GetProperty("Error").GetString(), StringComparison.Ordinal);
         Assert.Single(clusters.Select(r => r.GetProperty("ScanId").GetString()).Distinct());
-        Assert.Equal(2 * 2, parts.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Count);
+        // Two clusters of four namespaces: shop, web, and the default and kube-system every cluster has.
+        Assert.Equal(2 * 4, parts.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Count);
         Assert.Equal(2 + ScanStorageNames.MaxDequeueCount, parts.Arm.Calls.RunCommands);
         Assert.Equal(parts.Ingestion.AcceptedRowIds().Count, parts.Ingestion.AcceptedRowIds().Distinct().Count());
     }
@@ -111,7 +112,7 @@ public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
         Assert.Contains("aks-east", report.Checks.Single(c => c.Name == "inventory").Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A private cluster (read through runCommand) with two namespaces, one default-deny, and a ready Cilium.</summary>
+    /// <summary>A private cluster (read through runCommand) with two namespaces besides default and kube-system, one default-deny, and a ready Cilium.</summary>
     private static SimulatedCluster Private(string name) => new()
     {
         Name = name,
