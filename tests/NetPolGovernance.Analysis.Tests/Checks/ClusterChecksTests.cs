@@ -64,8 +64,10 @@ public sealed class ClusterChecksTests
     [Theory]
     [InlineData(null, CheckResult.NotApplicable)]
     [InlineData("cilium", CheckResult.Pass)]
-    [InlineData("", CheckResult.NotApplicable)]
-    public void C01_NoProfile_NeverPassesWithoutEvidence(string? evidence, CheckResult expected)
+    [InlineData("antrea", CheckResult.Pass)]
+    [InlineData("", CheckResult.Fail)]
+    [InlineData("unavailable", CheckResult.Unknown)]
+    public void C01_NoProfile_TheDaemonSetListDecides(string? evidence, CheckResult expected)
     {
         Assert.Equal(expected, FindingOf(Analyze(null, null, null, evidence, withProfile: false), "NPG-C01").Result);
     }

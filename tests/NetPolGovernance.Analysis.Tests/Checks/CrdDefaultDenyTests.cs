@@ -21,14 +21,16 @@ public sealed class CrdDefaultDenyTests
         AnalyzeNamespace(snapshot with { NetworkProfile = snapshot.NetworkProfile ?? Profile() }, ns);
 
     [Fact]
-    public void CiliumSelectAllWithIngressSection_PassesN02ButLeavesSection9FieldFalse()
+    public void CiliumSelectAllWithIngressSection_PassesN02AndTheRowShowsTheDefaultDeny()
     {
         var ns = Analyze(App(s_pods) with { CiliumPolicies = [Cnp("app", Sel(), ingress: 1)] });
 
         var n02 = FindingOf(ns, "NPG-N02");
         Assert.Equal(CheckResult.Pass, n02.Result);
         Assert.Equal(["CiliumNetworkPolicy/deny"], n02.Evidence["crdPolicies"]);
-        Assert.False(ns.DefaultDenyIngress);
+        Assert.True(ns.DefaultDenyIngress);
+        Assert.False(ns.DefaultDenyEgress);
+        Assert.False(ns.HasPolicy);
         Assert.Equal(CheckResult.Fail, FindingOf(ns, "NPG-N03").Result);
     }
 

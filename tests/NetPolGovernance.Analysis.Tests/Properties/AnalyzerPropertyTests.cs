@@ -91,13 +91,22 @@ public sealed class AnalyzerPropertyTests
             var result = SnapshotAnalyzer.Analyze(input.Snapshot, input.Options);
             var withPolicies = input.Snapshot.NetworkPolicies.Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
 
+            // Only a counted CRD policy can isolate or deny by default where no NetworkPolicy exists, and what it
+            // isolates it also covers.
+            var crdPolicies = input.Snapshot.CiliumPolicies.Count + input.Snapshot.CalicoPolicies.Count > 0;
             Assert.All(result.Namespaces.Where(n => !withPolicies.Contains(n.Name)), ns =>
             {
                 Assert.False(ns.HasPolicy);
-                Assert.Empty(ns.IngressIsolatedPods);
-                Assert.Empty(ns.EgressIsolatedPods);
                 Assert.Empty(ns.DeadPolicies);
-                Assert.False(ns.DefaultDenyIngress || ns.DefaultDenyEgress || ns.AllowAllIngress || ns.AllowAllEgress);
+                Assert.False(ns.AllowAllIngress || ns.AllowAllEgress);
+                Assert.Empty(ns.IngressIsolatedPods.Except(ns.IngressCoveredPods));
+                Assert.Empty(ns.EgressIsolatedPods.Except(ns.EgressCoveredPods));
+                if (!crdPolicies)
+                {
+                    Assert.Empty(ns.IngressIsolatedPods);
+                    Assert.Empty(ns.EgressIsolatedPods);
+                    Assert.False(ns.DefaultDenyIngress || ns.DefaultDenyEgress);
+                }
             });
         }, iter: Iterations);
     }
