@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Azure;
-using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Integration.Tests.Cli;
 using NetPolGovernance.Simulator.Azure;
 
