@@ -269,7 +269,7 @@ public sealed class AksSnapshotCollectorTests
 
         // Assert
         Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
-        Assert.Contains("403 AuthorizationFailed", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 403 AuthorizationFailed: The client does not have authorization", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("Cluster User Role", outcome.Reason, StringComparison.Ordinal);
     }
 

@@ -99,11 +99,11 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             var advice = ex.Status == 403
                 ? "grant the scanning identity the 'Azure Kubernetes Service Cluster User Role' on the cluster"
                 : "retry; if it persists, check the cluster in the portal";
-            return Unknown($"listClusterUserCredential failed ({Describe(ex)}): {advice}", AccessPath.None, stopwatch, armCalls);
+            return Unknown($"listClusterUserCredential failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.None, stopwatch, armCalls);
         }
         catch (AuthenticationFailedException ex)
         {
-            return Unknown(CredentialFailure(ex, "ARM"), AccessPath.None, stopwatch, armCalls);
+            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.None, stopwatch, armCalls);
         }
         catch (FormatException ex)
         {
@@ -174,7 +174,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             }
             catch (AuthenticationFailedException ex)
             {
-                return Unknown(CredentialFailure(ex, "the AKS API server"), AccessPath.AksEntraToken, stopwatch, armCalls);
+                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server"), AccessPath.AksEntraToken, stopwatch, armCalls);
             }
 
             configuration.TokenProvider = tokens;
@@ -230,7 +230,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             }
             catch (AuthenticationFailedException ex)
             {
-                return Unknown(CredentialFailure(ex, "the AKS API server (runCommand clusterToken)"), AccessPath.RunCommand, stopwatch, armCalls);
+                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server (runCommand clusterToken)"), AccessPath.RunCommand, stopwatch, armCalls);
             }
         }
 
@@ -248,7 +248,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             var advice = ex.Status == 403
                 ? "grant the scanning identity 'Microsoft.ContainerService/managedClusters/runcommand/action' (e.g. Azure Kubernetes Service Cluster Admin is not needed: a custom role with runcommand/action and commandResults/read)"
                 : "retry; if it persists, run 'az aks command invoke' by hand to see the error";
-            return Unknown($"runCommand failed ({Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls);
+            return Unknown($"runCommand failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls);
         }
         catch (TimeoutException ex)
         {
@@ -256,7 +256,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         }
         catch (AuthenticationFailedException ex)
         {
-            return Unknown(CredentialFailure(ex, "ARM"), AccessPath.RunCommand, stopwatch, armCalls);
+            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.RunCommand, stopwatch, armCalls);
         }
 
         armCalls += result.Polls;
@@ -318,23 +318,9 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             path,
             new CollectionStats { ApiCalls = armCalls, DurationMs = stopwatch.ElapsedMilliseconds });
 
-    private static string CredentialFailure(AuthenticationFailedException ex, string audience) =>
-        $"the Azure credential could not get a token for {audience} ({FirstLine(ex.Message)}): sign in again (az login) or check the managed identity";
-
     private static bool LooksLikeAuthFailure(string reason) =>
         reason.Contains("401", StringComparison.Ordinal) || reason.Contains("403", StringComparison.Ordinal)
         || reason.Contains("Unauthorized", StringComparison.OrdinalIgnoreCase) || reason.Contains("Forbidden", StringComparison.OrdinalIgnoreCase);
-
-    private static string Describe(RequestFailedException ex) =>
-        string.IsNullOrEmpty(ex.ErrorCode)
-            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status}")
-            : string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status} {ex.ErrorCode}");
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length > 200 ? line[..200] + "…" : line;
-    }
 
     private static string Tail(string logs)
     {
