@@ -12,8 +12,9 @@ using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Cli.Simulation;
-using NetPolGovernance.Connectors.Azure.Access;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
+using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli;
 
@@ -49,6 +50,7 @@ internal static class CliServices
             new KubernetesCollectorOptions(),
             provider.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(KubeconfigEnvironment.FromProcess());
         services.AddSingleton<IScanSource, ManifestsScanSource>();
         services.AddSingleton<IScanSource, KubeconfigScanSource>();
 

@@ -8,13 +8,16 @@ namespace NetPolGovernance.Cli;
 /// </summary>
 internal static class ExitCodes
 {
-    /// <summary>Every cluster was read and nothing fails the gate.</summary>
+    /// <summary>Every cluster was read and the gate passed (the compliance result may still be noncompliant under <c>--fail-on</c>).</summary>
     public const int Compliant = 0;
 
     /// <summary>Bad command line or bad input (missing path, malformed manifest or exemptions file).</summary>
     public const int UsageError = 1;
 
-    /// <summary>At least one namespace is NonCompliant or Unenforced, or a finding reaches <c>--fail-on</c>.</summary>
+    /// <summary>
+    /// The gate failed: without <c>--fail-on</c>, a namespace is NonCompliant or Unenforced or a cluster check of the
+    /// profile fails; with it, a failing finding reaches that severity. <c>remediate</c>: a plan failed verification.
+    /// </summary>
     public const int NonCompliant = 2;
 
     /// <summary>At least one cluster (or namespace) is Unknown: the scan cannot vouch for everything.</summary>

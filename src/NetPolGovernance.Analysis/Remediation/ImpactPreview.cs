@@ -4,19 +4,22 @@ using NetPolGovernance.Analysis.Reachability;
 namespace NetPolGovernance.Analysis.Remediation;
 
 /// <summary>
-/// The connections between existing pods, with a source or destination in a planned namespace, that are allowed
-/// before and denied after: per destination container port, or "any port" when the destination declares none.
-/// Computed once per pair of pod classes, then listed per pod.
+/// The connections between existing pods, with a source or destination in a planned namespace, that change between
+/// before and after: those allowed before and denied after (lost), and those denied before and allowed after (opened,
+/// which a plan must never have). Per destination container port, or "any port" when the destination declares none;
+/// an opened connection also lists what opens beyond the declared ports. Computed once per pair of pod classes, then
+/// listed per pod.
 /// </summary>
 internal static class ImpactPreview
 {
-    public static IReadOnlyList<LostConnection> Compute(ReachabilityEngine before, ReachabilityEngine after, IReadOnlySet<string> planned)
+    public static Impact Compute(ReachabilityEngine before, ReachabilityEngine after, IReadOnlySet<string> planned)
     {
         var pods = before.Index.Pods;
         var keys = PodClass.SelectedKeys(before.Index.Snapshot.NetworkPolicies.Concat(after.Index.Snapshot.NetworkPolicies));
         var sources = PodClass.Group(pods, byPorts: false, keys);
         var destinations = PodClass.Group(pods, byPorts: true, keys);
         var lost = new List<LostConnection>();
+        var opened = new List<OpenedConnection>();
         foreach (var source in sources)
         {
             foreach (var destination in destinations)
@@ -29,14 +32,10 @@ internal static class ImpactPreview
                 var from = Party.Of(source.Representative);
                 var to = Party.Of(destination.Representative);
                 var was = before.TrafficBetween(from, to);
-                if (was.IsEmpty)
-                {
-                    continue;
-                }
-
                 var now = after.TrafficBetween(from, to);
-                var traffic = Lost(was, now, destination.Representative);
-                if (traffic.Count == 0)
+                var cut = was.IsEmpty ? [] : Lost(was, now, destination.Representative);
+                var open = Opened(was, now, destination.Representative);
+                if (cut.Count == 0 && open.Count == 0)
                 {
                     continue;
                 }
@@ -50,22 +49,55 @@ internal static class ImpactPreview
                             continue; // A pod cannot block access to itself.
                         }
 
-                        foreach (var item in traffic)
-                        {
-                            lost.Add(new LostConnection(Key(src), Key(dst), item));
-                        }
+                        lost.AddRange(cut.Select(item => new LostConnection(Key(src), Key(dst), item)));
+                        opened.AddRange(open.Select(item => new OpenedConnection(Key(src), Key(dst), item)));
                     }
                 }
             }
         }
 
-        lost.Sort(static (a, b) =>
+        lost.Sort(static (a, b) => Compare(a.From, a.To, a.Traffic, b.From, b.To, b.Traffic));
+        opened.Sort(static (a, b) => Compare(a.From, a.To, a.Traffic, b.From, b.To, b.Traffic));
+        return new Impact(lost, opened);
+    }
+
+    private static int Compare(string fromA, string toA, string trafficA, string fromB, string toB, string trafficB)
+    {
+        var order = string.CompareOrdinal(fromA, fromB);
+        order = order != 0 ? order : string.CompareOrdinal(toA, toB);
+        return order != 0 ? order : string.CompareOrdinal(trafficA, trafficB);
+    }
+
+    // Everything allowed after and not before: each declared port that opens, then whatever else opens.
+    private static List<string> Opened(PortSet was, PortSet now, PodInfo destination)
+    {
+        var result = new List<string>();
+        var extra = now.Except(was);
+        if (extra.IsEmpty)
         {
-            var order = string.CompareOrdinal(a.From, b.From);
-            order = order != 0 ? order : string.CompareOrdinal(a.To, b.To);
-            return order != 0 ? order : string.CompareOrdinal(a.Traffic, b.Traffic);
-        });
-        return lost;
+            return result;
+        }
+
+        var declared = PortSet.Empty;
+        foreach (var port in destination.ContainerPorts ?? [])
+        {
+            if (TransportProtocols.TryParse(port.Protocol, out var protocol) && port.Port is >= PortSet.MinPort and <= PortSet.MaxPort)
+            {
+                declared = declared.Union(PortSet.Range(protocol, port.Port, port.Port));
+                if (extra.Contains(protocol, port.Port))
+                {
+                    result.Add(Describe(port, protocol));
+                }
+            }
+        }
+
+        var rest = extra.Except(declared);
+        if (!rest.IsEmpty)
+        {
+            result.Add(declared.IsEmpty ? rest.ToString() : $"undeclared ports: {rest}");
+        }
+
+        return result;
     }
 
     private static List<string> Lost(PortSet was, PortSet now, PodInfo destination)

@@ -14,7 +14,9 @@ namespace NetPolGovernance.Analysis.Remediation;
 /// <item><c>same-namespace</c>: what pods of the namespace allowed each other before is still allowed (baseline),
 /// or still allowed on the declared container ports (strict); the ingress profile promises nothing here;</item>
 /// <item><c>other-namespaces-cut</c>: the plan's policies alone admit nothing from another namespace or an external
-/// address, and (baseline, strict) let nothing out but DNS.</item>
+/// address, and (baseline, strict) let nothing out but DNS;</item>
+/// <item><c>never-widen</c> (added by the planner, on every plan applied together): no connection between existing
+/// pods that is denied today would be allowed, on any port.</item>
 /// </list>
 /// </summary>
 internal static class PlanVerifier
@@ -190,6 +192,17 @@ internal static class PlanVerifier
             ? new VerificationCheck("other-namespaces-cut", true, promise)
             : new VerificationCheck("other-namespaces-cut", false, $"the plan would still admit: {string.Join("; ", leaks.Take(10))}");
     }
+
+    /// <summary>The never-widen check from the connections the plans would open between existing pods.</summary>
+    public static VerificationCheck NeverWiden(IReadOnlyList<OpenedConnection> opened) =>
+        opened.Count == 0
+            ? new VerificationCheck("never-widen", true, "no connection between existing pods that is denied today would be allowed")
+            : new VerificationCheck(
+                "never-widen",
+                false,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the plan would allow {opened.Count} connection(s) denied today: {string.Join("; ", opened.Take(10).Select(c => $"{c.From} -> {c.To} {c.Traffic}"))}{(opened.Count > 10 ? "; ..." : string.Empty)}"));
 
     private static string Key(PodInfo pod) => SnapshotIndex.Key(pod.Namespace, pod.Name);
 }

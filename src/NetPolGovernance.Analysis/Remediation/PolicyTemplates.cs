@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
 using NetPolGovernance.Analysis.Semantics;
@@ -35,14 +36,26 @@ public static class PolicyTemplates
     /// <summary>The backout command for one namespace: deletes exactly the objects netpolgov created there.</summary>
     public static string BackoutCommand(string ns) => $"kubectl delete networkpolicy -n {ns} -l {ManagedByLabel}={ManagedByValue}";
 
-    /// <summary>The policies for <paramref name="ns"/>. <paramref name="pods"/> are the namespace's pods (strict reads their declared ports).</summary>
-    public static IReadOnlyList<NetworkPolicy> For(RemediationProfile profile, string ns, IReadOnlyList<PodInfo> pods) => profile switch
+    /// <summary>
+    /// The policies for <paramref name="ns"/> when no existing policy isolates any of its pods.
+    /// <paramref name="pods"/> are the namespace's pods (strict reads their declared ports).
+    /// </summary>
+    public static IReadOnlyList<NetworkPolicy> For(RemediationProfile profile, string ns, IReadOnlyList<PodInfo> pods) =>
+        For(profile, ns, pods, UnisolatedPods.Everyone);
+
+    /// <summary>
+    /// The policies for <paramref name="ns"/>, whose allows select only the pods <paramref name="unisolated"/> covers
+    /// per direction: a pod an existing policy already isolates keeps exactly what it admits today. The default deny
+    /// always selects every pod (it only ever removes traffic).
+    /// </summary>
+    internal static IReadOnlyList<NetworkPolicy> For(RemediationProfile profile, string ns, IReadOnlyList<PodInfo> pods, UnisolatedPods unisolated) => profile switch
     {
         RemediationProfile.Ingress => [DefaultDeny(ns, DefaultDenyIngressName, "Ingress")],
-        RemediationProfile.Baseline => [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), AllowDns(ns), AllowSameNamespace(ns)],
+        RemediationProfile.Baseline =>
+            [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), .. AllowDns(ns, unisolated.Egress), .. AllowWithinNamespace(ns, AllowSameNamespaceName, unisolated, null)],
         RemediationProfile.Strict => DeclaredPorts(pods) is { Count: > 0 } ports
-            ? [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), AllowDns(ns), AllowDeclaredPorts(ns, ports)]
-            : [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), AllowDns(ns)],
+            ? [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), .. AllowDns(ns, unisolated.Egress), .. AllowWithinNamespace(ns, AllowDeclaredPortsName, unisolated, ports)]
+            : [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), .. AllowDns(ns, unisolated.Egress)],
         _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, "Unknown remediation profile."),
     };
 
@@ -78,55 +91,86 @@ public static class PolicyTemplates
     };
 
     // Pinned with kubernetes.io/metadata.name: tenants can set other namespace labels (docs/semantics.md §2).
-    private static NetworkPolicy AllowDns(string ns) => new()
-    {
-        Namespace = ns,
-        Name = AllowDnsName,
-        Labels = s_managedLabels,
-        PodSelector = LabelSelector.Everything,
-        PolicyTypes = ["Egress"],
-        Egress =
-        [
-            new NetworkPolicyRule
-            {
-                Peers =
-                [
-                    new NetworkPolicyPeer
-                    {
-                        NamespaceSelector = Select(LabelSelectors.NamespaceNameLabel, DnsNamespace),
-                        PodSelector = Select(DnsPodLabelKey, DnsPodLabelValue),
-                    },
-                ],
-                Ports = [Port(53, "UDP"), Port(53, "TCP")],
-            },
-        ],
-    };
-
-    private static NetworkPolicy AllowSameNamespace(string ns) => new()
-    {
-        Namespace = ns,
-        Name = AllowSameNamespaceName,
-        Labels = s_managedLabels,
-        PodSelector = LabelSelector.Everything,
-        PolicyTypes = ["Ingress", "Egress"],
-        Ingress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }] }],
-        Egress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }] }],
-    };
-
-    private static NetworkPolicy AllowDeclaredPorts(string ns, IReadOnlyList<(int Port, TransportProtocol Protocol)> ports)
-    {
-        var entries = ports.Select(p => Port(p.Port, p.Protocol.ToKubernetes())).ToList();
-        return new NetworkPolicy
+    // One policy per selector of the egress-unisolated pods; none when every pod is already egress-isolated.
+    private static IEnumerable<NetworkPolicy> AllowDns(string ns, IReadOnlyList<LabelSelector> selectors) =>
+        selectors.Select((selector, i) => new NetworkPolicy
         {
             Namespace = ns,
-            Name = AllowDeclaredPortsName,
+            Name = Numbered(AllowDnsName, i, selectors.Count),
             Labels = s_managedLabels,
-            PodSelector = LabelSelector.Everything,
-            PolicyTypes = ["Ingress", "Egress"],
-            Ingress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }], Ports = entries }],
-            Egress = [new NetworkPolicyRule { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }], Ports = entries }],
-        };
+            PodSelector = selector,
+            PolicyTypes = ["Egress"],
+            Egress =
+            [
+                new NetworkPolicyRule
+                {
+                    Peers =
+                    [
+                        new NetworkPolicyPeer
+                        {
+                            NamespaceSelector = Select(LabelSelectors.NamespaceNameLabel, DnsNamespace),
+                            PodSelector = Select(DnsPodLabelKey, DnsPodLabelValue),
+                        },
+                    ],
+                    Ports = [Port(53, "UDP"), Port(53, "TCP")],
+                },
+            ],
+        });
+
+    // Traffic within the namespace (on the given ports, or all). One policy for both directions when no pod is
+    // isolated today (the usual case); otherwise one per direction and selector of the unisolated pods.
+    private static IEnumerable<NetworkPolicy> AllowWithinNamespace(
+        string ns,
+        string name,
+        UnisolatedPods unisolated,
+        IReadOnlyList<(int Port, TransportProtocol Protocol)>? ports)
+    {
+        var entries = ports?.Select(p => Port(p.Port, p.Protocol.ToKubernetes())).ToList();
+        NetworkPolicyRule Rule() => new() { Peers = [new NetworkPolicyPeer { PodSelector = LabelSelector.Everything }], Ports = entries };
+        if (unisolated.IsEveryone)
+        {
+            yield return new NetworkPolicy
+            {
+                Namespace = ns,
+                Name = name,
+                Labels = s_managedLabels,
+                PodSelector = LabelSelector.Everything,
+                PolicyTypes = ["Ingress", "Egress"],
+                Ingress = [Rule()],
+                Egress = [Rule()],
+            };
+            yield break;
+        }
+
+        for (var i = 0; i < unisolated.Ingress.Count; i++)
+        {
+            yield return new NetworkPolicy
+            {
+                Namespace = ns,
+                Name = Numbered(name + "-ingress", i, unisolated.Ingress.Count),
+                Labels = s_managedLabels,
+                PodSelector = unisolated.Ingress[i],
+                PolicyTypes = ["Ingress"],
+                Ingress = [Rule()],
+            };
+        }
+
+        for (var i = 0; i < unisolated.Egress.Count; i++)
+        {
+            yield return new NetworkPolicy
+            {
+                Namespace = ns,
+                Name = Numbered(name + "-egress", i, unisolated.Egress.Count),
+                Labels = s_managedLabels,
+                PodSelector = unisolated.Egress[i],
+                PolicyTypes = ["Egress"],
+                Egress = [Rule()],
+            };
+        }
     }
+
+    private static string Numbered(string name, int index, int count) =>
+        count == 1 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}-{index + 1}");
 
     private static LabelSelector Select(string key, string value) =>
         new() { MatchLabels = new Dictionary<string, string>(StringComparer.Ordinal) { [key] = value } };

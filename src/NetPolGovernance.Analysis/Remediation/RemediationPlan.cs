@@ -2,7 +2,10 @@ using NetPolGovernance.Analysis.Model;
 
 namespace NetPolGovernance.Analysis.Remediation;
 
-/// <summary>What <see cref="RemediationPlanner"/> proposes for a set of namespaces, with the traffic it would cut.</summary>
+/// <summary>
+/// What <see cref="RemediationPlanner"/> proposes for a set of namespaces, with the traffic it would cut and the
+/// traffic it would open (which must be none: a plan that opens anything is not verified).
+/// </summary>
 public sealed record RemediationPlan
 {
     public required RemediationProfile Profile { get; init; }
@@ -14,6 +17,15 @@ public sealed record RemediationPlan
     /// plan is applied. Each connection appears once, ordered by source, destination and traffic.
     /// </summary>
     public required IReadOnlyList<LostConnection> Impact { get; init; }
+
+    /// <summary>
+    /// Connections between existing pods that are denied today and would be allowed once the plans are applied,
+    /// ordered like <see cref="Impact"/>. Empty for every verified plan: the never-widen check fails otherwise.
+    /// </summary>
+    public IReadOnlyList<OpenedConnection> Opened { get; init; } = [];
+
+    /// <summary>True when at least one namespace plan failed verification (such plans are not written or applied).</summary>
+    public bool AnyUnverified => Namespaces.Any(n => !n.Verified);
 }
 
 /// <summary>The proposal for one namespace.</summary>
@@ -32,6 +44,9 @@ public sealed record NamespaceRemediation
     /// <summary>The lost connections whose source or destination is in this namespace.</summary>
     public required IReadOnlyList<LostConnection> Impact { get; init; }
 
+    /// <summary>The connections denied today that this namespace's plan would open (then the plan is not verified).</summary>
+    public IReadOnlyList<OpenedConnection> Opened { get; init; } = [];
+
     /// <summary>The policies as a YAML stream, ready for GitOps.</summary>
     public required string Yaml { get; init; }
 
@@ -42,7 +57,7 @@ public sealed record NamespaceRemediation
     public bool Verified => Verification.All(c => c.Passed);
 }
 
-/// <summary>One verification check: its name (dns, same-namespace, other-namespaces-cut, names), outcome and detail.</summary>
+/// <summary>One verification check: its name (names, dns, same-namespace, other-namespaces-cut, never-widen), outcome and detail.</summary>
 public sealed record VerificationCheck(string Name, bool Passed, string Detail);
 
 /// <summary>
@@ -51,3 +66,13 @@ public sealed record VerificationCheck(string Name, bool Passed, string Detail);
 /// (<c>any port</c>, or e.g. <c>TCP 1-52, 54-65535</c> when only DNS survives).
 /// </summary>
 public sealed record LostConnection(string From, string To, string Traffic);
+
+/// <summary>
+/// A connection denied today that the plan would allow, which no plan may do. <see cref="Traffic"/> is a destination
+/// container port that opens (e.g. <c>5432/TCP</c>), or what opens of "any port" when the destination declares none,
+/// or <c>undeclared ports: ...</c> for what opens beyond the declared ones.
+/// </summary>
+public sealed record OpenedConnection(string From, string To, string Traffic);
+
+/// <summary>The connections a set of plans would cut and open.</summary>
+internal sealed record Impact(IReadOnlyList<LostConnection> Lost, IReadOnlyList<OpenedConnection> Opened);

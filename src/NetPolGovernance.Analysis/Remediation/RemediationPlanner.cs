@@ -5,52 +5,112 @@ namespace NetPolGovernance.Analysis.Remediation;
 
 /// <summary>
 /// Proposes, for each namespace asked for (usually the noncompliant ones), the policy set of a profile; verifies
-/// it with the reachability engine on the snapshot plus the plan; and previews the connections it would cut.
-/// Pure: the YAML comes back as text.
+/// it with the reachability engine on the snapshot plus the plan; and previews the connections it would cut and
+/// open. A plan never widens: its allows select only pods that no policy it leaves in place isolates in that
+/// direction, and any connection between existing pods that would open fails the never-widen check, so the plan is
+/// not proposed. Pure: the YAML comes back as text.
 /// </summary>
 public static class RemediationPlanner
 {
-    public static RemediationPlan Plan(ClusterSnapshot snapshot, IEnumerable<string> namespaces, RemediationProfile profile)
+    public static RemediationPlan Plan(ClusterSnapshot snapshot, IEnumerable<string> namespaces, RemediationProfile profile) =>
+        Plan(snapshot, namespaces, profile, Propose);
+
+    /// <summary>
+    /// As <see cref="Plan(ClusterSnapshot, IEnumerable{string}, RemediationProfile)"/> with another way to propose
+    /// the policies of one namespace (tests use it to check that verification stops a plan that widens).
+    /// </summary>
+    internal static RemediationPlan Plan(
+        ClusterSnapshot snapshot,
+        IEnumerable<string> namespaces,
+        RemediationProfile profile,
+        Func<ClusterSnapshot, string, RemediationProfile, IReadOnlyList<PodInfo>, IReadOnlyList<NetworkPolicy>> propose)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(namespaces);
+        ArgumentNullException.ThrowIfNull(propose);
         var before = new ReachabilityEngine(snapshot);
         var proposals = new List<NamespaceRemediation>();
-        var applied = snapshot;
         foreach (var ns in namespaces.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var policies = PolicyTemplates.For(profile, ns, before.Index.PodsIn(ns));
-            var verification = PlanVerifier.Verify(snapshot, ns, profile, policies);
-            var proposal = new NamespaceRemediation
+            var policies = propose(snapshot, ns, profile, before.Index.PodsIn(ns));
+            proposals.Add(new NamespaceRemediation
             {
                 Namespace = ns,
                 Profile = profile,
                 Policies = policies,
-                Verification = verification,
+                Verification = PlanVerifier.Verify(snapshot, ns, profile, policies),
                 Impact = [],
                 Yaml = NetworkPolicyYaml.Write(policies, Header(ns, profile)),
-            };
-            proposals.Add(proposal);
-            if (proposal.Verified)
-            {
-                applied = WithPlan(applied, ns, policies);
-            }
+            });
         }
 
-        var verified = proposals.Where(p => p.Verified).Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
-        var impact = verified.Count == 0 ? [] : ImpactPreview.Compute(before, new ReachabilityEngine(applied), verified);
+        // Never widen, checked on the plans applied together (a connection depends on both ends' namespaces): a plan
+        // that opens a connection is withdrawn, and the rest are checked again without it.
+        var candidates = proposals.Where(p => p.Verified).Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
+        var widening = new Dictionary<string, IReadOnlyList<OpenedConnection>>(StringComparer.Ordinal);
+        var impact = new Impact([], []);
+        while (candidates.Count > 0)
+        {
+            var applied = proposals.Where(p => candidates.Contains(p.Namespace)).Aggregate(snapshot, (s, p) => WithPlan(s, p.Namespace, p.Policies));
+            impact = ImpactPreview.Compute(before, new ReachabilityEngine(applied), candidates);
+            var offenders = candidates.Where(ns => impact.Opened.Any(c => Involves(c.From, c.To, ns))).ToList();
+            if (offenders.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var ns in offenders)
+            {
+                widening[ns] = [.. impact.Opened.Where(c => Involves(c.From, c.To, ns))];
+                candidates.Remove(ns);
+            }
+
+            impact = new Impact([], []);
+        }
+
         return new RemediationPlan
         {
             Profile = profile,
-            Impact = impact,
+            Impact = impact.Lost,
+            Opened = [.. widening.Values.SelectMany(c => c).Distinct().Order(OpenedOrder.Instance)],
             Namespaces =
             [
-                .. proposals.Select(p => p with
+                .. proposals.Select(p =>
                 {
-                    Impact = [.. impact.Where(c => InNamespace(c.From, p.Namespace) || InNamespace(c.To, p.Namespace))],
+                    var opened = widening.GetValueOrDefault(p.Namespace) ?? [];
+                    return p with
+                    {
+                        Verification = p.Verified || opened.Count > 0 ? [.. p.Verification, PlanVerifier.NeverWiden(opened)] : p.Verification,
+                        Impact = [.. impact.Lost.Where(c => Involves(c.From, c.To, p.Namespace))],
+                        Opened = opened,
+                    };
                 }),
             ],
         };
+    }
+
+    /// <summary>
+    /// The profile's policies for one namespace, keeping its existing restrictions: the allows select only the pods
+    /// that the policies the plan leaves in place do not isolate, per direction. A policy netpolgov created earlier
+    /// under a name the plan uses is replaced, so it does not count (found by repeating until no such name is left).
+    /// </summary>
+    internal static IReadOnlyList<NetworkPolicy> Propose(ClusterSnapshot snapshot, string ns, RemediationProfile profile, IReadOnlyList<PodInfo> pods)
+    {
+        var inNamespace = snapshot.NetworkPolicies.Where(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal)).ToList();
+        var replaced = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var kept = inNamespace.Where(p => !replaced.Contains(p.Name)).ToList();
+            var plan = PolicyTemplates.For(profile, ns, pods, UnisolatedPods.Of(kept));
+            var names = plan.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var more = kept.Where(p => PolicyTemplates.IsManaged(p.Labels) && names.Contains(p.Name)).Select(p => p.Name).ToList();
+            if (more.Count == 0)
+            {
+                return plan;
+            }
+
+            replaced.UnionWith(more);
+        }
     }
 
     /// <summary>The snapshot as it would be after applying the plan: the planned objects replace same-named ones.</summary>
@@ -68,6 +128,26 @@ public static class RemediationPlanner
         $"Backout: {PolicyTemplates.BackoutCommand(ns)}",
     ];
 
+    private static bool Involves(string from, string to, string ns) => InNamespace(from, ns) || InNamespace(to, ns);
+
     private static bool InNamespace(string podKey, string ns) =>
         podKey.Length > ns.Length && podKey[ns.Length] == '/' && podKey.StartsWith(ns, StringComparison.Ordinal);
+}
+
+/// <summary>Orders opened connections by source, destination and traffic.</summary>
+internal sealed class OpenedOrder : IComparer<OpenedConnection>
+{
+    public static OpenedOrder Instance { get; } = new();
+
+    public int Compare(OpenedConnection? x, OpenedConnection? y)
+    {
+        if (x is null || y is null)
+        {
+            return x is null ? (y is null ? 0 : -1) : 1;
+        }
+
+        var order = string.CompareOrdinal(x.From, y.From);
+        order = order != 0 ? order : string.CompareOrdinal(x.To, y.To);
+        return order != 0 ? order : string.CompareOrdinal(x.Traffic, y.Traffic);
+    }
 }

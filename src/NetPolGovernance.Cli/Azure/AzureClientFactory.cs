@@ -3,6 +3,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Azure;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Azure;
-using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Azure;
 

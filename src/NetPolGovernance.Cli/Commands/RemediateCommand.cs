@@ -5,6 +5,7 @@ using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Remediation;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 using NetPolGovernance.Connectors.Remediation;
 using Spectre.Console;
 
@@ -14,7 +15,9 @@ namespace NetPolGovernance.Cli.Commands;
 /// <c>netpolgov remediate</c>: proposes a verified policy set for each NonCompliant namespace (or those named with
 /// <c>--namespace</c>), writes it as YAML for GitOps (<c>-o DIR</c>) with an impact preview, or applies it with
 /// <c>--apply</c> to one kubeconfig context after a server-side dry run. Prints the backout command per namespace.
-/// Exit codes: 0 done, 1 bad input, 2 a plan failed verification (not written), 5 the apply was stopped or failed.
+/// Exit codes: 0 done, 1 bad input (including a <c>--namespace</c> the snapshot does not have), 2 a plan failed
+/// verification (not written; among the checks, never-widen: a plan never opens a connection denied today),
+/// 5 the apply was stopped or failed.
 /// </summary>
 internal sealed class RemediateCommand : BaseCommand
 {
@@ -23,6 +26,7 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
     private readonly TimeProvider _timeProvider;
+    private readonly KubeconfigEnvironment _kubeconfigEnvironment;
     private readonly Option<string> _profile = CliChoice.Create(
         "--profile",
         "Policy set: baseline (deny all, allow DNS and same namespace), ingress (deny ingress), strict (baseline, same namespace only on declared ports).",
@@ -40,15 +44,17 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly Option _kubeconfig;
     private readonly Option _context;
 
-    public RemediateCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, TimeProvider timeProvider)
+    public RemediateCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, TimeProvider timeProvider, KubeconfigEnvironment kubeconfigEnvironment)
         : base("remediate", "Propose verified NetworkPolicies for noncompliant namespaces, preview what they cut, write or apply them.")
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(interaction);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(kubeconfigEnvironment);
         _sources = sources.ToList();
         _interaction = interaction;
         _timeProvider = timeProvider;
+        _kubeconfigEnvironment = kubeconfigEnvironment;
         foreach (var source in _sources)
         {
             source.AddOptions(this);
@@ -137,6 +143,15 @@ internal sealed class RemediateCommand : BaseCommand
     {
         if (parseResult.GetValue(_namespaces) is { Length: > 0 } named)
         {
+            // A plan for a namespace the snapshot does not have would be verified against nothing.
+            var known = snapshot.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var missing = named.Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                throw new ScanInputException(
+                    $"--namespace: {(missing.Count == 1 ? "namespace" : "namespaces")} not in the snapshot: {string.Join(", ", missing)}");
+            }
+
             return [.. named];
         }
 
@@ -177,10 +192,12 @@ internal sealed class RemediateCommand : BaseCommand
         ApplyResult result;
         try
         {
-            using var client = await KubeconfigClients.ForContextAsync(kubeconfig, context, cancellationToken).ConfigureAwait(false);
+            // The same loading as scan --kubeconfig: one KUBECONFIG list resolves one context to one server.
+            var file = await KubeconfigFile.LoadAsync(kubeconfig, _kubeconfigEnvironment, cancellationToken).ConfigureAwait(false);
+            using var client = await file.CreateClientAsync(context, cancellationToken).ConfigureAwait(false);
             result = await new NetworkPolicyApplier(client).ApplyAsync([.. verified.SelectMany(n => n.Policies)], cancellationToken).ConfigureAwait(false);
         }
-        catch (KubeconfigClientException ex)
+        catch (KubeconfigException ex)
         {
             throw new ScanInputException(ex.Message, ex);
         }

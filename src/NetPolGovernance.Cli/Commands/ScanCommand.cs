@@ -87,7 +87,7 @@ internal sealed class ScanCommand : BaseCommand
         });
         _failOn = CliChoice.Create(
             "--fail-on",
-            "Exit 2 when any failing finding reaches this severity (instead of the profile's NonCompliant status).",
+            "Gate: exit 2 when any failing finding reaches this severity (instead of the profile gate); the result still reports the namespaces' compliance.",
             s_severities,
             null);
 
@@ -158,7 +158,7 @@ internal sealed class ScanCommand : BaseCommand
     private async Task<int> RunAsync(ScanPlan plan, ReportTarget target, List<IScanResultSession> sessions, CancellationToken cancellationToken)
     {
         var scanner = new FleetScanner(plan.Session.Collector, _loggerFactory.CreateLogger<FleetScanner>());
-        var tally = new ScanTally(plan.FailOn);
+        var tally = new ScanTally(plan.Context.Profile, plan.FailOn);
         await using var writer = plan.Format.Create(target);
         await writer.WriteHeaderAsync(new ReportHeader(plan.Context, plan.Source, plan.FailOn), cancellationToken).ConfigureAwait(false);
         var assessments = scanner.ScanAsync(

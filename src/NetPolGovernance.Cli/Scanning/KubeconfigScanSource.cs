@@ -1,11 +1,13 @@
 using System.CommandLine;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
 namespace NetPolGovernance.Cli.Scanning;
 
 /// <summary>
 /// <c>--kubeconfig [FILE] [--context NAME... | --all-contexts]</c>: live clusters through kubeconfig
-/// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged) or <c>~/.kube/config</c> are read; without
+/// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged as kubectl merges them) or <c>~/.kube/config</c> are
+/// read, exactly as <c>remediate --apply</c> reads them; without
 /// <c>--context</c>/<c>--all-contexts</c> the current context is scanned. Contexts are read concurrently; one that
 /// cannot be read is reported Unknown with its reason.
 /// </summary>
@@ -33,11 +35,14 @@ internal sealed class KubeconfigScanSource : IScanSource
     };
 
     private readonly KubernetesSnapshotCollector _collector;
+    private readonly KubeconfigEnvironment _environment;
 
-    public KubeconfigScanSource(KubernetesSnapshotCollector collector)
+    public KubeconfigScanSource(KubernetesSnapshotCollector collector, KubeconfigEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(collector);
+        ArgumentNullException.ThrowIfNull(environment);
         _collector = collector;
+        _environment = environment;
     }
 
     public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
@@ -68,15 +73,11 @@ internal sealed class KubeconfigScanSource : IScanSource
             throw new ScanInputException("choose --context NAME... or --all-contexts, not both");
         }
 
-        var paths = KubeconfigFile.ResolvePaths(
-            parseResult.GetValue(_kubeconfig),
-            Environment.GetEnvironmentVariable("KUBECONFIG"),
-            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
         KubeconfigFile kubeconfig;
         IReadOnlyList<string> contexts;
         try
         {
-            kubeconfig = await KubeconfigFile.LoadAsync(paths, cancellationToken).ConfigureAwait(false);
+            kubeconfig = await KubeconfigFile.LoadAsync(parseResult.GetValue(_kubeconfig), _environment, cancellationToken).ConfigureAwait(false);
             contexts = kubeconfig.SelectContexts(requested, all);
         }
         catch (KubeconfigException ex)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
-using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Fleet;
 
 namespace NetPolGovernance.Cli.Simulation;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Assessment;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
 using NetPolGovernance.Connectors.Manifests;
 
 namespace NetPolGovernance.Connectors.Exemptions;

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
 
 namespace NetPolGovernance.Connectors.Manifests;
 

@@ -100,10 +100,9 @@ public sealed class RunCommandOutputBuilder
         Section(text, "networkpolicies", _policies.ToJsonString());
         Section(text, "daemonsets", _daemonSets.ToJsonString());
         Section(text, "cilium-config", new JsonObject { ["p"] = _ciliumEnablePolicy }.ToJsonString());
-        foreach (var (_, apiVersion, kind) in RunCommandScript.CrdKinds)
+        foreach (var kind in RunCommandScript.CrdKinds)
         {
-            var key = $"{apiVersion} {kind}";
-            Section(text, "crd " + key, _crdSections.GetValueOrDefault(key, "!absent"));
+            Section(text, RunCommandScript.CrdSection(kind), _crdSections.GetValueOrDefault($"{kind.ApiVersion} {kind.Kind}", "!absent"));
         }
 
         text.Append(RunCommandScript.EndMarker).Append('\n');

@@ -34,7 +34,7 @@ public sealed class RemediationPlannerTests
         Assert.True(shop.Verified, string.Join("; ", shop.Verification.Select(c => c.Detail)));
         Assert.Equal(["netpolgov-default-deny", "netpolgov-allow-dns", "netpolgov-allow-same-namespace"], shop.Policies.Select(p => p.Name));
         Assert.All(shop.Policies, p => Assert.Equal("netpolgov", p.Labels["app.kubernetes.io/managed-by"]));
-        Assert.Equal(["names", "dns", "same-namespace", "other-namespaces-cut"], shop.Verification.Select(c => c.Name));
+        Assert.Equal(["names", "dns", "same-namespace", "other-namespaces-cut", "never-widen"], shop.Verification.Select(c => c.Name));
         Assert.Equal("kubectl delete networkpolicy -n shop -l app.kubernetes.io/managed-by=netpolgov", shop.BackoutCommand);
     }
 
@@ -126,13 +126,13 @@ public sealed class RemediationPlannerTests
     [Fact]
     public void Plan_NameTakenByUnmanagedPolicy_NotVerifiedAndNoImpact()
     {
-        var snapshot = Shop(Policy("shop", "netpolgov-allow-dns", types: ["Egress"], egress: [Rule()]));
+        var snapshot = Shop(Policy("shop", "netpolgov-default-deny", types: ["Ingress"], ingress: [Rule()]));
 
         var plan = RemediationPlanner.Plan(snapshot, ["shop"], RemediationProfile.Baseline);
 
         var shop = Assert.Single(plan.Namespaces);
         Assert.False(shop.Verified);
-        Assert.Contains("netpolgov-allow-dns", Assert.Single(shop.Verification, c => !c.Passed).Detail, StringComparison.Ordinal);
+        Assert.Contains("netpolgov-default-deny", Assert.Single(shop.Verification, c => c.Name == "names" && !c.Passed).Detail, StringComparison.Ordinal);
         Assert.Empty(plan.Impact);
     }
 

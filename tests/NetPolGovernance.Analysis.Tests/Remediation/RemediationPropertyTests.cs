@@ -42,7 +42,9 @@ public sealed class RemediationPropertyTests
         LabelSelector.Everything,
         new LabelSelector { MatchLabels = Labels(("app", "a")) },
         new LabelSelector { MatchLabels = Labels(("tier", "x")) },
-        new LabelSelector { MatchExpressions = [new LabelSelectorRequirement("app", "NotIn", ["a"])] });
+        new LabelSelector { MatchExpressions = [new LabelSelectorRequirement("app", "NotIn", ["a"])] },
+        new LabelSelector { MatchLabels = Labels(("app", "b"), ("tier", "y")) },
+        new LabelSelector { MatchExpressions = [new LabelSelectorRequirement("tier", "Exists", null), new LabelSelectorRequirement("app", "In", ["a", "b"])] });
 
     private static readonly Gen<LabelSelector> s_namespaceSelector = Gen.OneOfConst(
         LabelSelector.Everything,
@@ -188,6 +190,47 @@ public sealed class RemediationPropertyTests
 
             Assert.Empty(listed);
         }, iter: 150);
+    }
+
+    [Fact]
+    public void Plan_GeneratedSnapshots_NeverAllowsAConnectionDeniedToday()
+    {
+        var planned = Gen.OneOfConst<string[]>([Planned], [Planned, "ns1"], ["ns1", "ns2"]);
+        var profiles = Gen.OneOfConst(RemediationProfile.Baseline, RemediationProfile.Ingress, RemediationProfile.Strict);
+        Gen.Select(s_snapshot, profiles, planned).Sample((snapshot, profile, namespaces) =>
+        {
+            var plan = RemediationPlanner.Plan(snapshot, namespaces, profile);
+            Assert.All(plan.Namespaces, n => Assert.True(n.Verified, $"{n.Namespace}: {string.Join("; ", n.Verification.Where(c => !c.Passed).Select(c => c.Detail))}"));
+            Assert.Empty(plan.Opened);
+
+            var applied = plan.Namespaces.Aggregate(snapshot, (s, n) => RemediationPlanner.WithPlan(s, n.Namespace, n.Policies));
+            var before = new ReachabilityEngine(snapshot);
+            var after = new ReachabilityEngine(applied);
+
+            // Every port a pod declares or a policy names (plus both ends of the endPort range and a port nothing names).
+            var ports = s_probePorts
+                .Concat(snapshot.Pods.SelectMany(p => p.ContainerPorts ?? []).Select(p => (Protocol: TransportProtocols.TryParse(p.Protocol, out var t) ? t : TransportProtocol.Tcp, p.Port)))
+                .Concat([(TransportProtocol.Tcp, 8000), (TransportProtocol.Tcp, 8100), (TransportProtocol.Tcp, 8101), (TransportProtocol.Udp, 9999)])
+                .Distinct()
+                .ToList();
+            foreach (var from in snapshot.Pods)
+            {
+                foreach (var to in snapshot.Pods)
+                {
+                    if (ReferenceEquals(from, to))
+                    {
+                        continue;
+                    }
+
+                    foreach (var (protocol, port) in ports)
+                    {
+                        Assert.False(
+                            !Ask(before, from, to, protocol, port) && Ask(after, from, to, protocol, port),
+                            $"{profile} plan for {string.Join(",", namespaces)} opens {from.Namespace}/{from.Name} -> {to.Namespace}/{to.Name} {port}/{protocol}");
+                    }
+                }
+            }
+        }, iter: 300);
     }
 
     private static bool Ask(ReachabilityEngine engine, PodInfo from, PodInfo to, TransportProtocol protocol, int port) =>

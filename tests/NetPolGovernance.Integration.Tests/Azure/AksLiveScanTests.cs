@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Simulator.Azure;
 using NetPolGovernance.Simulator.Kubernetes;
 

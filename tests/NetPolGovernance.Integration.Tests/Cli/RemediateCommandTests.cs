@@ -62,4 +62,56 @@ public sealed class RemediateCommandTests
         Assert.Contains("context aks-dev: applied after a server-side dry run", cli.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("backout: kubectl delete networkpolicy -n shop -l app.kubernetes.io/managed-by=netpolgov", cli.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Remediate_NamespaceNotInSnapshot_ExitsOneNamingItAndWritesNothing()
+    {
+        using var output = new TempDirectory();
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("remediate", "--manifests", s_cluster, "--namespace", "shop", "--namespace", "missing", "-o", output.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--namespace: namespace not in the snapshot: missing", cli.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(output.Path));
+    }
+
+    [Fact]
+    public async Task Remediate_NamespaceAlreadyIngressIsolated_KeepsTheRestrictionAndPreviewShowsNothingOpens()
+    {
+        const string Team = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: team}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: team, labels: {app: web}}
+            spec: {containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: db, namespace: team, labels: {app: db}}
+            spec: {containers: [{name: db, image: db, ports: [{name: pg, containerPort: 5432}]}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny-ingress, namespace: team}
+            spec: {podSelector: {}, policyTypes: [Ingress]}
+            """;
+        using var input = new TempDirectory();
+        var manifests = input.Write("team.yaml", Team);
+        using var output = new TempDirectory();
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("remediate", "--manifests", manifests, "--namespace", "team", "-o", output.Path);
+
+        Assert.Equal(0, exit);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(output.Path, "team.yaml"), TestContext.Current.CancellationToken);
+        Assert.Contains("  name: netpolgov-allow-same-namespace-egress\n", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("ingress:", yaml, StringComparison.Ordinal); // web and db stay closed to each other.
+        var preview = await File.ReadAllTextAsync(Path.Combine(output.Path, "impact-preview.md"), TestContext.Current.CancellationToken);
+        Assert.Contains("- PASS never-widen: no connection between existing pods that is denied today would be allowed", preview, StringComparison.Ordinal);
+        Assert.Contains("Connections denied today that would be allowed: none (the plan never widens).", preview, StringComparison.Ordinal);
+    }
 }

@@ -130,6 +130,66 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal(expected, exitCode);
     }
 
+    [Fact]
+    public async Task Scan_FailOnCriticalAsJson_ResultStaysNoncompliantAndTheGateIsReportedBesideIt()
+    {
+        var exitCode = await _cli.RunAsync("scan", "--manifests", Samples, "--format", "json", "--fail-on", "critical");
+
+        Assert.Equal(ExitCodes.Compliant, exitCode);
+        using var report = JsonDocument.Parse(_cli.StandardOutput);
+        var summary = report.RootElement.GetProperty("summary");
+        Assert.True(summary.GetProperty("namespaces").GetProperty("nonCompliant").GetInt32() > 0);
+        Assert.Equal("noncompliant", summary.GetProperty("result").GetString());
+        var gate = summary.GetProperty("gate");
+        Assert.Equal("fail-on", gate.GetProperty("kind").GetString());
+        Assert.Equal("critical", gate.GetProperty("threshold").GetString());
+        Assert.Equal("passed", gate.GetProperty("outcome").GetString());
+        Assert.Equal("no failing finding at critical or above", gate.GetProperty("reason").GetString());
+        Assert.Equal(0, summary.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task Scan_FailOnHighAsJson_GateFailsWithTheCountAndExitsTwo()
+    {
+        var exitCode = await _cli.RunAsync("scan", "--manifests", Samples, "--format", "json", "--fail-on", "high");
+
+        Assert.Equal(ExitCodes.NonCompliant, exitCode);
+        using var report = JsonDocument.Parse(_cli.StandardOutput);
+        var summary = report.RootElement.GetProperty("summary");
+        var failing = summary.GetProperty("failingFindings");
+        var atHigh = failing.GetProperty("critical").GetInt32() + failing.GetProperty("high").GetInt32();
+        Assert.Equal("noncompliant", summary.GetProperty("result").GetString());
+        Assert.Equal("failed", summary.GetProperty("gate").GetProperty("outcome").GetString());
+        Assert.Equal($"{atHigh} failing finding(s) at high or above", summary.GetProperty("gate").GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Scan_FailOnCriticalAsTable_PrintsTheResultAndThePassedGateSeparately()
+    {
+        var exitCode = await _cli.RunAsync("scan", "--manifests", Samples, "--fail-on", "critical");
+
+        Assert.Equal(ExitCodes.Compliant, exitCode);
+        var output = _cli.Output.Output;
+        Assert.Contains("result: noncompliant\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("result: compliant", output, StringComparison.Ordinal);
+        Assert.Contains("gate: fail-on critical passed (no failing finding at critical or above) (exit code 0)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_CompliantNamespaceAsTable_ProfileGatePassed()
+    {
+        _dir.Write("web.yaml", CompliantNamespace);
+
+        var exitCode = await _cli.RunAsync("scan", "--manifests", _dir.Path);
+
+        Assert.Equal(ExitCodes.Compliant, exitCode);
+        Assert.Contains("result: compliant\n", _cli.Output.Output, StringComparison.Ordinal);
+        Assert.Contains(
+            "gate: profile baseline passed (no namespace NonCompliant or Unenforced and no cluster check of the profile failing) (exit code 0)",
+            _cli.Output.Output,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("cis", "Compliant")]
     [InlineData("CIS", "Compliant")]
@@ -154,7 +214,7 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal(ExitCodes.NonCompliant, exitCode);
         Assert.Equal(string.Empty, _cli.StandardOutput);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
-        Assert.Equal("1.0", report.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.1", report.RootElement.GetProperty("schemaVersion").GetString());
     }
 
     [Fact]
@@ -167,7 +227,9 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Contains("partner-gateway", output, StringComparison.Ordinal);
         Assert.Contains("NonCompliant", output, StringComparison.Ordinal);
         Assert.Contains("exempt sandbox:", output, StringComparison.Ordinal);
-        Assert.Contains("result: noncompliant (exit code 2)", output, StringComparison.Ordinal);
+        Assert.Contains("result: noncompliant\n", output, StringComparison.Ordinal);
+        Assert.Contains("gate: profile baseline failed (", output, StringComparison.Ordinal);
+        Assert.Contains(") (exit code 2)", output, StringComparison.Ordinal);
         Assert.Equal(string.Empty, _cli.RawStandardOutput);
     }
 
@@ -179,7 +241,8 @@ public sealed class ScanCommandTests : IDisposable
         await _cli.RunAsync("scan", "--manifests", Samples, "-o", output);
 
         var text = await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken);
-        Assert.Contains("result: noncompliant (exit code 2)", text, StringComparison.Ordinal);
+        Assert.Contains("result: noncompliant\n", text, StringComparison.Ordinal);
+        Assert.Contains("gate: profile baseline failed (", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", text, StringComparison.Ordinal);
     }
 }

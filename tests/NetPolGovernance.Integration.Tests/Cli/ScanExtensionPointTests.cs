@@ -62,7 +62,10 @@ public sealed class ScanExtensionPointTests : IDisposable
         Assert.Equal(1, sink.ClustersSeen);
         Assert.Contains("fake sink: 1 cluster(s), failed", cli.StandardError, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(cli.StandardOutput);
-        Assert.Equal("publish-failed", report.RootElement.GetProperty("summary").GetProperty("result").GetString());
+        // The result stays the compliance verdict; the publishing failure is in the exit code and the messages.
+        Assert.Equal("noncompliant", report.RootElement.GetProperty("summary").GetProperty("result").GetString());
+        Assert.Equal(ExitCodes.PublishFailed, report.RootElement.GetProperty("summary").GetProperty("exitCode").GetInt32());
+        Assert.Contains("fake sink: 1 cluster(s), failed", report.RootElement.GetProperty("summary").GetProperty("publishing")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

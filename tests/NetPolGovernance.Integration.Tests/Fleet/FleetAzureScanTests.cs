@@ -4,7 +4,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Azure;
 using NetPolGovernance.Simulator.Fleet;

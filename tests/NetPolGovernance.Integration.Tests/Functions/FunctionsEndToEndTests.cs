@@ -1,8 +1,8 @@
 using Azure.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.LogAnalytics;
+using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Functions.Triggers;
 using NetPolGovernance.Service;
 using NetPolGovernance.Service.DeadLetters;

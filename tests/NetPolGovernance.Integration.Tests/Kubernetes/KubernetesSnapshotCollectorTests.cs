@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Testing;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Kubernetes;
 using NetPolGovernance.Simulator.Tls;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;
 

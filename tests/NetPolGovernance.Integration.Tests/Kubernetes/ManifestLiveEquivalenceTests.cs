@@ -6,7 +6,7 @@ using NetPolGovernance.Analysis;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Manifests;
 using NetPolGovernance.Simulator.Kubernetes;
 

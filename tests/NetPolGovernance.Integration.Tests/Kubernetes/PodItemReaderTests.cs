@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;
 

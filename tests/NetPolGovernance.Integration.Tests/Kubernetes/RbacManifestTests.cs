@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Simulator.Kubernetes;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
 
 namespace NetPolGovernance.Integration.Tests.Manifests;
 

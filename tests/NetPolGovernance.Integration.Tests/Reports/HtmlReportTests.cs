@@ -59,6 +59,18 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public async Task Write_SampleFleet_ShowsTheResultAndTheGateSeparately()
+    {
+        using var directory = new TempDirectory();
+        var html = await File.ReadAllTextAsync(await WriteSampleAsync(directory, TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+
+        Assert.Contains(
+            "<p class=\"gate\" id=\"gate\">Result <span class=\"badge s-incomplete\">Incomplete</span> · gate profile baseline <span class=\"badge s-failed\">Failed</span> (2 namespace(s) NonCompliant or Unenforced, 0 cluster check(s) of the profile failing) · exit code ",
+            html,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Write_SampleFleet_HasNoExternalResources()
     {
         using var directory = new TempDirectory();

@@ -98,6 +98,7 @@ internal static class SampleReport
         },
         FailingFindingsBySeverity = new Dictionary<Severity, int> { [Severity.Critical] = 2, [Severity.High] = 1, [Severity.Medium] = 1 },
         Result = "incomplete",
+        Gate = new ScanGate(ScanGate.ProfileKind, "baseline", GateOutcome.Failed, "2 namespace(s) NonCompliant or Unenforced, 0 cluster check(s) of the profile failing"),
         ExitCode = 3,
     };
 

@@ -1,7 +1,6 @@
 using k8s;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Testing.Service;

@@ -116,6 +116,8 @@ internal sealed class HtmlReportWriter : IReportWriter
         var failing = summary.FailingFindingsBySeverity.Where(p => p.Key >= Severity.High).Sum(p => p.Value);
         Kpi(html, "High and critical findings", Num(failing), $"exit code {summary.ExitCode}", "kpi-findings");
         html.Append("</div>\n");
+        html.Append("<p class=\"gate\" id=\"gate\">Result ").Append(Badge(summary.Result)).Append(" · gate ").Append(E(summary.Gate.Name)).Append(' ')
+            .Append(Badge(summary.Gate.OutcomeName)).Append(' ').Append(E($"({summary.Gate.Reason})")).Append(" · exit code ").Append(Num(summary.ExitCode)).Append("</p>\n");
         AppendStatusBar(html, counts, summary.Namespaces);
 
         html.Append("<h3>Compliance by cluster</h3>\n<table id=\"compliance-by-cluster\"><thead><tr><th>Cluster</th><th>Scan</th><th class=\"num\">Compliance</th>")

@@ -37,8 +37,8 @@ internal static class HtmlStyle
         tr { break-inside:avoid; }
         thead { display:table-header-group; }
         .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; white-space:nowrap; border:1px solid transparent; }
-        .s-compliant, .s-scanned, .s-pass { color:var(--ok); background:var(--ok-bg); border-color:#b7e1c1; }
-        .s-noncompliant, .s-fail, .s-publish-failed, .s-critical, .s-high { color:var(--bad); background:var(--bad-bg); border-color:#f5c2bc; }
+        .s-compliant, .s-scanned, .s-pass, .s-passed { color:var(--ok); background:var(--ok-bg); border-color:#b7e1c1; }
+        .s-noncompliant, .s-fail, .s-failed, .s-publish-failed, .s-critical, .s-high { color:var(--bad); background:var(--bad-bg); border-color:#f5c2bc; }
         .s-unenforced, .s-medium, .s-skipped { color:var(--warn); background:var(--warn-bg); border-color:#f3d9a4; }
         .s-exempt, .s-low, .s-info { color:var(--exempt); background:var(--exempt-bg); border-color:#bcd3f3; }
         .s-unknown, .s-notapplicable, .s-incomplete { color:var(--unknown); background:var(--unknown-bg); border-color:#d3cbeb; }

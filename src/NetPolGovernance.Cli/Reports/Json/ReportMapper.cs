@@ -97,6 +97,7 @@ internal static class ReportMapper
     public static SummaryDto Summary(ScanSummary summary) => new()
     {
         Result = summary.Result,
+        Gate = new GateDto(summary.Gate.Kind, summary.Gate.Threshold, summary.Gate.OutcomeName, summary.Gate.Reason),
         ExitCode = summary.ExitCode,
         Clusters = new ClusterCountsDto(summary.Clusters, summary.ClustersScanned, summary.ClustersUnknown, summary.ClustersSkipped),
         Namespaces = new NamespaceCountsDto(

@@ -10,7 +10,7 @@ namespace NetPolGovernance.Cli.Reports.Json;
 /// <summary>The report schema version. Minor: fields added. Major: fields removed, renamed or retyped.</summary>
 internal static class ReportSchema
 {
-    public const string Version = "1.0";
+    public const string Version = "1.1";
 }
 
 internal sealed record ToolDto(string Name, string Version);
@@ -167,6 +167,8 @@ internal sealed record SummaryDto
 {
     public required string Result { get; init; }
 
+    public required GateDto Gate { get; init; }
+
     public int ExitCode { get; init; }
 
     public required ClusterCountsDto Clusters { get; init; }
@@ -177,6 +179,9 @@ internal sealed record SummaryDto
 
     public required IReadOnlyList<string> Publishing { get; init; }
 }
+
+/// <summary>The gate beside the compliance result (schema 1.1): kind profile or fail-on, its threshold, outcome and why.</summary>
+internal sealed record GateDto(string Kind, string Threshold, string Outcome, string Reason);
 
 internal sealed record ClusterCountsDto(int Total, int Scanned, int Unknown, int Skipped);
 

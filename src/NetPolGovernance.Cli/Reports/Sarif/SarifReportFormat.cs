@@ -87,7 +87,16 @@ internal sealed class SarifReportWriter : IReportWriter
         _writer.WriteStartObject();
         _writer.WriteBoolean("executionSuccessful", summary.ExitCode is not ExitCodes.Incomplete and not ExitCodes.PublishFailed);
         _writer.WriteNumber("exitCode", summary.ExitCode);
-        _writer.WriteString("exitCodeDescription", summary.Result);
+        _writer.WriteString("exitCodeDescription", $"result {summary.Result}; gate {summary.Gate.Name} {summary.Gate.OutcomeName}: {summary.Gate.Reason}");
+        _writer.WriteStartObject("properties");
+        _writer.WriteString("result", summary.Result);
+        _writer.WriteStartObject("gate");
+        _writer.WriteString("kind", summary.Gate.Kind);
+        _writer.WriteString("threshold", summary.Gate.Threshold);
+        _writer.WriteString("outcome", summary.Gate.OutcomeName);
+        _writer.WriteString("reason", summary.Gate.Reason);
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
         _writer.WriteEndObject();
         _writer.WriteEndArray();
         _writer.WriteEndObject();

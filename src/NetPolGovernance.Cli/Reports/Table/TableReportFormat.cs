@@ -118,8 +118,12 @@ internal sealed class TableReportWriter : IReportWriter
             _console.MarkupLine($"publishing: {message.EscapeMarkup()}");
         }
 
-        var colour = summary.ExitCode == ExitCodes.Compliant ? "green" : "red";
-        _console.MarkupLine($"result: [bold {colour}]{summary.Result}[/] (exit code {N(summary.ExitCode)})");
+        // Two verdicts: what the namespaces say, and whether the gate (which decides the exit code) passed.
+        var colour = summary.Result == "compliant" ? "green" : summary.Result == "incomplete" ? "yellow" : "red";
+        _console.MarkupLine($"result: [bold {colour}]{summary.Result}[/]");
+        var gateColour = summary.Gate.Outcome switch { GateOutcome.Passed => "green", GateOutcome.Incomplete => "yellow", _ => "red" };
+        _console.MarkupLine(
+            $"gate: {summary.Gate.Name.EscapeMarkup()} [bold {gateColour}]{summary.Gate.OutcomeName}[/] ({summary.Gate.Reason.EscapeMarkup()}) (exit code {N(summary.ExitCode)})");
         return Task.CompletedTask;
     }
 

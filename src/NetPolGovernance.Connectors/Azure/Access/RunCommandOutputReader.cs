@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Kubernetes;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
 
 namespace NetPolGovernance.Connectors.Azure.Access;
 
@@ -96,21 +97,20 @@ internal static class RunCommandOutputReader
         }
 
         ReadPolicies(builder, sections["networkpolicies"], "networking.k8s.io/v1", "NetworkPolicy");
-        foreach (var (_, apiVersion, kind) in RunCommandScript.CrdKinds)
+        foreach (var crd in RunCommandScript.CrdKinds)
         {
-            var key = $"crd {apiVersion} {kind}";
-            var group = KubernetesObjectReader.ApiGroupOf(apiVersion);
+            var key = RunCommandScript.CrdSection(crd);
             if (!sections.TryGetValue(key, out var content) || content.Length == 0)
             {
-                builder.AddInvisibleKind(new InvisibleKind(group, kind, "runCommand output has no section for this kind"));
+                builder.AddInvisibleKind(new InvisibleKind(crd.Group, crd.Kind, "runCommand output has no section for this kind"));
             }
             else if (content.StartsWith("!error", StringComparison.Ordinal))
             {
-                builder.AddInvisibleKind(new InvisibleKind(group, kind, "runCommand could not list it: " + content["!error".Length..].Trim()));
+                builder.AddInvisibleKind(new InvisibleKind(crd.Group, crd.Kind, "runCommand could not list it: " + content["!error".Length..].Trim()));
             }
             else if (!content.StartsWith("!absent", StringComparison.Ordinal))
             {
-                ReadPolicies(builder, content, apiVersion, kind);
+                ReadPolicies(builder, content, crd.ApiVersion, crd.Kind);
             }
         }
 

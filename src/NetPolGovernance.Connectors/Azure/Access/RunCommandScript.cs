@@ -1,3 +1,5 @@
+using NetPolGovernance.Connectors.Kubernetes.Catalog;
+
 namespace NetPolGovernance.Connectors.Azure.Access;
 
 /// <summary>
@@ -16,24 +18,11 @@ internal static class RunCommandScript
     /// <summary>The runCommand output cap (RC-1): the service keeps at most 512 kB of output.</summary>
     public const int OutputCapBytes = 512 * 1024;
 
-    /// <summary>CRD policy kinds read when their CRD is installed: (resource.group, apiVersion, kind).</summary>
-    public static IReadOnlyList<(string Resource, string ApiVersion, string Kind)> CrdKinds { get; } =
-    [
-        ("ciliumnetworkpolicies.cilium.io", "cilium.io/v2", "CiliumNetworkPolicy"),
-        ("ciliumclusterwidenetworkpolicies.cilium.io", "cilium.io/v2", "CiliumClusterwideNetworkPolicy"),
-        ("networkpolicies.crd.projectcalico.org", "crd.projectcalico.org/v1", "NetworkPolicy"),
-        ("globalnetworkpolicies.crd.projectcalico.org", "crd.projectcalico.org/v1", "GlobalNetworkPolicy"),
-        ("adminnetworkpolicies.policy.networking.k8s.io", "policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy"),
-        ("baselineadminnetworkpolicies.policy.networking.k8s.io", "policy.networking.k8s.io/v1alpha1", "BaselineAdminNetworkPolicy"),
-    ];
+    /// <summary>The CRD policy kinds read when their CRD is installed: the catalog's custom resources.</summary>
+    public static IReadOnlyList<CrdPolicyKind> CrdKinds => CrdPolicyKinds.CustomResources;
 
-    /// <summary>Engine DaemonSet name → engine, as the analysis names engines.</summary>
-    public static IReadOnlyDictionary<string, string> EngineDaemonSets { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["azure-npm"] = "azure-npm",
-        ["calico-node"] = "calico",
-        ["cilium"] = "cilium",
-    };
+    /// <summary>Engine DaemonSet name → engine, as the analysis names engines: the catalog's.</summary>
+    public static IReadOnlyDictionary<string, string> EngineDaemonSets => PolicyEngineDaemonSets.EngineByName;
 
     public static string Command { get; } = Build();
 
@@ -47,17 +36,23 @@ internal static class RunCommandScript
             "q namespaces 'get namespaces' '[.items[]|{n:.metadata.name,l:(.metadata.labels//{})}]'",
             "q pods 'get pods -A' '[.items|group_by([.metadata.namespace,(.metadata.labels//{}),(.spec.hostNetwork//false)])[]|{ns:.[0].metadata.namespace,l:(.[0].metadata.labels//{}),h:(.[0].spec.hostNetwork//false),n:[.[].metadata.name]}]'",
             $"q networkpolicies 'get networkpolicies.networking.k8s.io -A' '{policyShape}'",
-            "q daemonsets 'get daemonsets -A' '[.items[]|select(.metadata.name==\"azure-npm\" or .metadata.name==\"calico-node\" or .metadata.name==\"cilium\")|{ns:.metadata.namespace,n:.metadata.name,d:(.status.desiredNumberScheduled//0),r:(.status.numberReady//0)}]'",
-            "q cilium-config 'get configmap cilium-config -n kube-system --ignore-not-found' '{p:(.data[\"enable-policy\"]//null)}'",
+            $"q daemonsets 'get daemonsets -A' '[.items[]|select({EngineNameTest()})|{{ns:.metadata.namespace,n:.metadata.name,d:(.status.desiredNumberScheduled//0),r:(.status.numberReady//0)}}]'",
+            $"q cilium-config 'get configmap {PolicyEngineDaemonSets.CiliumConfigMap} -n kube-system --ignore-not-found' '{{p:(.data[\"{PolicyEngineDaemonSets.CiliumEnablePolicyKey}\"]//null)}}'",
         };
-        foreach (var (resource, apiVersion, kind) in CrdKinds)
+        foreach (var kind in CrdKinds)
         {
             lines.Add(
-                $"if kubectl get crd {resource} >/dev/null 2>&1; then q 'crd {apiVersion} {kind}' 'get {resource} -A' '{policyShape}'; " +
-                $"else echo '#crd {apiVersion} {kind}'; echo '!absent'; fi");
+                $"if kubectl get crd {kind.Resource} >/dev/null 2>&1; then q '{CrdSection(kind)}' 'get {kind.Resource} -A' '{policyShape}'; " +
+                $"else echo '#{CrdSection(kind)}'; echo '!absent'; fi");
         }
 
         lines.Add($"echo '{EndMarker}'");
         return string.Join('\n', lines) + "\n";
     }
+
+    /// <summary>The section header of a CRD kind (after <c>#</c>): <c>crd apiVersion Kind</c>.</summary>
+    public static string CrdSection(CrdPolicyKind kind) => $"crd {kind.ApiVersion} {kind.Kind}";
+
+    private static string EngineNameTest() =>
+        string.Join(" or ", EngineDaemonSets.Keys.Order(StringComparer.Ordinal).Select(name => $".metadata.name==\"{name}\""));
 }

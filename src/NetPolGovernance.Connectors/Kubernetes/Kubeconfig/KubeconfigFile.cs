@@ -2,7 +2,7 @@ using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
 /// <summary>
 /// A loaded kubeconfig (one file, or several merged like kubectl does for <c>KUBECONFIG=a:b</c>: the first
@@ -29,22 +29,28 @@ public sealed class KubeconfigFile
     public string? CurrentContext { get; }
 
     /// <summary>
-    /// The kubeconfig files to read: <paramref name="explicitPath"/> when given; else the entries of
-    /// <c>KUBECONFIG</c> (<paramref name="kubeconfigVariable"/>, split on the path separator); else <c>~/.kube/config</c>.
+    /// The one way every command loads a kubeconfig (<c>scan --kubeconfig</c>, <c>remediate --apply</c>), choosing the
+    /// files as kubectl does: <paramref name="explicitPath"/> when given (it must exist); else the entries of the
+    /// <c>KUBECONFIG</c> list of <paramref name="environment"/> (split on the path separator, merged first-wins, entries
+    /// that do not exist skipped); else <c>~/.kube/config</c>.
     /// </summary>
-    public static IReadOnlyList<string> ResolvePaths(string? explicitPath, string? kubeconfigVariable, string? homeDirectory)
+    public static Task<KubeconfigFile> LoadAsync(string? explicitPath, KubeconfigEnvironment environment, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return [explicitPath];
+            return LoadAsync([explicitPath], cancellationToken);
         }
 
-        if (!string.IsNullOrWhiteSpace(kubeconfigVariable))
+        if (environment.KubeconfigVariable is { } list && !string.IsNullOrWhiteSpace(list))
         {
-            return kubeconfigVariable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var existing = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(File.Exists).ToList();
+            return existing.Count > 0
+                ? LoadAsync(existing, cancellationToken)
+                : throw new KubeconfigException($"KUBECONFIG={list}: none of its files exists");
         }
 
-        return [Path.Combine(homeDirectory ?? string.Empty, ".kube", "config")];
+        return LoadAsync([Path.Combine(environment.HomeDirectory ?? string.Empty, ".kube", "config")], cancellationToken);
     }
 
     /// <summary>Loads and merges the files. Throws <see cref="KubeconfigException"/> naming the file when one is missing or malformed.</summary>
@@ -121,6 +127,24 @@ public sealed class KubeconfigFile
     /// </summary>
     public Task<KubernetesClientConfiguration> BuildConfigurationAsync(string context, CancellationToken cancellationToken) =>
         Task.Run(() => KubernetesClientConfiguration.BuildConfigFromConfigObject(_configuration, context), cancellationToken);
+
+    /// <summary>
+    /// A client for one named context (TLS verified against the context's CA). Throws <see cref="KubeconfigException"/>
+    /// naming the files and the context when the context is not defined or its cluster or user cannot be used.
+    /// </summary>
+    public async Task<IKubernetes> CreateClientAsync(string context, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(context);
+        var selected = SelectContexts([context], allContexts: false)[0];
+        try
+        {
+            return new k8s.Kubernetes(await BuildConfigurationAsync(selected, cancellationToken).ConfigureAwait(false));
+        }
+        catch (KubeConfigException ex)
+        {
+            throw new KubeconfigException($"kubeconfig {Describe()}, context {context}: {ex.Message}", ex);
+        }
+    }
 
     private string Describe() => string.Join(Path.PathSeparator, Paths);
 

@@ -1,7 +1,9 @@
 using System.Net;
 using k8s.Exceptions;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 
 /// <summary>
 /// Turns what went wrong reading a cluster into one line a human can act on. The line names what was asked and

@@ -1,8 +1,9 @@
 using System.Globalization;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 
 /// <summary>
 /// Collects the objects of one cluster and builds its <see cref="ClusterSnapshot"/>:

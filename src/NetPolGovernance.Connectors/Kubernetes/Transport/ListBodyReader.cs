@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Transport;
 
 /// <summary>Receives the items of a list as they are parsed, page by page.</summary>
 internal interface IListPageSink

@@ -1,8 +1,7 @@
 using k8s;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Azure.Access;
+namespace NetPolGovernance.Connectors.Scanning;
 
 /// <summary>
 /// Reads one cluster through its Kubernetes API, given a ready connection (server, CA, credential). The AKS

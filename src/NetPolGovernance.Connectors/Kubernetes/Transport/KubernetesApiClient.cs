@@ -3,9 +3,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using KubeClient = k8s.Kubernetes;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Transport;
 
 /// <summary>
 /// GETs JSON from one cluster's API server through a KubernetesClient (its TLS validation against the kubeconfig CA,

@@ -1,22 +1,15 @@
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Kubernetes.Catalog;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>
-/// Reads the DaemonSet list for two facts: the policy-engine DaemonSets (Azure NPM <c>azure-npm</c>, Calico
-/// <c>calico-node</c>, Cilium <c>cilium</c>, in any namespace) with their desired and ready counts, and which
-/// DaemonSets run host-network pods (to mark their pods when pods are read as metadata only).
+/// Reads the DaemonSet list for two facts: the policy-engine DaemonSets (<see cref="PolicyEngineDaemonSets"/>, in any
+/// namespace) with their desired and ready counts, and which DaemonSets run host-network pods (to mark their pods when pods are read as metadata only).
 /// </summary>
 internal sealed class EngineDaemonSets
 {
-    private static readonly Dictionary<string, string> s_engineByName = new(StringComparer.Ordinal)
-    {
-        ["azure-npm"] = "azure-npm",
-        ["calico-node"] = "calico",
-        ["cilium"] = "cilium",
-    };
-
     private readonly HashSet<(string Namespace, string Name)> _hostNetwork = [];
 
     public List<EngineDaemonSet> Engines { get; } = [];
@@ -39,7 +32,7 @@ internal sealed class EngineDaemonSets
             }
 
             var status = Child(item, "status");
-            if (s_engineByName.TryGetValue(name, out var engine))
+            if (PolicyEngineDaemonSets.EngineByName.TryGetValue(name, out var engine))
             {
                 result.Engines.Add(new EngineDaemonSet(engine, ns, name, Number(status, "desiredNumberScheduled"), Number(status, "numberReady")));
             }
@@ -57,7 +50,7 @@ internal sealed class EngineDaemonSets
     /// <summary>True when the DaemonSet <paramref name="name"/> in <paramref name="ns"/> runs host-network pods.</summary>
     public bool RunsHostNetwork(string ns, string name) => _hostNetwork.Contains((ns, name));
 
-    public EngineDaemonSet? Cilium => Engines.FirstOrDefault(e => e.Engine == "cilium");
+    public EngineDaemonSet? Cilium => Engines.FirstOrDefault(e => e.Engine == PolicyEngineDaemonSets.Cilium);
 
     private static JsonElement? Child(JsonElement? element, string name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : null;

@@ -3,7 +3,7 @@ using System.Text.Unicode;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>
 /// The fast path for the largest list a cluster has: reads one item of a metadata-only pod list

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Kubernetes.Catalog;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>
 /// Converts one Kubernetes object (as JSON, the way the API server or <c>kubectl -o json</c> writes it) into the

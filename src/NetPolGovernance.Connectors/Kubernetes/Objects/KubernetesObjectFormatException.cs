@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>
 /// A Kubernetes object has a field of the wrong shape (for example <c>metadata.labels</c> given as a list).

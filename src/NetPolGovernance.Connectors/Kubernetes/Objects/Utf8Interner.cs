@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>
 /// Maps UTF-8 byte sequences to one shared value each (strings, label maps), looked up without allocating. One per

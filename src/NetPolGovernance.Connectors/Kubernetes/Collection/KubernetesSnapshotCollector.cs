@@ -5,11 +5,11 @@ using k8s.Exceptions;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 using NetPolGovernance.Connectors.Scanning;
 using KubeClient = k8s.Kubernetes;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 
 /// <summary>
 /// Reads one live cluster into a <see cref="ClusterSnapshot"/> through the Kubernetes API, given a

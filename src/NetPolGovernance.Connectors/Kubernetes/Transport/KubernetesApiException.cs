@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Transport;
 
 /// <summary>
 /// The API server answered a request with an error status (after retries). <see cref="ServerMessage"/> is the

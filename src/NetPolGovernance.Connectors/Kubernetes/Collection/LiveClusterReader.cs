@@ -2,8 +2,11 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Kubernetes.Catalog;
+using NetPolGovernance.Connectors.Kubernetes.Objects;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 
 /// <summary>
 /// Reads one cluster through its API into a <see cref="ClusterSnapshot"/>, converting every object with
@@ -200,14 +203,14 @@ internal sealed partial class LiveClusterReader
 
     private async Task<string?> ReadCiliumModeAsync(string ns, CancellationToken cancellationToken)
     {
-        var request = $"get configmaps/cilium-config in namespace {ns}";
+        var request = $"get configmaps/{PolicyEngineDaemonSets.CiliumConfigMap} in namespace {ns}";
         try
         {
-            using var configMap = await _api.GetAsync($"api/v1/namespaces/{Uri.EscapeDataString(ns)}/configmaps/cilium-config", null, request, notFoundIsNull: true, cancellationToken).ConfigureAwait(false);
+            using var configMap = await _api.GetAsync($"api/v1/namespaces/{Uri.EscapeDataString(ns)}/configmaps/{PolicyEngineDaemonSets.CiliumConfigMap}", null, request, notFoundIsNull: true, cancellationToken).ConfigureAwait(false);
             return configMap is not null
                    && configMap.RootElement.TryGetProperty("data", out var data)
                    && data.ValueKind == JsonValueKind.Object
-                   && data.TryGetProperty("enable-policy", out var mode)
+                   && data.TryGetProperty(PolicyEngineDaemonSets.CiliumEnablePolicyKey, out var mode)
                    && mode.ValueKind == JsonValueKind.String
                 ? mode.GetString()
                 : null;

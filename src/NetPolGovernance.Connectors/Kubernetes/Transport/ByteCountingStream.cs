@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Transport;
 
 /// <summary>A read-only pass-through stream that reports how many bytes were read through it.</summary>
 internal sealed class ByteCountingStream : Stream

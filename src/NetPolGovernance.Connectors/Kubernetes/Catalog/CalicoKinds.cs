@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Catalog;
 
 /// <summary>The Calico policy kinds the reader keeps (staged variants included, with their kind: they are not enforced).</summary>
 internal static class CalicoKinds

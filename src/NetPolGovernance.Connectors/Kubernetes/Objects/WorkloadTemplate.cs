@@ -1,6 +1,6 @@
 using NetPolGovernance.Analysis.Model;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Objects;
 
 /// <summary>The controller of an object (<c>metadata.ownerReferences</c> entry with <c>controller: true</c>, else the first).</summary>
 internal sealed record OwnerReference(string Kind, string Name);

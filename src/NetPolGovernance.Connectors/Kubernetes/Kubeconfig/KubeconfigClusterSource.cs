@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 using k8s.Exceptions;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Scanning;
 
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
 /// <summary>
 /// Kubeconfig contexts as a scan source: the inventory lists the selected contexts (one cluster each, named after the

@@ -1,4 +1,4 @@
-namespace NetPolGovernance.Connectors.Kubernetes;
+namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 
 /// <summary>How the live-cluster collector pages, retries and bounds its work.</summary>
 public sealed record KubernetesCollectorOptions
