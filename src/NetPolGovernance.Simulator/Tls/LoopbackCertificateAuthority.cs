@@ -12,7 +12,7 @@ namespace NetPolGovernance.Simulator.Tls;
 /// kubeconfig's <c>certificate-authority-data</c>: the chain is built to this CA as the only root and the host name
 /// is checked, so TLS is verified, never switched off.
 /// </summary>
-internal sealed class LoopbackCertificateAuthority : IDisposable
+public sealed class LoopbackCertificateAuthority : IDisposable
 {
     private LoopbackCertificateAuthority(X509Certificate2 caCertificate, X509Certificate2 serverCertificate)
     {
