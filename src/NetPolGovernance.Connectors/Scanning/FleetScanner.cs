@@ -126,8 +126,8 @@ public sealed partial class FleetScanner
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = $"timeout: the cluster was not read within {scanOptions.PerClusterTimeout.TotalSeconds:0} s (per-cluster deadline)";
-            outcome = CollectionOutcome.Unknown(reason, AccessPath.None, new CollectionStats { DurationMs = stopwatch.ElapsedMilliseconds });
+            var reason = $"timeout: the cluster was not read within {scanOptions.PerClusterTimeout.TotalSeconds:0.#} s (per-cluster deadline)";
+            outcome = CollectionOutcome.Unknown(reason, AccessPath.None, new CollectionStats { DurationMs = stopwatch.ElapsedMilliseconds }, FailureKind.Timeout);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -19,6 +19,9 @@ public sealed record CollectionOutcome
 
     public string? Reason { get; init; }
 
+    /// <summary>What kind of failure <see cref="Reason"/> describes; <see cref="FailureKind.Other"/> when read.</summary>
+    public FailureKind FailureKind { get; init; }
+
     public AccessPath AccessPath { get; init; }
 
     public CollectionStats Stats { get; init; } = CollectionStats.None;
@@ -26,6 +29,12 @@ public sealed record CollectionOutcome
     public static CollectionOutcome Read(ClusterSnapshot snapshot, AccessPath accessPath, CollectionStats stats) =>
         new() { Snapshot = snapshot, Status = ClusterScanStatus.Scanned, AccessPath = accessPath, Stats = stats };
 
-    public static CollectionOutcome Unknown(string reason, AccessPath accessPath, CollectionStats stats) =>
-        new() { Status = ClusterScanStatus.Unknown, Reason = reason, AccessPath = accessPath, Stats = stats };
+    public static CollectionOutcome Unknown(string reason, AccessPath accessPath, CollectionStats stats, FailureKind kind = FailureKind.Other) =>
+        new() { Status = ClusterScanStatus.Unknown, Reason = reason, FailureKind = kind, AccessPath = accessPath, Stats = stats };
+
+    public static CollectionOutcome Unknown(CollectionFailure failure, AccessPath accessPath, CollectionStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return Unknown(failure.Reason, accessPath, stats, failure.Kind);
+    }
 }

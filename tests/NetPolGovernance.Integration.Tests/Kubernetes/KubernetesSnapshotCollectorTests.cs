@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
@@ -363,15 +364,50 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CollectAsync_ServerStopsAnswering_IsUnknownAtTheClusterDeadline()
+    public async Task ScanOneAsync_ServerStopsAnswering_IsUnknownAtTheOnePerClusterDeadline()
     {
+        // The collector keeps no deadline of its own: the fleet scanner's per-cluster deadline is the only one.
         var cluster = _server.AddCluster("slow").Add(KubeObjects.Namespace("a"));
         cluster.Faults.Add(KubeFault.Latency(TimeSpan.FromMinutes(5)), KubeRequestMatch.Resource("pods"));
+        var scanner = new FleetScanner(new ConfiguredCluster(Collector(), cluster), NullLogger<FleetScanner>.Instance);
 
-        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { ClusterTimeout = TimeSpan.FromMilliseconds(500) });
+        var assessment = await scanner.ScanOneAsync(
+            new ClusterTarget { Identity = new ClusterIdentity { Name = "slow" } },
+            new AnalysisOptions { Now = DateTimeOffset.UnixEpoch },
+            new FleetScanOptions { PerClusterTimeout = TimeSpan.FromMilliseconds(500) },
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(ClusterScanStatus.Unknown, assessment.Status);
+        Assert.Equal("timeout: the cluster was not read within 0.5 s (per-cluster deadline)", assessment.StatusReason);
+    }
+
+    [Theory]
+    [InlineData(401, FailureKind.Auth)]
+    [InlineData(403, FailureKind.Auth)]
+    [InlineData(429, FailureKind.Throttled)]
+    [InlineData(500, FailureKind.Other)]
+    public async Task CollectAsync_RefusedList_CarriesTheFailureKind(int status, FailureKind expected)
+    {
+        var cluster = _server.AddCluster($"refused-{status}").Add(KubeObjects.Namespace("a"));
+        var fault = status switch
+        {
+            401 => KubeFault.Unauthorized(),
+            403 => KubeFault.Forbidden(),
+            429 => KubeFault.TooManyRequests(TimeSpan.Zero),
+            _ => KubeFault.InternalError(),
+        };
+        cluster.Faults.Add(fault, KubeRequestMatch.Resource("namespaces"));
+
+        var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { MaxRetries = 0 });
 
         Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
-        Assert.Equal("timeout: the cluster was not read within 0.5 s", outcome.Reason);
+        Assert.Equal(expected, outcome.FailureKind);
+    }
+
+    private sealed class ConfiguredCluster(KubernetesSnapshotCollector collector, VirtualCluster cluster) : ISnapshotCollector
+    {
+        public Task<CollectionOutcome> CollectAsync(ClusterTarget target, CancellationToken cancellationToken) =>
+            collector.CollectAsync(cluster.CreateClientConfiguration(), target.Identity, cancellationToken);
     }
 
     [Fact]

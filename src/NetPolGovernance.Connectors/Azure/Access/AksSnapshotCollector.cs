@@ -99,15 +99,15 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             var advice = ex.Status == 403
                 ? "grant the scanning identity the 'Azure Kubernetes Service Cluster User Role' on the cluster"
                 : "retry; if it persists, check the cluster in the portal";
-            return Unknown($"listClusterUserCredential failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.None, stopwatch, armCalls);
+            return Unknown($"listClusterUserCredential failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.None, stopwatch, armCalls, KindOf(ex));
         }
         catch (AuthenticationFailedException ex)
         {
-            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.None, stopwatch, armCalls);
+            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.None, stopwatch, armCalls, FailureKind.Auth);
         }
         catch (FormatException ex)
         {
-            return Unknown($"the cluster credential could not be used: {ex.Message}", AccessPath.None, stopwatch, armCalls);
+            return Unknown($"the cluster credential could not be used: {ex.Message}", AccessPath.None, stopwatch, armCalls, FailureKind.Format);
         }
 
         var useEntraToken = entra || kubeconfig.UsesExec || !kubeconfig.HasStaticCredential;
@@ -119,7 +119,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         var unreachable = $"its API server {kubeconfig.Server.Host} is unreachable from here ({probeFailure})";
         if (!_options.RunCommandFallback)
         {
-            return Unknown($"the cluster could not be read: {unreachable}; runCommand fallback is off", AccessPath.None, stopwatch, armCalls);
+            return Unknown($"the cluster could not be read: {unreachable}; runCommand fallback is off", AccessPath.None, stopwatch, armCalls, FailureKind.Network);
         }
 
         return await RunCommandOrExplainAsync(target, unreachable, runCommandDisabled, useEntraToken, tokens, stopwatch, armCalls, cancellationToken)
@@ -143,7 +143,8 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
                 + "scan from a network that reaches the API server, or enable runCommand",
                 AccessPath.None,
                 stopwatch,
-                armCalls);
+                armCalls,
+                FailureKind.Network);
         }
 
         LogRunCommand(target.Identity.Name, unreachable);
@@ -174,7 +175,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             }
             catch (AuthenticationFailedException ex)
             {
-                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server"), AccessPath.AksEntraToken, stopwatch, armCalls);
+                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server"), AccessPath.AksEntraToken, stopwatch, armCalls, FailureKind.Auth);
             }
 
             configuration.TokenProvider = tokens;
@@ -202,7 +203,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             ApiCalls = outcome.Stats.ApiCalls + armCalls,
             DurationMs = stopwatch.ElapsedMilliseconds,
         };
-        if (outcome.Status == ClusterScanStatus.Unknown && outcome.Reason is { } reason && LooksLikeAuthFailure(reason))
+        if (outcome.Status == ClusterScanStatus.Unknown && outcome.FailureKind == FailureKind.Auth && outcome.Reason is { } reason)
         {
             var advice = path == AccessPath.AksEntraToken
                 ? "give the scanning identity the 'Azure Kubernetes Service RBAC Reader' role on the cluster (Azure RBAC) or bind its object id to a read-only ClusterRole"
@@ -230,7 +231,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             }
             catch (AuthenticationFailedException ex)
             {
-                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server (runCommand clusterToken)"), AccessPath.RunCommand, stopwatch, armCalls);
+                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server (runCommand clusterToken)"), AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Auth);
             }
         }
 
@@ -248,15 +249,15 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             var advice = ex.Status == 403
                 ? "grant the scanning identity 'Microsoft.ContainerService/managedClusters/runcommand/action' (e.g. Azure Kubernetes Service Cluster Admin is not needed: a custom role with runcommand/action and commandResults/read)"
                 : "retry; if it persists, run 'az aks command invoke' by hand to see the error";
-            return Unknown($"runCommand failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls);
+            return Unknown($"runCommand failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls, KindOf(ex));
         }
         catch (TimeoutException ex)
         {
-            return Unknown($"runCommand did not finish: {ex.Message}", AccessPath.RunCommand, stopwatch, armCalls);
+            return Unknown($"runCommand did not finish: {ex.Message}", AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Timeout);
         }
         catch (AuthenticationFailedException ex)
         {
-            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.RunCommand, stopwatch, armCalls);
+            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Auth);
         }
 
         armCalls += result.Polls;
@@ -288,7 +289,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         };
         return read.Snapshot is { } snapshot
             ? CollectionOutcome.Read(snapshot, AccessPath.RunCommand, stats)
-            : CollectionOutcome.Unknown(read.FailureReason!, AccessPath.RunCommand, stats);
+            : CollectionOutcome.Unknown(read.FailureReason!, AccessPath.RunCommand, stats, FailureKind.Format);
     }
 
     /// <summary>A TCP connect to the API server; null when it answers, else why not.</summary>
@@ -312,15 +313,20 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         }
     }
 
-    private static CollectionOutcome Unknown(string reason, AccessPath path, Stopwatch stopwatch, int armCalls) =>
+    private static CollectionOutcome Unknown(string reason, AccessPath path, Stopwatch stopwatch, int armCalls, FailureKind kind = FailureKind.Other) =>
         CollectionOutcome.Unknown(
             reason,
             path,
-            new CollectionStats { ApiCalls = armCalls, DurationMs = stopwatch.ElapsedMilliseconds });
+            new CollectionStats { ApiCalls = armCalls, DurationMs = stopwatch.ElapsedMilliseconds },
+            kind);
 
-    private static bool LooksLikeAuthFailure(string reason) =>
-        reason.Contains("401", StringComparison.Ordinal) || reason.Contains("403", StringComparison.Ordinal)
-        || reason.Contains("Unauthorized", StringComparison.OrdinalIgnoreCase) || reason.Contains("Forbidden", StringComparison.OrdinalIgnoreCase);
+    private static FailureKind KindOf(RequestFailedException ex) => ex.Status switch
+    {
+        401 or 403 => FailureKind.Auth,
+        429 => FailureKind.Throttled,
+        0 => FailureKind.Network,
+        _ => FailureKind.Other,
+    };
 
     private static string Tail(string logs)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using k8s.Exceptions;
+using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Connectors.Kubernetes.Objects;
 using NetPolGovernance.Connectors.Kubernetes.Transport;
 
@@ -13,43 +14,57 @@ internal static class CollectionFailureReasons
 {
     public const string RbacHint = "grant the ClusterRole in docs/rbac.md";
 
-    /// <summary>The reason for a failure, or null when the exception is not a cluster fault the collector knows.</summary>
-    public static string? TryDescribe(Exception exception, Uri? server = null) => exception switch
+    /// <summary>The kind and reason of a failure, or null when the exception is not a cluster fault the collector knows.</summary>
+    public static CollectionFailure? TryClassify(Exception exception, Uri? server = null) => exception switch
     {
-        KubernetesApiException { StatusCode: HttpStatusCode.Unauthorized } api =>
-            $"unauthorized: the API server rejected the credentials (HTTP 401) to {api.Request}; refresh the kubeconfig credentials (for AKS: az aks get-credentials, with kubelogin for Entra ID clusters)",
-        KubernetesApiException { StatusCode: HttpStatusCode.Forbidden } api =>
-            $"forbidden: {api.Request}; {RbacHint}",
-        KubernetesApiException { StatusCode: HttpStatusCode.TooManyRequests } api =>
-            $"throttled: {api.Request} kept answering 429 Too Many Requests after the retries; scan again later or lower --concurrency",
-        KubernetesApiException api =>
-            $"API error: {api.Request} answered HTTP {(int)api.StatusCode} {api.StatusCode}{(api.ServerMessage is null ? string.Empty : ": " + api.ServerMessage)}",
-        ListExpiredException expired =>
-            $"{expired.Message}; the cluster is changing faster than it can be listed, scan again or raise the page size",
-        TimeoutException timeout =>
-            $"timeout: {timeout.Message}",
-        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
-            $"TLS: the API server{At(server)} presented a certificate that the kubeconfig's certificate-authority-data does not trust, or the TLS handshake failed; check the CA of the context",
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } =>
-            $"DNS: the API server host{Host(server)} could not be resolved; check the server URL and the network (a private cluster needs its private DNS zone)",
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } =>
-            $"unreachable: no connection to the API server{At(server)}; check the network path, firewalls and the cluster's authorized IP ranges",
-        HttpRequestException http =>
-            $"connection failed: the API server{At(server)} could not be read ({http.HttpRequestError}): {http.Message}",
-        HttpIOException broken =>
-            $"connection failed: the API server{At(server)} broke off its response ({broken.HttpRequestError}) after the retries: {broken.Message}; check the network path and proxies, then scan again",
-        KubeConfigException config =>
-            $"credentials: the kubeconfig user could not produce credentials: {config.Message}",
-        KubernetesObjectFormatException format =>
-            $"unreadable object from the API server: {format.Message}",
-        System.Text.Json.JsonException json =>
-            $"unreadable response from the API server{At(server)}: {json.Message}",
+        KubernetesApiException { StatusCode: HttpStatusCode.Unauthorized } api => new(
+            FailureKind.Auth,
+            $"unauthorized: the API server rejected the credentials (HTTP 401) to {api.Request}; refresh the kubeconfig credentials (for AKS: az aks get-credentials, with kubelogin for Entra ID clusters)"),
+        KubernetesApiException { StatusCode: HttpStatusCode.Forbidden } api => new(
+            FailureKind.Auth,
+            $"forbidden: {api.Request}; {RbacHint}"),
+        KubernetesApiException { StatusCode: HttpStatusCode.TooManyRequests } api => new(
+            FailureKind.Throttled,
+            $"throttled: {api.Request} kept answering 429 Too Many Requests after the retries; scan again later or lower --concurrency"),
+        KubernetesApiException api => new(
+            FailureKind.Other,
+            $"API error: {api.Request} answered HTTP {(int)api.StatusCode} {api.StatusCode}{(api.ServerMessage is null ? string.Empty : ": " + api.ServerMessage)}"),
+        ListExpiredException expired => new(
+            FailureKind.Other,
+            $"{expired.Message}; the cluster is changing faster than it can be listed, scan again or raise the page size"),
+        TimeoutException timeout => new(FailureKind.Timeout, $"timeout: {timeout.Message}"),
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => new(
+            FailureKind.Network,
+            $"TLS: the API server{At(server)} presented a certificate that the kubeconfig's certificate-authority-data does not trust, or the TLS handshake failed; check the CA of the context"),
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => new(
+            FailureKind.Network,
+            $"DNS: the API server host{Host(server)} could not be resolved; check the server URL and the network (a private cluster needs its private DNS zone)"),
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => new(
+            FailureKind.Network,
+            $"unreachable: no connection to the API server{At(server)}; check the network path, firewalls and the cluster's authorized IP ranges"),
+        HttpRequestException http => new(
+            FailureKind.Network,
+            $"connection failed: the API server{At(server)} could not be read ({http.HttpRequestError}): {http.Message}"),
+        HttpIOException broken => new(
+            FailureKind.Network,
+            $"connection failed: the API server{At(server)} broke off its response ({broken.HttpRequestError}) after the retries: {broken.Message}; check the network path and proxies, then scan again"),
+        KubeConfigException config => new(
+            FailureKind.Auth,
+            $"credentials: the kubeconfig user could not produce credentials: {config.Message}"),
+        KubernetesObjectFormatException format => new(FailureKind.Format, $"unreadable object from the API server: {format.Message}"),
+        System.Text.Json.JsonException json => new(FailureKind.Format, $"unreadable response from the API server{At(server)}: {json.Message}"),
         _ => null,
     };
 
+    /// <summary>The reason for a failure, or null when the exception is not a cluster fault the collector knows.</summary>
+    public static string? TryDescribe(Exception exception, Uri? server = null) => TryClassify(exception, server)?.Reason;
+
+    /// <summary>As <see cref="TryClassify"/>, falling back to <see cref="FailureKind.Other"/> with the exception's message.</summary>
+    public static CollectionFailure Classify(Exception exception, Uri? server = null) =>
+        TryClassify(exception, server) ?? new CollectionFailure(FailureKind.Other, $"{exception.GetType().Name}: {exception.Message}");
+
     /// <summary>As <see cref="TryDescribe"/>, falling back to the exception type and message.</summary>
-    public static string Describe(Exception exception, Uri? server = null) =>
-        TryDescribe(exception, server) ?? $"{exception.GetType().Name}: {exception.Message}";
+    public static string Describe(Exception exception, Uri? server = null) => Classify(exception, server).Reason;
 
     private static string At(Uri? server) => server is null ? string.Empty : $" at {server.GetLeftPart(UriPartial.Path).TrimEnd('/')}";
 

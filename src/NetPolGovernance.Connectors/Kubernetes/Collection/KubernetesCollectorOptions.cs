@@ -32,9 +32,6 @@ public sealed record KubernetesCollectorOptions
     /// <summary>Ask for gzip (the API server compresses responses over 128 KiB). Default true.</summary>
     public bool RequestCompression { get; init; } = true;
 
-    /// <summary>Deadline for one cluster when the collector is called directly (the fleet scanner sets its own). Default 2 minutes.</summary>
-    public TimeSpan ClusterTimeout { get; init; } = TimeSpan.FromMinutes(2);
-
     internal void Validate()
     {
         if (PageSize < 1)

@@ -15,7 +15,7 @@ namespace NetPolGovernance.Connectors.Kubernetes.Collection;
 /// Reads one live cluster into a <see cref="ClusterSnapshot"/> through the Kubernetes API, given a
 /// <see cref="KubernetesClientConfiguration"/> (from a kubeconfig context, or built from AKS credentials: server,
 /// CA, token provider). Never throws for cluster faults: 401/403 on a required list, TLS, DNS, connection failures,
-/// timeouts and exhausted retries become <see cref="CollectionOutcome.Unknown"/> with a reason a human can act on.
+/// timeouts and exhausted retries become Unknown <see cref="CollectionOutcome"/> with a reason a human can act on.
 /// Cancellation of the caller's token still throws. Calls and bytes are counted into <see cref="CollectionStats"/>.
 /// <para>Call budget: 1 discovery + namespaces + NetworkPolicies + pods + DaemonSets + one per served CRD policy kind,
 /// plus one per extra page; +1 (<c>cilium-config</c>) when a Cilium DaemonSet runs; +1 when
@@ -77,32 +77,25 @@ public sealed partial class KubernetesSnapshotCollector : IKubernetesClusterRead
         {
             var reason = $"credentials: the client configuration could not be used: {ex.Message}";
             LogUnknown(identity.Name, reason);
-            return CollectionOutcome.Unknown(reason, accessPath, Stats(null, stopwatch));
+            return CollectionOutcome.Unknown(reason, accessPath, Stats(null, stopwatch), FailureKind.Auth);
         }
 
         using (client)
         {
             var api = new KubernetesApiClient(client, _options, _timeProvider, _logger, identity.Name);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(_options.ClusterTimeout);
             try
             {
+                // No deadline of its own: the caller's token carries the one per-cluster deadline (FleetScanOptions).
                 LogCollecting(identity.Name);
-                var snapshot = await new LiveClusterReader(api, identity, _options, _logger).ReadAsync(deadline.Token).ConfigureAwait(false);
+                var snapshot = await new LiveClusterReader(api, identity, _options, _logger).ReadAsync(cancellationToken).ConfigureAwait(false);
                 var stats = Stats(api, stopwatch);
                 LogCollected(identity.Name, stats.ApiCalls, stats.BytesRead, stats.DurationMs);
                 return CollectionOutcome.Read(snapshot, accessPath, stats);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException && CollectionFailureReasons.TryClassify(ex, server) is { } failure)
             {
-                var reason = $"timeout: the cluster was not read within {_options.ClusterTimeout.TotalSeconds:0.#} s";
-                LogUnknown(identity.Name, reason);
-                return CollectionOutcome.Unknown(reason, accessPath, Stats(api, stopwatch));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && CollectionFailureReasons.TryDescribe(ex, server) is { } reason)
-            {
-                LogUnknown(identity.Name, reason);
-                return CollectionOutcome.Unknown(reason, accessPath, Stats(api, stopwatch));
+                LogUnknown(identity.Name, failure.Reason);
+                return CollectionOutcome.Unknown(failure, accessPath, Stats(api, stopwatch));
             }
         }
     }
