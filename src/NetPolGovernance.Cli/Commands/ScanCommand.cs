@@ -124,7 +124,7 @@ internal sealed class ScanCommand : BaseCommand
             return ExitCodes.UsageError;
         }
 
-        await using var resources = plan.Session.Resources;
+        await using var source = plan.Session;
         var sessions = new List<IScanResultSession>();
         try
         {
@@ -241,16 +241,7 @@ internal sealed class ScanCommand : BaseCommand
 
     private async Task<ScanPlan> PlanAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var selected = _sources.Where(s => s.IsSelected(parseResult)).ToList();
-        if (selected.Count == 0)
-        {
-            throw new ScanInputException($"nothing to scan: give one of {string.Join(", ", _sources.Select(s => s.Usage))}");
-        }
-
-        if (selected.Count > 1)
-        {
-            throw new ScanInputException($"choose one source per scan, not {string.Join(" and ", selected.Select(s => s.Usage))}");
-        }
+        var source = ScanSources.Select(_sources, parseResult);
 
         var profile = Enum.Parse<ComplianceProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
         var failOn = parseResult.GetValue(_failOn) is { } severity ? Enum.Parse<Severity>(severity, ignoreCase: true) : (Severity?)null;
@@ -269,7 +260,6 @@ internal sealed class ScanCommand : BaseCommand
             }
         }
 
-        var source = selected[0];
         var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
         var now = _timeProvider.GetUtcNow();
