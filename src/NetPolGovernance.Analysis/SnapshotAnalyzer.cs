@@ -25,11 +25,13 @@ public static class SnapshotAnalyzer
 
         var notes = new List<string>(snapshot.Notes);
         var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence, Declared(options));
-        var index = SnapshotIndex.Build(snapshot, notes);
-        if (snapshot.Source == SnapshotSource.Manifests && snapshot.Namespaces.Count == 0 && index.Namespaces.Count > 0)
+        var index = new SnapshotIndex(snapshot);
+        var subjects = CoverageSubjects.Build(snapshot, notes);
+        var judged = index.NamespacesIncluding(subjects.Namespaces);
+        if (snapshot.Source == SnapshotSource.Manifests && snapshot.Namespaces.Count == 0 && judged.Count > 0)
         {
             notes.Add("the manifests hold no Namespace objects: judged over the namespaces their objects name ("
-                + string.Join(", ", index.Namespaces.Select(n => n.Name)) + "), with no namespace labels");
+                + string.Join(", ", judged.Select(n => n.Name)) + ")");
         }
 
         if (snapshot.NetworkProfile is null && snapshot.EngineEvidence is null && !engine.Declared)
@@ -43,7 +45,7 @@ public static class SnapshotAnalyzer
                 Profile = snapshot.NetworkProfile,
                 Evidence = snapshot.EngineEvidence,
                 Engine = engine,
-                CrdPolicies = index.CrdPolicies,
+                CrdPolicies = subjects.CrdPolicies,
                 Readable = true,
                 UnreadableReason = null,
                 Now = options.Now,
@@ -60,8 +62,8 @@ public static class SnapshotAnalyzer
             notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
         }
 
-        var assessor = new NamespaceAssessor(index, engine, invisible, exemptions, clusterFindings, options);
-        var namespaces = index.Namespaces.Select(assessor.Assess).ToList();
+        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options);
+        var namespaces = judged.Select(assessor.Assess).ToList();
 
         return new ClusterAssessment
         {
