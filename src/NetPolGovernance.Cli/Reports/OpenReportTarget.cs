@@ -1,4 +1,5 @@
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Output;
 using Spectre.Console;
 
 namespace NetPolGovernance.Cli.Reports;
@@ -18,10 +19,13 @@ internal sealed class OpenReportTarget : IAsyncDisposable
 
     public ReportTarget Target { get; }
 
-    /// <summary>Creates (or truncates) <paramref name="path"/>; human formats get a colourless console over it.</summary>
+    /// <summary>
+    /// Creates (or truncates) <paramref name="path"/> (checked by <see cref="SafeOutputPath.ForFile"/> first); human
+    /// formats get a colourless console over it.
+    /// </summary>
     public static OpenReportTarget ForFile(string path, ISourceLocationLookup? locations)
     {
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
+        var stream = new FileStream(SafeOutputPath.ForFile(path), FileMode.Create, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
         var writer = new StreamWriter(stream, leaveOpen: true);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -34,6 +34,11 @@ internal sealed class KubeconfigScanSource : IScanSource
         Description = "Scan every context of the kubeconfig.",
     };
 
+    private readonly Option<bool> _noExecPlugins = new(NoExecPluginsOption)
+    {
+        Description = "Refuse kubeconfig users that authenticate with an exec credential plugin (their contexts are Unknown); by default the plugin runs, as kubectl runs it.",
+    };
+
     private readonly KubernetesSnapshotCollector _collector;
     private readonly KubeconfigEnvironment _environment;
 
@@ -45,6 +50,9 @@ internal sealed class KubeconfigScanSource : IScanSource
         _environment = environment;
     }
 
+    /// <summary>The option name, shared with <c>remediate --apply</c> (which reads it from the same command).</summary>
+    public const string NoExecPluginsOption = "--no-exec-plugins";
+
     public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
 
     public void AddOptions(Command command)
@@ -53,6 +61,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_kubeconfig);
         command.Options.Add(_contexts);
         command.Options.Add(_allContexts);
+        command.Options.Add(_noExecPlugins);
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -79,6 +88,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         {
             kubeconfig = await KubeconfigFile.LoadAsync(parseResult.GetValue(_kubeconfig), _environment, cancellationToken).ConfigureAwait(false);
             contexts = kubeconfig.SelectContexts(requested, all);
+            kubeconfig.ExecPlugins = ExecPluginOptions.Default with { Allowed = !parseResult.GetValue(_noExecPlugins) };
         }
         catch (KubeconfigException ex)
         {
