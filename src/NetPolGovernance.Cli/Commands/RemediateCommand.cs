@@ -249,7 +249,7 @@ internal sealed class RemediateCommand : BaseCommand
 
         foreach (var line in result.Applied)
         {
-            _interaction.Output.WriteLine($"applied: {line}");
+            _interaction.Output.WriteLine($"applied: {TerminalText.Escape(line)}");
         }
 
         foreach (var problem in result.Problems)
@@ -266,7 +266,8 @@ internal sealed class RemediateCommand : BaseCommand
         _interaction.Output.WriteLine($"context {context}: {stage}");
         foreach (var command in result.BackoutCommands)
         {
-            _interaction.Output.WriteLine($"backout: {command}");
+            // Shell-quoted already; escaping only matters for names that never passed RefuseUnsafeNames.
+            _interaction.Output.WriteLine($"backout: {TerminalText.Escape(command)}");
         }
 
         return result.Succeeded ? ExitCodes.Compliant : ApplyFailed;

@@ -27,17 +27,19 @@ public sealed class NetworkPolicyApplier : IDisposable
 
     private readonly IKubernetes _client;
     private readonly bool _ownsClient;
+    private readonly string? _token;
 
     public NetworkPolicyApplier(IKubernetes client)
         : this(client, ownsClient: false)
     {
     }
 
-    private NetworkPolicyApplier(IKubernetes client, bool ownsClient)
+    private NetworkPolicyApplier(IKubernetes client, bool ownsClient, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _ownsClient = ownsClient;
+        _token = token;
     }
 
     /// <summary>
@@ -48,7 +50,7 @@ public sealed class NetworkPolicyApplier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ClusterTransportPolicy.Enforce(configuration);
-        return new NetworkPolicyApplier(new k8s.Kubernetes(configuration), ownsClient: true);
+        return new NetworkPolicyApplier(new k8s.Kubernetes(configuration), ownsClient: true, configuration.AccessToken);
     }
 
     public void Dispose()
@@ -158,7 +160,8 @@ public sealed class NetworkPolicyApplier : IDisposable
         }
         catch (HttpOperationException ex)
         {
-            return $"HTTP {(int)ex.Response.StatusCode} {ReasonOf(ex)}";
+            // The server's words, without any credential it echoed.
+            return $"HTTP {(int)ex.Response.StatusCode} {CredentialRedaction.Redact(ReasonOf(ex), _token)}";
         }
     }
 
