@@ -57,7 +57,7 @@ public sealed class ClusterTransportPolicyTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageError, exit);
         Assert.Contains(ClusterTransportPolicy.Refusal(_http.BaseAddress.AbsoluteUri, skipTlsVerify: false)!, Flat(cli.StandardError), StringComparison.Ordinal);
         Assert.Empty(_http.Requests);
-        Assert.DoesNotContain(cli.StandardOutput, "applied:", StringComparison.Ordinal);
+        Assert.DoesNotContain("applied:", cli.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 /// </summary>
 public sealed class KubeconfigFile
 {
+    private const string PendingExecToken = "netpolgov-exec-credential-pending";
+
     private readonly K8SConfiguration _configuration;
 
     private KubeconfigFile(IReadOnlyList<string> paths, K8SConfiguration configuration)
@@ -163,6 +165,11 @@ public sealed class KubeconfigFile
         }
         else
         {
+            if (configuration.AccessToken == PendingExecToken)
+            {
+                configuration.AccessToken = null;
+            }
+
             configuration.ClientCertificateData = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.ClientCertificatePem!));
             configuration.ClientCertificateKeyData = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.ClientKeyPem!));
         }
@@ -215,7 +222,9 @@ public sealed class KubeconfigFile
                 ImpersonateGroups = u.UserCredentials.ImpersonateGroups,
                 ImpersonateUserExtra = u.UserCredentials.ImpersonateUserExtra,
                 Password = u.UserCredentials.Password,
-                Token = u.UserCredentials.Token,
+                // KubernetesClient refuses a user without credentials; this stands in until the plugin's credential
+                // replaces it, and is never sent (the transport check and the plugin come first).
+                Token = u.UserCredentials.Token ?? PendingExecToken,
                 UserName = u.UserCredentials.UserName,
                 ExternalExecution = null,
             },
