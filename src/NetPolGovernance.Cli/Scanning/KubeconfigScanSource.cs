@@ -9,14 +9,16 @@ namespace NetPolGovernance.Cli.Scanning;
 /// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged as kubectl merges them) or <c>~/.kube/config</c> are
 /// read, exactly as <c>remediate --apply</c> reads them; without
 /// <c>--context</c>/<c>--all-contexts</c> the current context is scanned. Contexts are read concurrently; one that
-/// cannot be read is reported Unknown with its reason.
+/// cannot be read is reported Unknown with its reason. Every context passes <c>ClusterTransportPolicy</c> (https,
+/// verified TLS) before any credential is produced; a user's exec credential plugin then runs once, by netpolgov,
+/// with a timeout that kills its process tree, unless <c>--no-exec-plugins</c> refuses it (docs/security.md).
 /// </summary>
 internal sealed class KubeconfigScanSource : IScanSource
 {
 
     private readonly Option<string?> _kubeconfig = new("--kubeconfig")
     {
-        Description = "Scan live clusters through a kubeconfig. Default FILE: $KUBECONFIG, else ~/.kube/config.",
+        Description = "Scan live clusters through a kubeconfig. Default FILE: $KUBECONFIG, else ~/.kube/config. https with a verified certificate only; a user's exec credential plugin runs once per context (see docs/security.md; --no-exec-plugins refuses them).",
         HelpName = "FILE",
         Arity = ArgumentArity.ZeroOrOne,
     };
