@@ -85,7 +85,7 @@ public sealed partial class ClusterScanService
             {
                 // Kept for the poison path, so a cluster that ends Unknown says why (publishing, exemptions blob, ...).
                 activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-                await TryRecordErrorAsync(message, key, new ClusterAttemptError(dequeueCount, $"{ex.GetType().Name}: {ex.Message}", _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                await TryRecordErrorAsync(message, key, new ClusterAttemptError(dequeueCount, ex.Message, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 throw;
             }
         }

@@ -119,7 +119,7 @@ public sealed partial class FleetScanCoordinator
     private static string Describe(Exception exception) => exception switch
     {
         global::Azure.RequestFailedException failed => Connectors.Azure.ArmErrors.Describe(failed),
-        _ => $"{exception.GetType().Name}: {exception.Message}",
+        _ => exception.Message,
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The scheduled scan of {Scope} is past due (a run was missed or started late)")]

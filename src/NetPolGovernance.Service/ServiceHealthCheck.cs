@@ -94,7 +94,7 @@ public sealed class ServiceHealthCheck
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("inventory", $"The inventory failed: {ex.GetType().Name}: {ex.Message}");
+            return HealthCheckResult.Unhealthy("inventory", $"The inventory failed: {ex.Message}");
         }
     }
 

@@ -33,8 +33,26 @@ public static class PolicyTemplates
     private static readonly IReadOnlyDictionary<string, string> s_managedLabels =
         new Dictionary<string, string>(StringComparer.Ordinal) { [ManagedByLabel] = ManagedByValue };
 
-    /// <summary>The backout command for one namespace: deletes exactly the objects netpolgov created there.</summary>
-    public static string BackoutCommand(string ns) => $"kubectl delete networkpolicy -n {ns} -l {ManagedByLabel}={ManagedByValue}";
+    /// <summary>
+    /// The backout command for one namespace: deletes exactly the objects netpolgov created there. The namespace is
+    /// shell-quoted (<see cref="ShellQuote"/>), so the printed line is one command whatever the name holds.
+    /// </summary>
+    public static string BackoutCommand(string ns) => $"kubectl delete networkpolicy -n {ShellQuote(ns)} -l {ManagedByLabel}={ManagedByValue}";
+
+    /// <summary>
+    /// POSIX shell quoting: a word of only <c>A-Z a-z 0-9 _ @ % + = : , . / -</c> is left as it is; anything else is
+    /// put in single quotes, each <c>'</c> written as <c>'\''</c>. The empty string is <c>''</c>.
+    /// </summary>
+    public static string ShellQuote(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '@' or '%' or '+' or '=' or ':' or ',' or '.' or '/' or '-'))
+        {
+            return word;
+        }
+
+        return "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
 
     /// <summary>
     /// The policies for <paramref name="ns"/> when no existing policy isolates any of its pods.

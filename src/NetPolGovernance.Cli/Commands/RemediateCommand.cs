@@ -5,7 +5,10 @@ using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Remediation;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
+using NetPolGovernance.Connectors.Output;
 using NetPolGovernance.Connectors.Remediation;
 using Spectre.Console;
 
@@ -93,6 +96,7 @@ internal sealed class RemediateCommand : BaseCommand
             }
 
             var verified = plan.Namespaces.Where(n => n.Verified).ToList();
+            RefuseUnsafeNames(verified);
             if (parseResult.GetValue(_output) is { } directory)
             {
                 await WriteFilesAsync(directory, cluster, plan, verified, cancellationToken).ConfigureAwait(false);
@@ -108,7 +112,7 @@ internal sealed class RemediateCommand : BaseCommand
             _interaction.DisplayStatus(ImpactPreviewText.Markdown(cluster, plan, maxRowsPerNamespace: 50).TrimEnd());
             if (apply && verified.Count > 0)
             {
-                var applied = await ApplyAsync(SingleValue(parseResult, _kubeconfig), context!, verified, cancellationToken).ConfigureAwait(false);
+                var applied = await ApplyAsync(SingleValue(parseResult, _kubeconfig), context!, ExecPlugins(parseResult), verified, cancellationToken).ConfigureAwait(false);
                 if (applied != ExitCodes.Compliant)
                 {
                     return applied;
@@ -167,19 +171,42 @@ internal sealed class RemediateCommand : BaseCommand
         return noncompliant;
     }
 
+    /// <summary>
+    /// Names become file names, URL segments and a shell command: a namespace must be a DNS-1123 label and a policy
+    /// name a DNS-1123 subdomain before anything is written or sent (a manifest can hold any string).
+    /// </summary>
+    private static void RefuseUnsafeNames(List<NamespaceRemediation> verified)
+    {
+        foreach (var ns in verified)
+        {
+            if (!KubernetesNames.IsDns1123Label(ns.Namespace))
+            {
+                throw new ScanInputException(
+                    $"namespace '{TerminalText.Escape(ns.Namespace)}' is not a valid Kubernetes namespace name (a DNS-1123 label: a-z, 0-9, '-', at most 63 characters); nothing was written or applied");
+            }
+
+            foreach (var policy in ns.Policies.Where(p => !KubernetesNames.IsDns1123Subdomain(p.Name)))
+            {
+                throw new ScanInputException(
+                    $"policy name '{TerminalText.Escape(policy.Name)}' in namespace {ns.Namespace} is not a valid Kubernetes object name (a DNS-1123 subdomain); nothing was written or applied");
+            }
+        }
+    }
+
     private async Task WriteFilesAsync(string directory, string cluster, RemediationPlan plan, List<NamespaceRemediation> verified, CancellationToken cancellationToken)
     {
         try
         {
+            // Every path is checked before the first file is written: either all files land inside DIR or none is written.
+            var files = verified.Select(ns => (Path: SafeOutputPath.Combine(directory, $"{ns.Namespace}.yaml"), ns.Yaml)).ToList();
+            var preview = SafeOutputPath.Combine(directory, "impact-preview.md");
             Directory.CreateDirectory(directory);
-            foreach (var ns in verified)
+            foreach (var (path, yaml) in files)
             {
-                var path = Path.Combine(directory, $"{ns.Namespace}.yaml");
-                await File.WriteAllTextAsync(path, ns.Yaml, cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(path, yaml, cancellationToken).ConfigureAwait(false);
                 _interaction.DisplayStatus($"wrote {path}");
             }
 
-            var preview = Path.Combine(directory, "impact-preview.md");
             await File.WriteAllTextAsync(preview, ImpactPreviewText.Markdown(cluster, plan), cancellationToken).ConfigureAwait(false);
             _interaction.DisplayStatus($"wrote {preview}");
         }
@@ -189,19 +216,32 @@ internal sealed class RemediateCommand : BaseCommand
         }
     }
 
-    private async Task<int> ApplyAsync(string? kubeconfig, string context, List<NamespaceRemediation> verified, CancellationToken cancellationToken)
+    // --no-exec-plugins comes with the kubeconfig source; it applies to the --apply context as well.
+    private ExecPluginOptions ExecPlugins(ParseResult parseResult) =>
+        Options.FirstOrDefault(o => o.Name == KubeconfigScanSource.NoExecPluginsOption) is Option<bool> noExec && parseResult.GetValue(noExec)
+            ? ExecPluginOptions.Default with { Allowed = false }
+            : ExecPluginOptions.Default;
+
+    private async Task<int> ApplyAsync(string? kubeconfig, string context, ExecPluginOptions execPlugins, List<NamespaceRemediation> verified, CancellationToken cancellationToken)
     {
         ApplyResult result;
         try
         {
-            // The same loading as scan --kubeconfig: one KUBECONFIG list resolves one context to one server.
+            // The same loading and the same transport rule as scan --kubeconfig: one KUBECONFIG list resolves one
+            // context to one server, and http or insecure-skip-tls-verify is refused before any credential is made.
             var file = await KubeconfigFile.LoadAsync(kubeconfig, _kubeconfigEnvironment, cancellationToken).ConfigureAwait(false);
-            using var client = await file.CreateClientAsync(context, cancellationToken).ConfigureAwait(false);
-            result = await new NetworkPolicyApplier(client).ApplyAsync([.. verified.SelectMany(n => n.Policies)], cancellationToken).ConfigureAwait(false);
+            file.ExecPlugins = execPlugins;
+            var configuration = await file.BuildConfigurationForAsync(context, cancellationToken).ConfigureAwait(false);
+            using var applier = NetworkPolicyApplier.Connect(configuration);
+            result = await applier.ApplyAsync([.. verified.SelectMany(n => n.Policies)], cancellationToken).ConfigureAwait(false);
         }
         catch (KubeconfigException ex)
         {
             throw new ScanInputException(ex.Message, ex);
+        }
+        catch (ClusterTransportException ex)
+        {
+            throw new ScanInputException($"context {context}: {ex.Message}", ex);
         }
         catch (HttpRequestException ex)
         {
@@ -211,7 +251,7 @@ internal sealed class RemediateCommand : BaseCommand
 
         foreach (var line in result.Applied)
         {
-            _interaction.Output.WriteLine($"applied: {line}");
+            _interaction.Output.WriteLine($"applied: {TerminalText.Escape(line)}");
         }
 
         foreach (var problem in result.Problems)
@@ -228,7 +268,8 @@ internal sealed class RemediateCommand : BaseCommand
         _interaction.Output.WriteLine($"context {context}: {stage}");
         foreach (var command in result.BackoutCommands)
         {
-            _interaction.Output.WriteLine($"backout: {command}");
+            // Shell-quoted already; escaping only matters for names that never passed RefuseUnsafeNames.
+            _interaction.Output.WriteLine($"backout: {TerminalText.Escape(command)}");
         }
 
         return result.Succeeded ? ExitCodes.Compliant : ApplyFailed;

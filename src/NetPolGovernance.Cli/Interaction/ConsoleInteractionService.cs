@@ -27,9 +27,9 @@ internal sealed class ConsoleInteractionService : IInteractionService
 
     public Stream OpenStandardOutput() => _openStandardOutput();
 
-    public void DisplayError(string message) => _error.MarkupLine($"[red]error:[/] {message.EscapeMarkup()}");
+    public void DisplayError(string message) => _error.MarkupLine($"[red]error:[/] {message.EscapeMessageForTerminal()}");
 
-    public void DisplayWarning(string message) => _error.MarkupLine($"[yellow]warning:[/] {message.EscapeMarkup()}");
+    public void DisplayWarning(string message) => _error.MarkupLine($"[yellow]warning:[/] {message.EscapeMessageForTerminal()}");
 
-    public void DisplayStatus(string message) => _error.MarkupLine($"[grey]{message.EscapeMarkup()}[/]");
+    public void DisplayStatus(string message) => _error.MarkupLine($"[grey]{message.EscapeMessageForTerminal()}[/]");
 }

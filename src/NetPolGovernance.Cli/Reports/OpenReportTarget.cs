@@ -1,4 +1,5 @@
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Output;
 using Spectre.Console;
 
 namespace NetPolGovernance.Cli.Reports;
@@ -29,10 +30,13 @@ internal sealed class OpenReportTarget : IAsyncDisposable
     /// <summary>The report file, or null for stdout.</summary>
     public string? Path { get; }
 
-    /// <summary>Opens a temporary file beside <paramref name="path"/>; human formats get a colourless console over it.</summary>
+    /// <summary>
+    /// Opens a temporary file beside <paramref name="path"/> (checked by <see cref="SafeOutputPath.ForFile"/> first);
+    /// human formats get a colourless console over it.
+    /// </summary>
     public static OpenReportTarget ForFile(string path, ISourceLocationLookup? locations)
     {
-        var full = System.IO.Path.GetFullPath(path);
+        var full = SafeOutputPath.ForFile(path);
         var temporary = System.IO.Path.Combine(
             System.IO.Path.GetDirectoryName(full) ?? ".",
             $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.partial");

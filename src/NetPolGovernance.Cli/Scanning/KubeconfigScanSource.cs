@@ -9,14 +9,16 @@ namespace NetPolGovernance.Cli.Scanning;
 /// contexts. Without FILE the files of <c>$KUBECONFIG</c> (merged as kubectl merges them) or <c>~/.kube/config</c> are
 /// read, exactly as <c>remediate --apply</c> reads them; without
 /// <c>--context</c>/<c>--all-contexts</c> the current context is scanned. Contexts are read concurrently; one that
-/// cannot be read is reported Unknown with its reason.
+/// cannot be read is reported Unknown with its reason. Every context passes <c>ClusterTransportPolicy</c> (https,
+/// verified TLS) before any credential is produced; a user's exec credential plugin then runs once, by netpolgov,
+/// with a timeout that kills its process tree, unless <c>--no-exec-plugins</c> refuses it (docs/security.md).
 /// </summary>
 internal sealed class KubeconfigScanSource : IScanSource
 {
 
     private readonly Option<string?> _kubeconfig = new("--kubeconfig")
     {
-        Description = "Scan live clusters through a kubeconfig. Default FILE: $KUBECONFIG, else ~/.kube/config.",
+        Description = "Scan live clusters through a kubeconfig. Default FILE: $KUBECONFIG, else ~/.kube/config. https with a verified certificate only; a user's exec credential plugin runs once per context (see docs/security.md; --no-exec-plugins refuses them).",
         HelpName = "FILE",
         Arity = ArgumentArity.ZeroOrOne,
     };
@@ -34,6 +36,11 @@ internal sealed class KubeconfigScanSource : IScanSource
         Description = "Scan every context of the kubeconfig.",
     };
 
+    private readonly Option<bool> _noExecPlugins = new(NoExecPluginsOption)
+    {
+        Description = "Refuse kubeconfig users that authenticate with an exec credential plugin (their contexts are Unknown); by default the plugin runs, as kubectl runs it.",
+    };
+
     private readonly KubernetesSnapshotCollector _collector;
     private readonly KubeconfigEnvironment _environment;
 
@@ -45,6 +52,9 @@ internal sealed class KubeconfigScanSource : IScanSource
         _environment = environment;
     }
 
+    /// <summary>The option name, shared with <c>remediate --apply</c> (which reads it from the same command).</summary>
+    public const string NoExecPluginsOption = "--no-exec-plugins";
+
     public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
 
     public void AddOptions(Command command)
@@ -53,6 +63,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_kubeconfig);
         command.Options.Add(_contexts);
         command.Options.Add(_allContexts);
+        command.Options.Add(_noExecPlugins);
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -79,6 +90,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         {
             kubeconfig = await KubeconfigFile.LoadAsync(parseResult.GetValue(_kubeconfig), _environment, cancellationToken).ConfigureAwait(false);
             contexts = kubeconfig.SelectContexts(requested, all);
+            kubeconfig.ExecPlugins = ExecPluginOptions.Default with { Allowed = !parseResult.GetValue(_noExecPlugins) };
         }
         catch (KubeconfigException ex)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NetPolGovernance.Connectors.Output;
 
 namespace NetPolGovernance.Connectors.LogAnalytics;
 
@@ -28,7 +29,8 @@ public sealed class LocalFolderDeadLetterStore : IDeadLetterStore
     public async Task<string> WriteAsync(string streamName, IReadOnlyList<byte[]> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var path = Path.Combine(_folder, DeadLetterFormat.NewEntryName(streamName, _time.GetUtcNow()));
+        // The stream name is configuration, not code: it never takes the entry outside the folder.
+        var path = SafeOutputPath.Combine(_folder, DeadLetterFormat.NewEntryName(streamName, _time.GetUtcNow()));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
         await File.WriteAllBytesAsync(temporary, DeadLetterFormat.Encode(rows), cancellationToken).ConfigureAwait(false);

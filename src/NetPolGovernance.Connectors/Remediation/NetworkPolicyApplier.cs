@@ -4,6 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Remediation;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 
 namespace NetPolGovernance.Connectors.Remediation;
 
@@ -15,19 +16,49 @@ namespace NetPolGovernance.Connectors.Remediation;
 /// <item>sends every create or replace as a server-side dry run (<c>dryRun=All</c>); any rejection stops the apply;</item>
 /// <item>only then creates or replaces for real.</item>
 /// </list>
-/// The result carries the exact backout command per namespace.
+/// The result carries the exact backout command per namespace (shell-quoted). A client for a cluster is built by
+/// <see cref="Connect"/>, which applies <see cref="ClusterTransportPolicy"/> first, as the collector does: the
+/// applier never sends a token, a dry run or a write over plain http or unverified TLS.
 /// </summary>
-public sealed class NetworkPolicyApplier
+public sealed class NetworkPolicyApplier : IDisposable
 {
     private const string FieldManager = "netpolgov";
     private const string DryRunAll = "All";
 
     private readonly IKubernetes _client;
+    private readonly bool _ownsClient;
+    private readonly string? _token;
 
     public NetworkPolicyApplier(IKubernetes client)
+        : this(client, ownsClient: false)
+    {
+    }
+
+    private NetworkPolicyApplier(IKubernetes client, bool ownsClient, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
+        _ownsClient = ownsClient;
+        _token = token;
+    }
+
+    /// <summary>
+    /// An applier for the cluster <paramref name="configuration"/> points at, owning its client. Throws
+    /// <see cref="ClusterTransportException"/> (before any client exists) when the transport is refused.
+    /// </summary>
+    public static NetworkPolicyApplier Connect(KubernetesClientConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ClusterTransportPolicy.Enforce(configuration);
+        return new NetworkPolicyApplier(new k8s.Kubernetes(configuration), ownsClient: true, configuration.AccessToken);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
     }
 
     public async Task<ApplyResult> ApplyAsync(IReadOnlyList<NetworkPolicy> policies, CancellationToken cancellationToken)
@@ -129,7 +160,8 @@ public sealed class NetworkPolicyApplier
         }
         catch (HttpOperationException ex)
         {
-            return $"HTTP {(int)ex.Response.StatusCode} {ReasonOf(ex)}";
+            // The server's words, without any credential it echoed.
+            return $"HTTP {(int)ex.Response.StatusCode} {CredentialRedaction.Redact(ReasonOf(ex), _token)}";
         }
     }
 

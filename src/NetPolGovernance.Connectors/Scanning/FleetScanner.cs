@@ -133,7 +133,7 @@ public sealed partial class FleetScanner
         {
             LogCollectorFault(ex, identity.Name);
             outcome = CollectionOutcome.Unknown(
-                $"collector error: {ex.GetType().Name}: {ex.Message}",
+                $"collector error: {ex.Message}",
                 AccessPath.None,
                 new CollectionStats { DurationMs = stopwatch.ElapsedMilliseconds });
         }

@@ -69,6 +69,14 @@ internal sealed record KubeFault
         Message = request => ForbiddenMessage(request, user),
     };
 
+    /// <summary>Any error status with a Status body carrying <paramref name="message"/> (e.g. a server that echoes the request).</summary>
+    public static KubeFault Status(int statusCode, string reason, Func<KubeRequest, string> message) => new()
+    {
+        StatusCode = statusCode,
+        Reason = reason,
+        Message = message,
+    };
+
     /// <summary>500 InternalError.</summary>
     public static KubeFault InternalError() => new() { StatusCode = 500, Reason = "InternalError", Message = _ => "Internal error occurred: injected fault" };
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Cli.Interaction;
 using Spectre.Console;
 
 namespace NetPolGovernance.Cli.Reports.Table;
@@ -37,7 +38,7 @@ internal sealed class TableReportWriter : IReportWriter
     {
         ArgumentNullException.ThrowIfNull(header);
         var gate = header.FailOn is { } failOn ? $", fail on {failOn} and above" : string.Empty;
-        _console.MarkupLine($"[bold]netpolgov[/] {header.Scan.ScannerVersion.EscapeMarkup()} · profile [bold]{header.Scan.Profile.ToString().ToLowerInvariant()}[/]{gate.EscapeMarkup()} · source {header.Source.EscapeMarkup()}");
+        _console.MarkupLine($"[bold]netpolgov[/] {header.Scan.ScannerVersion.EscapeForTerminal()} · profile [bold]{header.Scan.Profile.ToString().ToLowerInvariant()}[/]{gate.EscapeForTerminal()} · source {header.Source.EscapeForTerminal()}");
         return Task.CompletedTask;
     }
 
@@ -45,10 +46,10 @@ internal sealed class TableReportWriter : IReportWriter
     {
         ArgumentNullException.ThrowIfNull(cluster);
         _console.WriteLine();
-        _console.Write(new Rule($"[bold]{cluster.Cluster.Name.EscapeMarkup()}[/] · {ClusterStatus(cluster.Status)} · via {cluster.AccessPath}").LeftJustified());
+        _console.Write(new Rule($"[bold]{cluster.Cluster.Name.EscapeForTerminal()}[/] · {ClusterStatus(cluster.Status)} · via {cluster.AccessPath}").LeftJustified());
         if (cluster.StatusReason is { } reason)
         {
-            _console.MarkupLine($"[yellow]reason:[/] {reason.EscapeMarkup()}");
+            _console.MarkupLine($"[yellow]reason:[/] {reason.EscapeForTerminal()}");
         }
 
         if (cluster.NetworkProfile is { } profile)
@@ -84,17 +85,17 @@ internal sealed class TableReportWriter : IReportWriter
             var first = exempt[0];
             var expiry = first.ExemptionExpiresOn is { } expires ? $"expires {expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "no expiry";
             _console.MarkupLine(
-                $"[blue]exempt[/] {ns.Name.EscapeMarkup()}: {(first.ExemptionReason ?? "exempt").EscapeMarkup()} (owner {(first.ExemptionOwner ?? "unknown").EscapeMarkup()}, {expiry}): {string.Join(" ", exempt.Select(f => f.CheckId)).EscapeMarkup()}");
+                $"[blue]exempt[/] {ns.Name.EscapeForTerminal()}: {(first.ExemptionReason ?? "exempt").EscapeForTerminal()} (owner {(first.ExemptionOwner ?? "unknown").EscapeForTerminal()}, {expiry}): {string.Join(" ", exempt.Select(f => f.CheckId)).EscapeForTerminal()}");
         }
 
         foreach (var kind in cluster.InvisibleKinds)
         {
-            _console.MarkupLine($"[yellow]not visible:[/] {kind.Kind.EscapeMarkup()}.{kind.ApiGroup.EscapeMarkup()}: {kind.Reason.EscapeMarkup()}");
+            _console.MarkupLine($"[yellow]not visible:[/] {kind.Kind.EscapeForTerminal()}.{kind.ApiGroup.EscapeForTerminal()}: {kind.Reason.EscapeForTerminal()}");
         }
 
         foreach (var note in cluster.Notes)
         {
-            _console.MarkupLine($"[grey]note: {note.EscapeMarkup()}[/]");
+            _console.MarkupLine($"[grey]note: {note.EscapeForTerminal()}[/]");
         }
 
         return Task.CompletedTask;
@@ -117,7 +118,7 @@ internal sealed class TableReportWriter : IReportWriter
         _console.MarkupLine($"failing findings: {(failing.Length == 0 ? "none" : failing)}");
         foreach (var message in summary.SinkMessages)
         {
-            _console.MarkupLine($"publishing: {message.EscapeMarkup()}");
+            _console.MarkupLine($"publishing: {message.EscapeForTerminal()}");
         }
 
         // Two verdicts: what the namespaces say, and whether the gate (which decides the exit code) passed.
@@ -125,7 +126,7 @@ internal sealed class TableReportWriter : IReportWriter
         _console.MarkupLine($"result: [bold {colour}]{summary.Result}[/]");
         var gateColour = summary.Gate.Outcome switch { GateOutcome.Passed => "green", GateOutcome.Incomplete => "yellow", _ => "red" };
         _console.MarkupLine(
-            $"gate: {summary.Gate.Name.EscapeMarkup()} [bold {gateColour}]{summary.Gate.OutcomeName}[/] ({summary.Gate.Reason.EscapeMarkup()}) (exit code {N(summary.ExitCode)})");
+            $"gate: {summary.Gate.Name.EscapeForTerminal()} [bold {gateColour}]{summary.Gate.OutcomeName}[/] ({summary.Gate.Reason.EscapeForTerminal()}) (exit code {N(summary.ExitCode)})");
         return Task.CompletedTask;
     }
 
@@ -144,7 +145,7 @@ internal sealed class TableReportWriter : IReportWriter
         table.AddColumn(new TableColumn("Dead").RightAligned().NoWrap());
         foreach (var ns in cluster.Namespaces.OrderBy(n => n.System).ThenBy(n => n.Name, StringComparer.Ordinal))
         {
-            var name = ns.Name.EscapeMarkup() + (ns.System ? " [grey]sys[/]" : string.Empty);
+            var name = ns.Name.EscapeForTerminal() + (ns.System ? " [grey]sys[/]" : string.Empty);
             var pods = N(ns.PodCount) + (ns.DerivedPods.Count > 0 ? "[grey]*[/]" : string.Empty);
             var policies = ns.HasPolicy ? N(ns.PolicyNames.Count) : ns.HasAnyPolicy ? $"{N(ns.PolicyNames.Count)} [grey]CRD[/]" : "[red]0[/]";
             var isolated = $"{N(ns.IngressIsolatedPods.Count)}/{N(ns.EgressIsolatedPods.Count)}";
@@ -181,10 +182,10 @@ internal sealed class TableReportWriter : IReportWriter
             var severity = finding.Result == CheckResult.Unknown ? "[yellow]Unknown[/]" : SeverityMarkup(finding.Severity);
             table.AddRow(
                 severity,
-                finding.CheckId.EscapeMarkup(),
+                finding.CheckId.EscapeForTerminal(),
                 finding.InProfile ? "[bold]gate[/]" : "[grey]info[/]",
-                (finding.Namespace ?? "(cluster)").EscapeMarkup(),
-                finding.Message.EscapeMarkup());
+                (finding.Namespace ?? "(cluster)").EscapeForTerminal(),
+                finding.Message.EscapeForTerminal());
         }
 
         return table;
@@ -223,7 +224,7 @@ internal sealed class TableReportWriter : IReportWriter
         _ => $"[grey]{none}[/]",
     };
 
-    private static string Text(string? value) => (value ?? "unknown").EscapeMarkup();
+    private static string Text(string? value) => (value ?? "unknown").EscapeForTerminal();
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 

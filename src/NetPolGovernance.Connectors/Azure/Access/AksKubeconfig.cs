@@ -44,7 +44,7 @@ internal sealed class AksKubeconfig
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new FormatException($"the kubeconfig returned by listClusterUserCredential is not valid YAML ({ex.GetType().Name})", ex);
+            throw new FormatException($"the kubeconfig returned by listClusterUserCredential is not valid YAML", ex);
         }
 
         var context = config.Contexts?.FirstOrDefault(c => c.Name == config.CurrentContext) ?? config.Contexts?.FirstOrDefault()

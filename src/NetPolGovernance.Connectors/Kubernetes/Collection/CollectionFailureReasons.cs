@@ -62,9 +62,9 @@ internal static class CollectionFailureReasons
 
     /// <summary>As <see cref="TryClassify"/>, falling back to <see cref="FailureKind.Other"/> with the exception's message.</summary>
     public static CollectionFailure Classify(Exception exception, Uri? server = null) =>
-        TryClassify(exception, server) ?? new CollectionFailure(FailureKind.Other, $"{exception.GetType().Name}: {exception.Message}");
+        TryClassify(exception, server) ?? new CollectionFailure(FailureKind.Other, exception.Message);
 
-    /// <summary>As <see cref="TryDescribe"/>, falling back to the exception type and message.</summary>
+    /// <summary>As <see cref="TryDescribe"/>, falling back to the exception message (the type goes to the debug log, never to a reason).</summary>
     public static string Describe(Exception exception, Uri? server = null) => Classify(exception, server).Reason;
 
     private static string At(Uri? server) => server is null ? string.Empty : $" at {server.GetLeftPart(UriPartial.Path).TrimEnd('/')}";

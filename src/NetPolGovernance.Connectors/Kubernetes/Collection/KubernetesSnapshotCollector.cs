@@ -59,12 +59,10 @@ public sealed partial class KubernetesSnapshotCollector : IKubernetesClusterRead
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(identity);
         var stopwatch = Stopwatch.StartNew();
-        if (configuration.SkipTlsVerify)
+        if (ClusterTransportPolicy.Refusal(configuration) is { } refusal)
         {
-            return CollectionOutcome.Unknown(
-                "TLS: the kubeconfig context sets insecure-skip-tls-verify; netpolgov always verifies the API server certificate: put the cluster CA in certificate-authority-data",
-                accessPath,
-                Stats(null, stopwatch));
+            LogUnknown(identity.Name, refusal);
+            return CollectionOutcome.Unknown(refusal, accessPath, Stats(null, stopwatch), FailureKind.Network);
         }
 
         Uri? server = Uri.TryCreate(configuration.Host, UriKind.Absolute, out var host) ? host : null;

@@ -3,6 +3,7 @@ using k8s.Exceptions;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
@@ -10,8 +11,9 @@ namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 /// <summary>
 /// Kubeconfig contexts as a scan source: the inventory lists the selected contexts (one cluster each, named after the
 /// context), and the collector builds each context's client configuration and reads it with
-/// <see cref="KubernetesSnapshotCollector"/>. A context whose credentials cannot be produced (for example a failing
-/// exec plugin) is Unknown, not an error of the scan.
+/// <see cref="KubernetesSnapshotCollector"/>. A context refused by <see cref="ClusterTransportPolicy"/> (http,
+/// insecure-skip-tls-verify), or whose credentials cannot be produced (a failing, timed-out or refused exec plugin),
+/// is Unknown, not an error of the scan.
 /// </summary>
 public sealed class KubeconfigClusterSource : IClusterInventory, ISnapshotCollector
 {
@@ -56,7 +58,17 @@ public sealed class KubeconfigClusterSource : IClusterInventory, ISnapshotCollec
             return CollectionOutcome.Unknown(
                 $"credentials: context '{context}' could not produce a client configuration: {ex.Message}",
                 AccessPath.Kubeconfig,
-                CollectionStats.None);
+                CollectionStats.None,
+                FailureKind.Auth);
+        }
+        catch (ClusterTransportException ex)
+        {
+            // Refused before any credential was produced (no exec plugin ran, nothing was sent).
+            return CollectionOutcome.Unknown(ex.Message, AccessPath.Kubeconfig, CollectionStats.None, FailureKind.Network);
+        }
+        catch (ExecPluginException ex)
+        {
+            return CollectionOutcome.Unknown(ex.Message, AccessPath.Kubeconfig, CollectionStats.None, FailureKind.Auth);
         }
 
         return await _collector.CollectAsync(configuration, target.Identity, AccessPath.Kubeconfig, cancellationToken).ConfigureAwait(false);

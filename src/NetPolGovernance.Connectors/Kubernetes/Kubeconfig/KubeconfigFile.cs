@@ -1,6 +1,9 @@
+using System.Text;
 using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
+using NetPolGovernance.Connectors.Output;
 
 namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
@@ -12,6 +15,8 @@ namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 /// </summary>
 public sealed class KubeconfigFile
 {
+    private const string PendingExecToken = "netpolgov-exec-credential-pending";
+
     private readonly K8SConfiguration _configuration;
 
     private KubeconfigFile(IReadOnlyList<string> paths, K8SConfiguration configuration)
@@ -121,29 +126,121 @@ public sealed class KubeconfigFile
             : throw new KubeconfigException($"kubeconfig {Describe()}: current-context '{CurrentContext}' is not defined");
     }
 
-    /// <summary>
-    /// The client configuration of one context. Runs the user's exec plugin when it has one (off the caller's thread).
-    /// Throws <see cref="KubeConfigException"/> when the context's cluster or user cannot be used.
-    /// </summary>
-    public Task<KubernetesClientConfiguration> BuildConfigurationAsync(string context, CancellationToken cancellationToken) =>
-        Task.Run(() => KubernetesClientConfiguration.BuildConfigFromConfigObject(_configuration, context), cancellationToken);
+    /// <summary>How exec credential plugins are treated (<c>--no-exec-plugins</c> refuses them); set before building configurations.</summary>
+    public ExecPluginOptions ExecPlugins { get; set; } = ExecPluginOptions.Default;
 
     /// <summary>
-    /// A client for one named context (TLS verified against the context's CA). Throws <see cref="KubeconfigException"/>
-    /// naming the files and the context when the context is not defined or its cluster or user cannot be used.
+    /// The client configuration of one context, in this order: the context's server and TLS settings are checked by
+    /// <see cref="ClusterTransportPolicy"/> (a refusal throws <see cref="ClusterTransportException"/> before any
+    /// credential is produced); then, when the user has an exec plugin, it is refused
+    /// (<see cref="ExecPluginOptions.Allowed"/> false) or run once (<see cref="ExecCredentialPlugin"/>) and its
+    /// credential put in the configuration, so KubernetesClient never runs it (it would otherwise run it twice: once while
+    /// building the configuration and again for the first request, because its token provider starts with an empty
+    /// cache). One call, one run.
+    /// Throws <see cref="KubeConfigException"/> when the context's cluster or user cannot be used and
+    /// <see cref="ExecPluginException"/> when the plugin is refused or fails.
     /// </summary>
-    public async Task<IKubernetes> CreateClientAsync(string context, CancellationToken cancellationToken)
+    public async Task<KubernetesClientConfiguration> BuildConfigurationAsync(string context, CancellationToken cancellationToken)
+    {
+        var exec = ExecOf(context);
+        var configuration = await Task.Run(
+            () => KubernetesClientConfiguration.BuildConfigFromConfigObject(exec is null ? _configuration : WithoutExec(_configuration, context), context),
+            cancellationToken).ConfigureAwait(false);
+        ClusterTransportPolicy.Enforce(configuration);
+        if (exec is null)
+        {
+            return configuration;
+        }
+
+        if (!ExecPlugins.Allowed)
+        {
+            throw new ExecPluginException(
+                $"credentials: context '{context}' authenticates with an exec credential plugin ('{TerminalText.Escape(exec.Command)}'); --no-exec-plugins refuses to run it");
+        }
+
+        var credential = await ExecCredentialPlugin.RunAsync(context, exec, ExecPlugins.Timeout, cancellationToken).ConfigureAwait(false);
+        if (credential.Token is { } token)
+        {
+            configuration.AccessToken = token;
+        }
+        else
+        {
+            if (configuration.AccessToken == PendingExecToken)
+            {
+                configuration.AccessToken = null;
+            }
+
+            configuration.ClientCertificateData = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.ClientCertificatePem!));
+            configuration.ClientCertificateKeyData = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.ClientKeyPem!));
+        }
+
+        return configuration;
+    }
+
+    /// <summary>
+    /// A client for one named context, through <see cref="BuildConfigurationAsync"/> (same transport rule, same exec
+    /// handling). Throws <see cref="KubeconfigException"/> naming the files and the context when the context is not
+    /// defined, its transport is refused, or its cluster, user or plugin cannot be used.
+    /// </summary>
+    public async Task<KubernetesClientConfiguration> BuildConfigurationForAsync(string context, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(context);
         var selected = SelectContexts([context], allContexts: false)[0];
         try
         {
-            return new k8s.Kubernetes(await BuildConfigurationAsync(selected, cancellationToken).ConfigureAwait(false));
+            return await BuildConfigurationAsync(selected, cancellationToken).ConfigureAwait(false);
         }
-        catch (KubeConfigException ex)
+        catch (Exception ex) when (ex is KubeConfigException or ClusterTransportException or ExecPluginException)
         {
             throw new KubeconfigException($"kubeconfig {Describe()}, context {context}: {ex.Message}", ex);
         }
+    }
+
+    private ExternalExecution? ExecOf(string context)
+    {
+        var details = _configuration.Contexts?.FirstOrDefault(c => c.Name == context)?.ContextDetails;
+        var user = details?.User is { } userName ? _configuration.Users?.FirstOrDefault(u => u.Name == userName) : null;
+        return user?.UserCredentials?.ExternalExecution;
+    }
+
+    // The configuration with the context's user stripped of its exec section, so building it runs nothing.
+    private static K8SConfiguration WithoutExec(K8SConfiguration configuration, string context)
+    {
+        var userName = configuration.Contexts!.First(c => c.Name == context).ContextDetails!.User;
+        var users = configuration.Users!.Select(u => u.Name != userName || u.UserCredentials is null ? u : new User
+        {
+            Name = u.Name,
+            UserCredentials = new UserCredentials
+            {
+                AuthProvider = u.UserCredentials.AuthProvider,
+                ClientCertificate = u.UserCredentials.ClientCertificate,
+                ClientCertificateData = u.UserCredentials.ClientCertificateData,
+                ClientKey = u.UserCredentials.ClientKey,
+                ClientKeyData = u.UserCredentials.ClientKeyData,
+                Extensions = u.UserCredentials.Extensions,
+                Impersonate = u.UserCredentials.Impersonate,
+                ImpersonateGroups = u.UserCredentials.ImpersonateGroups,
+                ImpersonateUserExtra = u.UserCredentials.ImpersonateUserExtra,
+                Password = u.UserCredentials.Password,
+                // KubernetesClient refuses a user without credentials; this stands in until the plugin's credential
+                // replaces it, and is never sent (the transport check and the plugin come first).
+                Token = u.UserCredentials.Token ?? PendingExecToken,
+                UserName = u.UserCredentials.UserName,
+                ExternalExecution = null,
+            },
+        }).ToList();
+        return new K8SConfiguration
+        {
+            ApiVersion = configuration.ApiVersion,
+            Kind = configuration.Kind,
+            CurrentContext = configuration.CurrentContext,
+            Preferences = configuration.Preferences,
+            Extensions = configuration.Extensions,
+            FileName = configuration.FileName,
+            Contexts = configuration.Contexts,
+            Clusters = configuration.Clusters,
+            Users = users,
+        };
     }
 
     private string Describe() => string.Join(Path.PathSeparator, Paths);

@@ -174,7 +174,10 @@ internal sealed partial class KubernetesApiClient
                     return await readBody(counted, cancellationToken).ConfigureAwait(false);
                 }
 
-                var message = await ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
+                // A server can echo the request, token included: never let that reach a reason or a log.
+                var message = CredentialRedaction.Redact(
+                    await ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false),
+                    request.Headers.Authorization?.Parameter);
                 var status = response.StatusCode;
                 if (status == HttpStatusCode.NotFound && notFoundIsNull)
                 {

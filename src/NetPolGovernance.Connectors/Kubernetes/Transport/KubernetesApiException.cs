@@ -4,16 +4,18 @@ namespace NetPolGovernance.Connectors.Kubernetes.Transport;
 
 /// <summary>
 /// The API server answered a request with an error status (after retries). <see cref="ServerMessage"/> is the
-/// <c>Status.message</c> of the body, when there was one. Carries no credentials.
+/// <c>Status.message</c> of the body, when there was one, with credentials removed by
+/// <see cref="CredentialRedaction"/> (the client redacts before constructing it; the constructor redacts
+/// <c>Bearer …</c> values again). Carries no credentials.
 /// </summary>
 internal sealed class KubernetesApiException : Exception
 {
     public KubernetesApiException(HttpStatusCode statusCode, string request, string? serverMessage)
-        : base($"{request}: HTTP {(int)statusCode} {statusCode}{(serverMessage is null ? string.Empty : ": " + serverMessage)}")
+        : base($"{request}: HTTP {(int)statusCode} {statusCode}{(serverMessage is null ? string.Empty : ": " + CredentialRedaction.Redact(serverMessage))}")
     {
         StatusCode = statusCode;
         Request = request;
-        ServerMessage = serverMessage;
+        ServerMessage = CredentialRedaction.Redact(serverMessage);
     }
 
     public KubernetesApiException()

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using k8s.KubeConfigModels;
+using NetPolGovernance.Connectors.Output;
+
+namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
+
+/// <summary>How kubeconfig exec credential plugins (<c>users[].user.exec</c>) are treated.</summary>
+public sealed record ExecPluginOptions
+{
+    /// <summary>The longest a plugin may run; kubectl's client waits as long.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>False with <c>--no-exec-plugins</c>: a context whose user has <c>exec</c> is refused, nothing runs.</summary>
+    public bool Allowed { get; init; } = true;
+
+    /// <summary>After this the plugin and every process it started are killed and the context is Unknown.</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Plugins allowed, two-minute timeout.</summary>
+    public static ExecPluginOptions Default { get; } = new();
+}
+
+/// <summary>The credential an exec plugin printed (an <c>ExecCredential</c>'s status).</summary>
+internal sealed record ExecCredential(string? Token, string? ClientCertificatePem, string? ClientKeyPem);
+
+/// <summary>
+/// Runs one exec credential plugin the way kubectl does, but strictly: the command with its <c>args</c> (no shell),
+/// the environment of netpolgov plus the plugin's <c>env</c> entries plus <c>KUBERNETES_EXEC_INFO</c> (an
+/// <c>ExecCredential</c> with <c>spec.interactive: false</c>), standard input closed (never interactive), standard
+/// output read as the <c>ExecCredential</c> JSON (at most 1 MiB). A plugin that outlives its timeout, or whose caller
+/// is cancelled, is killed together with its whole process tree. Failures throw <see cref="ExecPluginException"/>
+/// with a one-line reason that holds no credential.
+/// </summary>
+internal static class ExecCredentialPlugin
+{
+    private const int MaxOutputBytes = 1024 * 1024;
+
+    public static async Task<ExecCredential> RunAsync(string context, ExternalExecution exec, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var command = exec.Command;
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin has no command");
+        }
+
+        var start = new ProcessStartInfo(command)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in exec.Arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var variable in exec.EnvironmentVariables ?? [])
+        {
+            if (variable.TryGetValue("name", out var name) && !string.IsNullOrEmpty(name))
+            {
+                start.Environment[name] = variable.TryGetValue("value", out var value) ? value : string.Empty;
+            }
+        }
+
+        start.Environment["KUBERNETES_EXEC_INFO"] = JsonSerializer.Serialize(new ExecInfo(exec.ApiVersion ?? "client.authentication.k8s.io/v1"), ExecInfoContext.Default.ExecInfo);
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} could not be started: {ex.Message}", ex);
+        }
+
+        process.StandardInput.Close();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var stderr = ReadTailAsync(process.StandardError, deadline.Token);
+        byte[] output;
+        try
+        {
+            output = await ReadCappedAsync(process.StandardOutput.BaseStream, deadline.Token).ConfigureAwait(false);
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new ExecPluginException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"credentials: context '{context}': the exec credential plugin {Quote(command)} did not finish within {timeout.TotalSeconds:0.#} s; it was stopped with its child processes"));
+        }
+        catch (InvalidDataException ex)
+        {
+            KillTree(process);
+            throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} {ex.Message}", ex);
+        }
+
+        var errorTail = await stderr.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new ExecPluginException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"credentials: context '{context}': the exec credential plugin {Quote(command)} exited with code {process.ExitCode}{(errorTail.Length > 0 ? ": " + errorTail : string.Empty)}"));
+        }
+
+        return Parse(context, command, output);
+    }
+
+    private static ExecCredential Parse(string context, string command, byte[] output)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(output);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("status", out var status)
+                || status.ValueKind != JsonValueKind.Object)
+            {
+                throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} printed no ExecCredential status");
+            }
+
+            var credential = new ExecCredential(Text(status, "token"), Text(status, "clientCertificateData"), Text(status, "clientKeyData"));
+            if (credential.Token is null && (credential.ClientCertificatePem is null || credential.ClientKeyPem is null))
+            {
+                throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} printed neither a token nor a client certificate and key");
+            }
+
+            return credential;
+        }
+        catch (JsonException)
+        {
+            // The message of a JsonException can quote the output, which may be a credential: never pass it on.
+            throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} printed something that is not an ExecCredential (JSON)");
+        }
+    }
+
+    private static string? Text(JsonElement status, string name) =>
+        status.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    private static async Task<byte[]> ReadCappedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxOutputBytes)
+            {
+                throw new InvalidDataException("printed more than 1 MiB; an ExecCredential is a few kilobytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    // The last line of what the plugin wrote on stderr (kubectl shows it too), short and printable.
+    private static async Task<string> ReadTailAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var last = string.Empty;
+            var total = 0;
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                total += line.Length;
+                if (line.Trim().Length > 0)
+                {
+                    last = line.Trim();
+                }
+
+                if (total > MaxOutputBytes)
+                {
+                    break;
+                }
+            }
+
+            return TerminalText.Escape(last.Length > 200 ? last[..200] + "…" : last);
+        }
+        catch (OperationCanceledException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has already exited.
+        }
+    }
+
+    private static string Quote(string command) => $"'{TerminalText.Escape(command)}'";
+}
+
+/// <summary>The <c>KUBERNETES_EXEC_INFO</c> a plugin receives: never interactive.</summary>
+internal sealed record ExecInfo(string ApiVersion)
+{
+    public string Kind { get; init; } = "ExecCredential";
+
+    public ExecInfoSpec Spec { get; init; } = new();
+}
+
+internal sealed record ExecInfoSpec
+{
+    public bool Interactive { get; init; }
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ExecInfo))]
+internal sealed partial class ExecInfoContext : System.Text.Json.Serialization.JsonSerializerContext;
+
+/// <summary>An exec credential plugin was refused, could not run, timed out or printed no usable credential.</summary>
+public sealed class ExecPluginException : Exception
+{
+    public ExecPluginException()
+    {
+    }
+
+    public ExecPluginException(string message)
+        : base(message)
+    {
+    }
+
+    public ExecPluginException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
