@@ -13,6 +13,7 @@ namespace NetPolGovernance.Analysis.Reachability;
 internal sealed class CrdGovernance
 {
     private readonly ICoverageSubject[] _subjects;
+    private readonly CalicoPolicy[] _serviceAccountPolicies;
     private readonly Dictionary<string, NamespaceView> _namespaces = new(StringComparer.Ordinal);
 
     public CrdGovernance(ClusterSnapshot snapshot, EngineState engine, ICollection<string> ignored)
@@ -38,11 +39,25 @@ internal sealed class CrdGovernance
         }
 
         _subjects = [.. subjects];
+
+        // Pods carry no service account, so a policy selecting by one could apply to any pod it may reach.
+        var calicoCounted = engine.Counts(PolicyKind.CalicoNetworkPolicy) || engine.Counts(PolicyKind.CalicoGlobalNetworkPolicy);
+        _serviceAccountPolicies = calicoCounted
+            ? [.. snapshot.CalicoPolicies.Where(p => !p.Kind.Trim().StartsWith("Staged", StringComparison.Ordinal)
+                && !CalicoPolicies.IsConvertedCopy(p.Name)
+                && !string.IsNullOrWhiteSpace(p.ServiceAccountSelector)
+                && !string.Equals(p.ServiceAccountSelector.Trim(), "all()", StringComparison.Ordinal))]
+            : [];
     }
 
     /// <summary>The unknown markers for the objects that govern <paramref name="pod"/> in <paramref name="direction"/>.</summary>
     public IEnumerable<string> Governing(PodInfo pod, PolicyDirection direction)
     {
+        foreach (var reason in ByServiceAccount(pod))
+        {
+            yield return reason;
+        }
+
         if (_subjects.Length == 0)
         {
             yield break;
@@ -58,6 +73,12 @@ internal sealed class CrdGovernance
             }
         }
     }
+
+    /// <summary>Calico policies selecting by service account, which the snapshot cannot judge, for the pod's namespace.</summary>
+    public IEnumerable<string> ByServiceAccount(PodInfo pod) =>
+        _serviceAccountPolicies
+            .Where(p => p.Namespace is null || string.Equals(p.Namespace, pod.Namespace, StringComparison.Ordinal))
+            .Select(p => $"unknown: Calico {p.Kind} {(p.Namespace is null ? p.Name : SnapshotIndex.Key(p.Namespace, p.Name))} serviceAccountSelector (not modelled: pods carry no service account) could change it");
 
     private static string Name(ICoverageSubject subject) => subject.Namespace is null ? subject.Name : SnapshotIndex.Key(subject.Namespace, subject.Name);
 }

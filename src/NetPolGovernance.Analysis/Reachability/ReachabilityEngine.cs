@@ -62,10 +62,10 @@ public sealed class ReachabilityEngine
         var unknowns = new List<string>();
         var egress = from.Pod is null
             ? Outside(PolicyDirection.Egress, from)
-            : TieredSide(PolicyDirection.Egress, from.Pod, to, to.Pod, query.Protocol, query.Port, notes, unknowns);
+            : TieredSide(PolicyDirection.Egress, from.Pod, to, to.Pod, query.Protocol, query.Port, unknowns);
         var ingress = to.Pod is null
             ? Outside(PolicyDirection.Ingress, to)
-            : TieredSide(PolicyDirection.Ingress, to.Pod, from, to.Pod, query.Protocol, query.Port, notes, unknowns);
+            : TieredSide(PolicyDirection.Ingress, to.Pod, from, to.Pod, query.Protocol, query.Port, unknowns);
         return Answer(query, egress.Allowed && ingress.Allowed, [egress.Text, ingress.Text], notes, unknowns);
     }
 
@@ -77,7 +77,6 @@ public sealed class ReachabilityEngine
         PodInfo? receiver,
         TransportProtocol protocol,
         int port,
-        List<string> notes,
         List<string> unknowns)
     {
         var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
@@ -97,7 +96,14 @@ public sealed class ReachabilityEngine
         var passed = admin.Action == TierAction.Pass ? $"passed on by {admin.Rule}; " : string.Empty;
         if (_index.Selecting(subject, direction).Count > 0)
         {
-            var outcome = Side(direction, subject, other, receiver, protocol, port, notes);
+            // An unresolvable named port matters only when nothing else admits the connection.
+            var unresolved = new List<string>();
+            var outcome = Side(direction, subject, other, receiver, protocol, port, unresolved);
+            if (!outcome.Allowed)
+            {
+                unknowns.AddRange(unresolved);
+            }
+
             return passed.Length == 0 ? outcome : outcome with { Text = $"{label}: {passed}{outcome.Text[(label.Length + 2)..]}" };
         }
 
@@ -195,7 +201,7 @@ public sealed class ReachabilityEngine
                 {
                     notes.Add(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{policy.Key} {label} rule {i + 1} names a port, but the container ports of {SnapshotIndex.Key(receiver!.Namespace, receiver.Name)} are unknown, so the name could not be resolved"));
+                        $"unknown: NetworkPolicy {policy.Key} {label} rule {i + 1} names a port, but the container ports of {SnapshotIndex.Key(receiver!.Namespace, receiver.Name)} are unknown, so the name could not be resolved and could change it"));
                 }
             }
         }

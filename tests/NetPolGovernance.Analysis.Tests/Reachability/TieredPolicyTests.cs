@@ -264,6 +264,19 @@ public sealed class TieredPolicyTests
     }
 
     [Fact]
+    public void CalicoServiceAccountSelector_IsUnknownForPodsOfItsNamespace()
+    {
+        var calico = new CalicoPolicy { ApiGroup = "projectcalico.org", Kind = "NetworkPolicy", Namespace = "db", Name = "by-sa", ServiceAccountSelector = "name == 'pg'", IngressRuleCount = 1 };
+        var snapshot = Cluster([]) with { CalicoPolicies = [calico] };
+
+        var result = Ask(snapshot);
+
+        Assert.Equal(ReachabilityVerdict.Unknown, result.Verdict);
+        Assert.Contains("serviceAccountSelector (not modelled: pods carry no service account) could change it", Assert.Single(result.UnknownBecause), StringComparison.Ordinal);
+        Assert.Equal(ReachabilityVerdict.Allowed, Ask(snapshot with { CalicoPolicies = [calico with { Namespace = "other" }] }).Verdict);
+    }
+
+    [Fact]
     public void InvisibleKind_MakesTheAnswerUnknown()
     {
         var snapshot = Cluster([]) with { InvisibleKinds = [new InvisibleKind("cilium.io", "CiliumNetworkPolicy", "forbidden")] };
