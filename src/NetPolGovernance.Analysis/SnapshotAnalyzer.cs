@@ -25,7 +25,8 @@ public static class SnapshotAnalyzer
 
         var notes = new List<string>(snapshot.Notes);
         var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
-        var index = SnapshotIndex.Build(snapshot, notes);
+        var index = new SnapshotIndex(snapshot);
+        var subjects = CoverageSubjects.Build(snapshot, notes);
         var exemptions = new ExemptionMatcher(options, snapshot.Cluster, notes);
         var clusterFindings = RunClusterChecks(
             new ClusterContext
@@ -33,7 +34,7 @@ public static class SnapshotAnalyzer
                 Profile = snapshot.NetworkProfile,
                 Evidence = snapshot.EngineEvidence,
                 Engine = engine,
-                CrdPolicies = index.CrdPolicies,
+                CrdPolicies = subjects.CrdPolicies,
                 Readable = true,
                 UnreadableReason = null,
                 Now = options.Now,
@@ -50,8 +51,8 @@ public static class SnapshotAnalyzer
             notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
         }
 
-        var assessor = new NamespaceAssessor(index, engine, invisible, exemptions, clusterFindings, options);
-        var namespaces = index.Namespaces.Select(assessor.Assess).ToList();
+        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options);
+        var namespaces = index.NamespacesIncluding(subjects.Namespaces).Select(assessor.Assess).ToList();
 
         return new ClusterAssessment
         {

@@ -16,6 +16,7 @@ namespace NetPolGovernance.Analysis.Reachability;
 public sealed class ReachabilityEngine
 {
     private readonly SnapshotIndex _index;
+    private readonly PolicySelection _selection;
     private readonly EngineState _engine;
     private readonly AdminTiers _tiers;
     private readonly CrdGovernance _crds;
@@ -25,6 +26,7 @@ public sealed class ReachabilityEngine
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _index = new SnapshotIndex(snapshot);
+        _selection = new PolicySelection(_index);
         _engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
         var ignored = new List<string>();
         _tiers = new AdminTiers(snapshot, _engine, ignored);
@@ -94,7 +96,7 @@ public sealed class ReachabilityEngine
         }
 
         var passed = admin.Action == TierAction.Pass ? $"passed on by {admin.Rule}; " : string.Empty;
-        if (_index.Selecting(subject, direction).Count > 0)
+        if (_selection.Selecting(subject, direction).Count > 0)
         {
             // An unresolvable named port matters only when nothing else admits the connection.
             var unresolved = new List<string>();
@@ -138,7 +140,7 @@ public sealed class ReachabilityEngine
 
     private PortSet SideTraffic(PolicyDirection direction, PodInfo subject, Party other, PodInfo? receiver)
     {
-        var policies = _index.Selecting(subject, direction);
+        var policies = _selection.Selecting(subject, direction);
         if (policies.Count == 0)
         {
             return PortSet.All;
@@ -174,7 +176,7 @@ public sealed class ReachabilityEngine
     {
         var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
         var subjectKey = SnapshotIndex.Key(subject.Namespace, subject.Name);
-        var policies = _index.Selecting(subject, direction);
+        var policies = _selection.Selecting(subject, direction);
         if (policies.Count == 0)
         {
             return new SideOutcome(true, $"{label}: {subjectKey} not isolated");

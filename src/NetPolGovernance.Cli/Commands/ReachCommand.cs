@@ -56,7 +56,7 @@ internal sealed class ReachCommand : BaseCommand
         {
             var queries = await QueriesAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var single = queries is null ? SingleQuery(parseResult) : null;
-            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, cancellationToken).ConfigureAwait(false);
+            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
             var engine = new ReachabilityEngine(snapshot);
             if (single is not null)
             {

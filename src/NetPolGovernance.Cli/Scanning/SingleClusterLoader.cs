@@ -10,27 +10,20 @@ namespace NetPolGovernance.Cli.Scanning;
 internal static class SingleClusterLoader
 {
     /// <summary>
-    /// Returns the snapshot. Throws <see cref="ScanInputException"/> when no source or several are selected, when the
+    /// Returns the snapshot. Throws <see cref="ScanInputException"/> when no source or several are selected (<see cref="ScanSources"/>), when the
     /// source yields more or fewer than one cluster, or when the cluster could not be read (with the reason).
+    /// <paramref name="kubeconfigNamesTarget"/> is true when the command's <c>--kubeconfig/--context</c> also name a
+    /// target (see <see cref="ScanSources.Select"/>).
     /// </summary>
-    public static async Task<ClusterSnapshot> LoadAsync(IReadOnlyList<IScanSource> sources, ParseResult parseResult, CancellationToken cancellationToken)
+    public static async Task<ClusterSnapshot> LoadAsync(
+        IReadOnlyList<IScanSource> sources,
+        ParseResult parseResult,
+        bool kubeconfigNamesTarget,
+        CancellationToken cancellationToken)
     {
-        var selected = sources.Where(s => s.IsSelected(parseResult)).ToList();
-        if (selected.Count > 1)
-        {
-            // --kubeconfig/--context also name the cluster `remediate --apply` writes to; next to another source
-            // (e.g. --manifests) that is all they do.
-            selected.RemoveAll(s => s is KubeconfigScanSource);
-        }
-
-        if (selected.Count != 1)
-        {
-            throw new ScanInputException(selected.Count == 0
-                ? $"no cluster to read: give one of {string.Join(", ", sources.Select(s => s.Usage))}"
-                : $"choose one source, not {string.Join(" and ", selected.Select(s => s.Usage))}");
-        }
-
-        var session = await selected[0].OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
+        // The session is disposed once the one cluster is read: a source that started something (the simulator
+        // of --simulated-fleet) stops here, before the command goes on to answer from the snapshot.
+        await using var session = await ScanSources.OpenAsync(sources, parseResult, kubeconfigNamesTarget, cancellationToken).ConfigureAwait(false);
         var targets = new List<Connectors.Scanning.ClusterTarget>();
         await foreach (var target in session.Inventory.ListAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -1,6 +1,6 @@
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
-using static NetPolGovernance.Analysis.Tests.Reachability.Build;
+using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Reachability;
 
@@ -11,13 +11,13 @@ namespace NetPolGovernance.Analysis.Tests.Reachability;
 /// </summary>
 public sealed class TieredPolicyTests
 {
-    private static readonly PodInfo s_web = Pod("web", "api", ("app", "api"));
-    private static readonly PodInfo s_db = Pod("db", "postgres", ("app", "postgres")).WithPorts(new ContainerPort("pg", 5432, "TCP"));
-    private static readonly LabelSelector s_dbNamespace = Select(("kubernetes.io/metadata.name", "db"));
-    private static readonly LabelSelector s_webNamespace = Select(("kubernetes.io/metadata.name", "web"));
+    private static readonly PodInfo s_web = Pod("web", "api", "app=api");
+    private static readonly PodInfo s_db = Pod("db", "postgres", "app=postgres").WithPorts(new ContainerPort("pg", 5432, "TCP"));
+    private static readonly LabelSelector s_dbNamespace = Sel("kubernetes.io/metadata.name=db");
+    private static readonly LabelSelector s_webNamespace = Sel("kubernetes.io/metadata.name=web");
 
     private static ClusterSnapshot Cluster(IEnumerable<AdminPolicy> admin, params NetworkPolicy[] policies) =>
-        Snapshot([s_web, s_db], policies, Namespace("web"), Namespace("db")) with { AdminPolicies = [.. admin] };
+        Snapshot([Ns("web"), Ns("db")], [s_web, s_db], policies) with { AdminPolicies = [.. admin] };
 
     private static AdminPolicy Anp(string name, int priority, IReadOnlyList<AdminPolicyRule>? ingress = null, IReadOnlyList<AdminPolicyRule>? egress = null, LabelSelector? subject = null) =>
         new()
@@ -52,9 +52,9 @@ public sealed class TieredPolicyTests
     }
 
     private static NetworkPolicy AllowWebToDb() =>
-        Policy("db", "allow-web", ingress: [Rule([Namespaces(s_webNamespace)])]);
+        Policy("db", "allow-web", LabelSelector.Everything, ingress: [Rule([NsPeer(s_webNamespace)])]);
 
-    private static NetworkPolicy DenyAllIngress() => Policy("db", "default-deny", types: ["Ingress"]);
+    private static NetworkPolicy DenyAllIngress() => Policy("db", "default-deny", LabelSelector.Everything, types: ["Ingress"]);
 
     [Fact]
     public void AdminDeny_OverridesNetworkPolicyAllow()
@@ -158,7 +158,7 @@ public sealed class TieredPolicyTests
     [Fact]
     public void SubjectNotSelected_PolicyTakesNoPart()
     {
-        var snapshot = Cluster([Anp("block-web", 10, [FromWeb("Deny")], subject: Select(("kubernetes.io/metadata.name", "other")))]);
+        var snapshot = Cluster([Anp("block-web", 10, [FromWeb("Deny")], subject: Sel("kubernetes.io/metadata.name=other"))]);
 
         Assert.Equal(ReachabilityVerdict.Allowed, Ask(snapshot).Verdict);
     }
@@ -166,7 +166,7 @@ public sealed class TieredPolicyTests
     [Fact]
     public void PodsPeer_NeedsBothSelectors()
     {
-        var peer = new AdminPolicyPeer { IsPods = true, PodsNamespaceSelector = s_webNamespace, PodsPodSelector = Select(("app", "other")) };
+        var peer = new AdminPolicyPeer { IsPods = true, PodsNamespaceSelector = s_webNamespace, PodsPodSelector = Sel("app=other") };
         var snapshot = Cluster([Anp("deny-other", 10, [new AdminPolicyRule { Action = "Deny", Peers = [peer] }])]);
 
         Assert.Equal(ReachabilityVerdict.Allowed, Ask(snapshot).Verdict);
@@ -290,8 +290,8 @@ public sealed class TieredPolicyTests
     [Fact]
     public void DerivedPod_IsAddressableByTheNameTheReportGives()
     {
-        var derived = Pod("db", "Deployment/postgres", ("app", "postgres")) with { DerivedFrom = "Deployment/postgres" };
-        var snapshot = Snapshot([s_web, derived], [DenyAllIngress()], Namespace("web"), Namespace("db"));
+        var derived = Pod("db", "Deployment/postgres", "app=postgres") with { DerivedFrom = "Deployment/postgres" };
+        var snapshot = Snapshot([Ns("web"), Ns("db")], [s_web, derived], [DenyAllIngress()]);
 
         var result = Ask(snapshot, to: "db/Deployment/postgres");
 
