@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Scanning;
 
@@ -24,7 +25,7 @@ internal static class SingleClusterLoader
         // The session is disposed once the one cluster is read: a source that started something (the simulator
         // of --simulated-fleet) stops here, before the command goes on to answer from the snapshot.
         await using var session = await ScanSources.OpenAsync(sources, parseResult, kubeconfigNamesTarget, cancellationToken).ConfigureAwait(false);
-        var targets = new List<Connectors.Scanning.ClusterTarget>();
+        var targets = new List<ClusterTarget>();
         await foreach (var target in session.Inventory.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             targets.Add(target);
@@ -39,7 +40,21 @@ internal static class SingleClusterLoader
             throw new ScanInputException("the source names no cluster");
         }
 
-        var outcome = await session.Collector.CollectAsync(targets[0], cancellationToken).ConfigureAwait(false);
+        // The same one per-cluster deadline a scan applies (FleetScanOptions), so reach and remediate never wait longer.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(session.ScanOptions.PerClusterTimeout);
+        CollectionOutcome outcome;
+        try
+        {
+            outcome = await session.Collector.CollectAsync(targets[0], deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ScanInputException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"cluster {targets[0].Identity.Name} could not be read: timeout: not read within {session.ScanOptions.PerClusterTimeout.TotalSeconds:0.#} s (per-cluster deadline)"));
+        }
+
         return outcome.Snapshot ?? throw new ScanInputException($"cluster {targets[0].Identity.Name} could not be read: {outcome.Reason}");
     }
 }
