@@ -114,5 +114,71 @@ public sealed record AdminPolicy
 
     public int EgressRuleCount { get; init; }
 
+    /// <summary><c>spec.tier</c> of a ClusterNetworkPolicy (<c>Admin</c> or <c>Baseline</c>); null for ANP and BANP.</summary>
+    public string? Tier { get; init; }
+
+    /// <summary>
+    /// The decoded ingress rules, in order. Fewer entries than <see cref="IngressRuleCount"/> means the rules were not
+    /// decoded (reachability then answers Unknown where the object applies).
+    /// </summary>
+    public IReadOnlyList<AdminPolicyRule> Ingress { get; init; } = [];
+
+    /// <summary>The decoded egress rules, in order (see <see cref="Ingress"/>).</summary>
+    public IReadOnlyList<AdminPolicyRule> Egress { get; init; } = [];
+
     public SourceLocation? Source { get; init; }
+}
+
+/// <summary>
+/// One ANP/BANP/ClusterNetworkPolicy rule: the action as written (<c>Allow</c>, <c>Accept</c>, <c>Deny</c>,
+/// <c>Pass</c>), the peers (<c>from</c> or <c>to</c>) and the ports (<c>ports</c> in v1alpha1, <c>protocols</c> in
+/// v1alpha2; null when omitted, which matches every port).
+/// </summary>
+public sealed record AdminPolicyRule
+{
+    public string? Name { get; init; }
+
+    public required string Action { get; init; }
+
+    public IReadOnlyList<AdminPolicyPeer> Peers { get; init; } = [];
+
+    public IReadOnlyList<AdminPolicyPort>? Ports { get; init; }
+}
+
+/// <summary>
+/// One peer. Exactly one of <see cref="Namespaces"/>, <see cref="IsPods"/> (with its two selectors) and
+/// <see cref="Networks"/> is set for the modelled forms; <see cref="Unmodelled"/> names any other form
+/// (<c>nodes</c>, <c>domainNames</c>, or a field the reader does not know).
+/// </summary>
+public sealed record AdminPolicyPeer
+{
+    public LabelSelector? Namespaces { get; init; }
+
+    public bool IsPods { get; init; }
+
+    public LabelSelector? PodsNamespaceSelector { get; init; }
+
+    public LabelSelector? PodsPodSelector { get; init; }
+
+    public IReadOnlyList<string>? Networks { get; init; }
+
+    public string? Unmodelled { get; init; }
+}
+
+/// <summary>
+/// One port entry: a number (<see cref="Port"/>), an inclusive range (<see cref="Port"/> to <see cref="EndPort"/>),
+/// or a container port name (<see cref="NamedPort"/>, resolved on the destination pod). Protocol null means TCP.
+/// <see cref="Unmodelled"/> names a form the reader does not know.
+/// </summary>
+public sealed record AdminPolicyPort
+{
+    public string? Protocol { get; init; }
+
+    public int? Port { get; init; }
+
+    public int? EndPort { get; init; }
+
+    public string? NamedPort { get; init; }
+
+    public string? Unmodelled { get; init; }
 }

@@ -4,7 +4,8 @@ using System.Net;
 namespace NetPolGovernance.Analysis.Reachability;
 
 /// <summary>
-/// One end of a connection: a pod written <c>namespace/pod</c>, or an address written <c>ip:10.1.2.3</c>
+/// One end of a connection: a pod written <c>namespace/pod</c>, a pod derived from a workload written as the report
+/// names it (<c>namespace/Kind/name</c>, e.g. <c>shop/Deployment/web</c>), or an address written <c>ip:10.1.2.3</c>
 /// (IPv4 or IPv6). Addresses are treated as outside the cluster: pod IPs are not assumed to match ipBlocks.
 /// </summary>
 public sealed record ReachabilityEndpoint
@@ -39,13 +40,16 @@ public sealed record ReachabilityEndpoint
         return new ReachabilityEndpoint(null, null, address);
     }
 
-    /// <summary>Parses <c>ns/pod</c> or <c>ip:ADDRESS</c>; on failure <paramref name="error"/> says what is wrong.</summary>
+    /// <summary>
+    /// Parses <c>ns/pod</c>, <c>ns/Kind/name</c> or <c>ip:ADDRESS</c>; on failure <paramref name="error"/> says what is
+    /// wrong. Pod names never hold a slash, so <c>ns/Kind/name</c> is unambiguous: the pod name is <c>Kind/name</c>.
+    /// </summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out ReachabilityEndpoint? endpoint, [NotNullWhen(false)] out string? error)
     {
         endpoint = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "an endpoint is required: write namespace/pod or ip:ADDRESS";
+            error = "an endpoint is required: write namespace/pod, namespace/Kind/name or ip:ADDRESS";
             return false;
         }
 
@@ -64,9 +68,14 @@ public sealed record ReachabilityEndpoint
         }
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == text.Length - 1 || text.IndexOf('/', slash + 1) >= 0)
+        var second = slash <= 0 ? -1 : text.IndexOf('/', slash + 1);
+        if (slash <= 0
+            || slash == text.Length - 1
+            || second == slash + 1
+            || second == text.Length - 1
+            || (second > 0 && text.IndexOf('/', second + 1) >= 0))
         {
-            error = $"'{text}' is neither namespace/pod nor ip:ADDRESS";
+            error = $"'{text}' is neither namespace/pod, namespace/Kind/name nor ip:ADDRESS";
             return false;
         }
 

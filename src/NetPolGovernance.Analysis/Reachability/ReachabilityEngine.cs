@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
 
@@ -6,20 +7,31 @@ namespace NetPolGovernance.Analysis.Reachability;
 
 /// <summary>
 /// Answers connection questions on a snapshot: allowed(src → dst, protocol, port) = egress-allowed(src) AND
-/// ingress-allowed(dst) (docs/semantics.md §4–§7). Only <c>networking.k8s.io/v1</c>
-/// NetworkPolicies are evaluated; the explanation says when other policy kinds could change the answer.
-/// Pure and immutable after construction, so one engine may answer many questions, from many threads.
+/// ingress-allowed(dst) (docs/semantics.md §4–§7). Each side goes through the Admin tier (AdminNetworkPolicy and
+/// Admin-tier ClusterNetworkPolicy), then NetworkPolicy, then the Baseline tier (§11), for the kinds the cluster's
+/// engine enforces (§10). Cilium and Calico objects that govern a side make the answer unknown, as does any field
+/// that is not modelled. Pure and immutable after construction, so one engine may answer many questions, from many
+/// threads. <see cref="TrafficBetween"/> and <see cref="AllowedTraffic"/> (used by remediation) stay NetworkPolicy-only.
 /// </summary>
 public sealed class ReachabilityEngine
 {
     private readonly SnapshotIndex _index;
     private readonly PolicySelection _selection;
+    private readonly EngineState _engine;
+    private readonly AdminTiers _tiers;
+    private readonly CrdGovernance _crds;
+    private readonly string[] _ignored;
 
     public ReachabilityEngine(ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _index = new SnapshotIndex(snapshot);
         _selection = new PolicySelection(_index);
+        _engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
+        var ignored = new List<string>();
+        _tiers = new AdminTiers(snapshot, _engine, ignored);
+        _crds = new CrdGovernance(snapshot, _engine, ignored);
+        _ignored = [.. ignored];
     }
 
     internal SnapshotIndex Index => _index;
@@ -46,16 +58,65 @@ public sealed class ReachabilityEngine
         var notes = Notes(from, to);
         if (from.Pod is not null && ReferenceEquals(from.Pod, to.Pod))
         {
-            return Answer(query, allowed: true, [$"{from} to itself: a pod cannot block access to itself"], notes);
+            return Answer(query, allowed: true, [$"{from} to itself: a pod cannot block access to itself"], notes, []);
         }
 
+        var unknowns = new List<string>();
         var egress = from.Pod is null
             ? Outside(PolicyDirection.Egress, from)
-            : Side(PolicyDirection.Egress, from.Pod, to, to.Pod, query.Protocol, query.Port, notes);
+            : TieredSide(PolicyDirection.Egress, from.Pod, to, to.Pod, query.Protocol, query.Port, unknowns);
         var ingress = to.Pod is null
             ? Outside(PolicyDirection.Ingress, to)
-            : Side(PolicyDirection.Ingress, to.Pod, from, to.Pod, query.Protocol, query.Port, notes);
-        return Answer(query, egress.Allowed && ingress.Allowed, [egress.Text, ingress.Text], notes);
+            : TieredSide(PolicyDirection.Ingress, to.Pod, from, to.Pod, query.Protocol, query.Port, unknowns);
+        return Answer(query, egress.Allowed && ingress.Allowed, [egress.Text, ingress.Text], notes, unknowns);
+    }
+
+    /// <summary>One side through the tiers: Admin (Allow/Deny final, Pass on), NetworkPolicy if it isolates, else Baseline.</summary>
+    private SideOutcome TieredSide(
+        PolicyDirection direction,
+        PodInfo subject,
+        Party other,
+        PodInfo? receiver,
+        TransportProtocol protocol,
+        int port,
+        List<string> unknowns)
+    {
+        var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
+        var subjectKey = SnapshotIndex.Key(subject.Namespace, subject.Name);
+        unknowns.AddRange(_crds.Governing(subject, direction));
+
+        var admin = _tiers.Decide(AdminTier.Admin, direction, subject, other, receiver, protocol, port, _index);
+        unknowns.AddRange(admin.Unknowns);
+        switch (admin.Action)
+        {
+            case TierAction.Allow:
+                return new SideOutcome(true, $"{label}: {subjectKey} allowed by {admin.Rule} (Admin tier, before NetworkPolicy)");
+            case TierAction.Deny:
+                return new SideOutcome(false, $"{label}: {subjectKey} denied by {admin.Rule} (Admin tier, before NetworkPolicy)");
+        }
+
+        var passed = admin.Action == TierAction.Pass ? $"passed on by {admin.Rule}; " : string.Empty;
+        if (_selection.Selecting(subject, direction).Count > 0)
+        {
+            // An unresolvable named port matters only when nothing else admits the connection.
+            var unresolved = new List<string>();
+            var outcome = Side(direction, subject, other, receiver, protocol, port, unresolved);
+            if (!outcome.Allowed)
+            {
+                unknowns.AddRange(unresolved);
+            }
+
+            return passed.Length == 0 ? outcome : outcome with { Text = $"{label}: {passed}{outcome.Text[(label.Length + 2)..]}" };
+        }
+
+        var baseline = _tiers.Decide(AdminTier.Baseline, direction, subject, other, receiver, protocol, port, _index);
+        unknowns.AddRange(baseline.Unknowns);
+        return baseline.Action switch
+        {
+            TierAction.Deny => new SideOutcome(false, $"{label}: {passed}{subjectKey} not isolated by NetworkPolicy, denied by {baseline.Rule} (Baseline tier)"),
+            TierAction.Allow => new SideOutcome(true, $"{label}: {passed}{subjectKey} not isolated by NetworkPolicy, allowed by {baseline.Rule} (Baseline tier)"),
+            _ => new SideOutcome(true, $"{label}: {passed}{subjectKey} not isolated"),
+        };
     }
 
     /// <summary>
@@ -142,7 +203,7 @@ public sealed class ReachabilityEngine
                 {
                     notes.Add(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{policy.Key} {label} rule {i + 1} names a port, but the container ports of {SnapshotIndex.Key(receiver!.Namespace, receiver.Name)} are unknown, so the name could not be resolved"));
+                        $"unknown: NetworkPolicy {policy.Key} {label} rule {i + 1} names a port, but the container ports of {SnapshotIndex.Key(receiver!.Namespace, receiver.Name)} are unknown, so the name could not be resolved and could change it"));
                 }
             }
         }
@@ -181,19 +242,16 @@ public sealed class ReachabilityEngine
 
     private List<string> Notes(Party from, Party to)
     {
-        var snapshot = _index.Snapshot;
         var notes = new List<string>();
-        if (string.Equals(snapshot.NetworkProfile?.NetworkPolicy, "none", StringComparison.OrdinalIgnoreCase))
+        if (_engine.Enforces(PolicyKind.NetworkPolicy) == Enforcement.NotEnforced)
         {
-            notes.Add("networkProfile.networkPolicy is none: the cluster enforces no NetworkPolicy, so in practice nothing is filtered");
+            notes.Add($"the cluster's engine enforces no NetworkPolicy ({_engine.Basis}), so in practice nothing is filtered");
         }
 
-        var namespaces = new HashSet<string>(StringComparer.Ordinal);
         foreach (var party in (ReadOnlySpan<Party>)[from, to])
         {
             if (party.Pod is not null)
             {
-                namespaces.Add(party.Pod.Namespace);
                 if (party.Pod.HostNetwork)
                 {
                     notes.Add($"{party} uses hostNetwork: NetworkPolicy behaviour for it is implementation-defined (usually treated as node traffic)");
@@ -201,34 +259,34 @@ public sealed class ReachabilityEngine
             }
         }
 
-        var crds = snapshot.CiliumPolicies.Where(p => p.IsClusterwide || namespaces.Contains(p.Namespace!)).Select(p => $"{p.Kind} {Name(p.Namespace, p.Name)}")
-            .Concat(snapshot.CalicoPolicies.Where(p => p.IsGlobal || namespaces.Contains(p.Namespace!)).Select(p => $"{p.Kind} {Name(p.Namespace, p.Name)}"))
-            .Concat(snapshot.AdminPolicies.Select(p => $"{p.Kind} {p.Name}"))
-            .ToList();
-        if (crds.Count > 0)
+        notes.AddRange(_ignored.Take(5));
+        if (_ignored.Length > 5)
         {
-            notes.Add($"only Kubernetes NetworkPolicies are evaluated; these policies could change the answer: {string.Join(", ", crds.Take(5))}{(crds.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" and {crds.Count - 5} more") : string.Empty)}");
-        }
-
-        foreach (var invisible in snapshot.InvisibleKinds)
-        {
-            notes.Add($"{invisible.Kind} ({invisible.ApiGroup}) could not be read ({invisible.Reason}) and could change the answer");
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_ignored.Length - 5} more objects are not enforced by the cluster's engine and were not evaluated"));
         }
 
         return notes;
     }
 
-    private static string Name(string? ns, string name) => ns is null ? name : SnapshotIndex.Key(ns, name);
-
-    private static ReachabilityResult Answer(ReachabilityQuery query, bool allowed, IEnumerable<string> parts, List<string> notes)
+    private ReachabilityResult Answer(ReachabilityQuery query, bool allowed, IEnumerable<string> parts, List<string> notes, List<string> unknowns)
     {
+        // A kind that could not be read could hold anything; it makes every answer unknown.
+        var because = unknowns.Concat(_index.Snapshot.InvisibleKinds.Select(invisible =>
+                $"unknown: {invisible.Kind} ({invisible.ApiGroup}) could not be read ({invisible.Reason}) and could change it"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         var text = string.Join("; ", parts);
+        if (because.Count > 0)
+        {
+            text += "; " + string.Join("; ", because);
+        }
+
         if (notes.Count > 0)
         {
             text += "; note: " + string.Join("; note: ", notes.Distinct(StringComparer.Ordinal));
         }
 
-        return new ReachabilityResult { Query = query, Allowed = allowed, Explanation = text };
+        return new ReachabilityResult { Query = query, Allowed = allowed, Explanation = text, UnknownBecause = because };
     }
 
     private static ReachabilityResult Failed(ReachabilityQuery query, string error) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Reachability;
 using NetPolGovernance.Cli.Interaction;
@@ -10,15 +11,18 @@ namespace NetPolGovernance.Cli.Commands;
 /// <summary>
 /// <c>netpolgov reach</c>: may one endpoint connect to another? One question with <c>--from/--to/--protocol/--port</c>,
 /// or many with <c>--queries FILE</c> (a JSON array of <c>{from, to, protocol, port}</c>, answered as the same
-/// objects plus <c>allowed</c> and <c>explanation</c>). Endpoints are <c>namespace/pod</c> or <c>ip:ADDRESS</c>.
-/// Exit 0 when every question was answered, 1 for bad input.
+/// objects plus <c>verdict</c>, <c>allowed</c>, <c>explanation</c> and, where they apply, <c>unknown</c> and
+/// <c>error</c>). Endpoints are <c>namespace/pod</c>, <c>namespace/Kind/name</c> (a pod derived from a workload, as
+/// the report names it) or <c>ip:ADDRESS</c>. Each query is judged on its own: a bad one gets an error entry and the
+/// others are still answered. Exit 0 when every question got a confident answer, 3 when at least one answer is
+/// unknown, 1 when a question could not be answered (bad endpoint, unknown pod, port out of range) or the input is bad.
 /// </summary>
 internal sealed class ReachCommand : BaseCommand
 {
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
-    private readonly Option<string?> _from = new("--from") { Description = "Source: namespace/pod or ip:ADDRESS.", HelpName = "ENDPOINT" };
-    private readonly Option<string?> _to = new("--to") { Description = "Destination: namespace/pod or ip:ADDRESS.", HelpName = "ENDPOINT" };
+    private readonly Option<string?> _from = new("--from") { Description = "Source: namespace/pod, namespace/Kind/name or ip:ADDRESS.", HelpName = "ENDPOINT" };
+    private readonly Option<string?> _to = new("--to") { Description = "Destination: namespace/pod, namespace/Kind/name or ip:ADDRESS.", HelpName = "ENDPOINT" };
     private readonly Option<string> _protocol = CliChoice.Create("--protocol", "Protocol of the connection.", ["TCP", "UDP", "SCTP"], "TCP");
     private readonly Option<int?> _port = new("--port") { Description = "Destination port (1-65535).", HelpName = "PORT" };
     private readonly Option<string?> _queries = new("--queries")
@@ -28,7 +32,7 @@ internal sealed class ReachCommand : BaseCommand
     };
 
     public ReachCommand(IEnumerable<IScanSource> sources, IInteractionService interaction)
-        : base("reach", "Explain whether a connection is allowed by the cluster's NetworkPolicies.")
+        : base("reach", "Explain whether a connection is allowed by the cluster's network policies.")
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(interaction);
@@ -51,30 +55,49 @@ internal sealed class ReachCommand : BaseCommand
         try
         {
             var queries = await QueriesAsync(parseResult, cancellationToken).ConfigureAwait(false);
+            var single = queries is null ? SingleQuery(parseResult) : null;
             var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
             var engine = new ReachabilityEngine(snapshot);
-            if (queries is null)
+            if (single is not null)
             {
-                var result = engine.Evaluate(SingleQuery(parseResult));
+                var result = engine.Evaluate(single);
                 if (result.Error is not null)
                 {
                     _interaction.DisplayError(result.Error);
                     return ExitCodes.UsageError;
                 }
 
-                _interaction.Output.WriteLine($"{(result.Allowed ? "ALLOWED" : "DENIED")}: {result.Query.From} -> {result.Query.To} {result.Query.Port}/{result.Query.Protocol.ToKubernetes()}");
+                _interaction.Output.WriteLine($"{result.Verdict.ToString().ToUpperInvariant()}: {result.Query.From} -> {result.Query.To} {result.Query.Port}/{result.Query.Protocol.ToKubernetes()}");
                 _interaction.Output.WriteLine(result.Explanation);
-                return ExitCodes.Compliant;
+                return ExitCode([result.Verdict]);
             }
 
-            await WriteAnswersAsync(queries.Select(engine.Evaluate).ToList(), cancellationToken).ConfigureAwait(false);
-            return ExitCodes.Compliant;
+            var answers = queries!.Select(q => q.Query is null ? q : q with { Result = engine.Evaluate(q.Query) }).ToList();
+            await WriteAnswersAsync(answers, cancellationToken).ConfigureAwait(false);
+            foreach (var failed in answers.Where(a => a.Verdict is null))
+            {
+                _interaction.DisplayError($"{parseResult.GetValue(_queries)}: query [{failed.Index.ToString(CultureInfo.InvariantCulture)}]: {failed.Error ?? failed.Result?.Error}");
+            }
+
+            return ExitCode(answers.Select(a => a.Verdict));
         }
         catch (ScanInputException ex)
         {
             _interaction.DisplayError(ex.Message);
             return ExitCodes.UsageError;
         }
+    }
+
+    /// <summary>1 when any question could not be answered; else 3 when any answer is unknown; else 0.</summary>
+    private static int ExitCode(IEnumerable<ReachabilityVerdict?> verdicts)
+    {
+        var list = verdicts.ToList();
+        if (list.Any(v => v is null))
+        {
+            return ExitCodes.UsageError;
+        }
+
+        return list.Contains(ReachabilityVerdict.Unknown) ? ExitCodes.Incomplete : ExitCodes.Compliant;
     }
 
     private ReachabilityQuery SingleQuery(ParseResult parseResult)
@@ -87,10 +110,10 @@ internal sealed class ReachCommand : BaseCommand
             throw new ScanInputException("--protocol must be TCP, UDP or SCTP");
         }
 
-        return Query(from, to, protocol, port, "--from/--to");
+        return Query(from, to, protocol, port, out var error) ?? throw new ScanInputException($"--from/--to: {error}");
     }
 
-    private async Task<IReadOnlyList<ReachabilityQuery>?> QueriesAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<QueryItem>?> QueriesAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         if (parseResult.GetValue(_queries) is not { } file)
         {
@@ -120,82 +143,92 @@ internal sealed class ReachCommand : BaseCommand
                 throw new ScanInputException($"{file}: expected a JSON array of {{from, to, protocol, port}}");
             }
 
-            var queries = new List<ReachabilityQuery>();
+            var items = new List<QueryItem>();
             var index = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
+            foreach (var element in document.RootElement.EnumerateArray())
             {
-                var where = $"{file}: query [{index++}]";
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    throw new ScanInputException($"{where}: expected an object");
-                }
-
-                var from = String(item, "from", where);
-                var to = String(item, "to", where);
-                var protocolText = item.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-                if (!TransportProtocols.TryParse(protocolText, out var protocol))
-                {
-                    throw new ScanInputException($"{where}: protocol '{protocolText}' is not TCP, UDP or SCTP");
-                }
-
-                if (!item.TryGetProperty("port", out var portElement) || !portElement.TryGetInt32(out var port))
-                {
-                    throw new ScanInputException($"{where}: \"port\" must be a number");
-                }
-
-                queries.Add(Query(from, to, protocol, port, where));
+                items.Add(Item(element, index++));
             }
 
-            return queries;
+            return items;
         }
     }
 
-    private static string String(JsonElement item, string name, string where) =>
+    /// <summary>One entry of the file: a query, or what is wrong with it (kept with the fields as written).</summary>
+    private static QueryItem Item(JsonElement element, int index)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return new QueryItem(index, null, null, null, null, null, "expected an object {from, to, protocol, port}");
+        }
+
+        var from = Text(element, "from");
+        var to = Text(element, "to");
+        var protocolText = Text(element, "protocol");
+        int? port = element.TryGetProperty("port", out var portElement) && portElement.TryGetInt32(out var number) ? number : null;
+        var item = new QueryItem(index, from, to, protocolText, port, null, null);
+        if (from is null)
+        {
+            return item with { Error = "\"from\" must be a string (namespace/pod, namespace/Kind/name or ip:ADDRESS)" };
+        }
+
+        if (to is null)
+        {
+            return item with { Error = "\"to\" must be a string (namespace/pod, namespace/Kind/name or ip:ADDRESS)" };
+        }
+
+        if (!TransportProtocols.TryParse(protocolText, out var protocol))
+        {
+            return item with { Error = $"protocol '{protocolText}' is not TCP, UDP or SCTP" };
+        }
+
+        if (port is null)
+        {
+            return item with { Error = "\"port\" must be a number" };
+        }
+
+        var query = Query(from, to, protocol, port.Value, out var error);
+        return query is null ? item with { Error = error } : item with { Query = query };
+    }
+
+    private static string? Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
-            : throw new ScanInputException($"{where}: \"{name}\" must be a string (namespace/pod or ip:ADDRESS)");
+            : null;
 
-    private static ReachabilityQuery Query(string from, string to, TransportProtocol protocol, int port, string where)
+    private static ReachabilityQuery? Query(string from, string to, TransportProtocol protocol, int port, out string? error)
     {
         if (!ReachabilityEndpoint.TryParse(from, out var source, out var fromError))
         {
-            throw new ScanInputException($"{where}: from: {fromError}");
+            error = $"from: {fromError}";
+            return null;
         }
 
         if (!ReachabilityEndpoint.TryParse(to, out var destination, out var toError))
         {
-            throw new ScanInputException($"{where}: to: {toError}");
+            error = $"to: {toError}";
+            return null;
         }
 
         if (port is < 1 or > 65535)
         {
-            throw new ScanInputException($"{where}: port {port} is outside 1-65535");
+            error = $"port {port.ToString(CultureInfo.InvariantCulture)} is outside 1-65535";
+            return null;
         }
 
+        error = null;
         return new ReachabilityQuery(source, destination, protocol, port);
     }
 
-    private async Task WriteAnswersAsync(IReadOnlyList<ReachabilityResult> results, CancellationToken cancellationToken)
+    private async Task WriteAnswersAsync(IReadOnlyList<QueryItem> items, CancellationToken cancellationToken)
     {
         var stdout = _interaction.OpenStandardOutput();
         await using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartArray();
-            foreach (var result in results)
+            foreach (var item in items)
             {
-                writer.WriteStartObject();
-                writer.WriteString("from", result.Query.From.ToString());
-                writer.WriteString("to", result.Query.To.ToString());
-                writer.WriteString("protocol", result.Query.Protocol.ToKubernetes());
-                writer.WriteNumber("port", result.Query.Port);
-                writer.WriteBoolean("allowed", result.Allowed);
-                writer.WriteString("explanation", result.Explanation);
-                if (result.Error is not null)
-                {
-                    writer.WriteString("error", result.Error);
-                }
-
-                writer.WriteEndObject();
+                WriteAnswer(writer, item);
             }
 
             writer.WriteEndArray();
@@ -204,5 +237,86 @@ internal sealed class ReachCommand : BaseCommand
 
         await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteAnswer(Utf8JsonWriter writer, QueryItem item)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("index", item.Index);
+        if (item.Result is { } result)
+        {
+            writer.WriteString("from", result.Query.From.ToString());
+            writer.WriteString("to", result.Query.To.ToString());
+            writer.WriteString("protocol", result.Query.Protocol.ToKubernetes());
+            writer.WriteNumber("port", result.Query.Port);
+        }
+        else
+        {
+            WriteOptional(writer, "from", item.From);
+            WriteOptional(writer, "to", item.To);
+            WriteOptional(writer, "protocol", item.Protocol);
+            if (item.Port is { } port)
+            {
+                writer.WriteNumber("port", port);
+            }
+            else
+            {
+                writer.WriteNull("port");
+            }
+        }
+
+        var verdict = item.Verdict;
+        writer.WriteString("verdict", verdict is { } v ? v.ToString().ToLowerInvariant() : "error");
+        if (verdict is ReachabilityVerdict.Allowed or ReachabilityVerdict.Denied)
+        {
+            writer.WriteBoolean("allowed", verdict == ReachabilityVerdict.Allowed);
+        }
+        else
+        {
+            writer.WriteNull("allowed");
+        }
+
+        if (item.Result is { } answered)
+        {
+            writer.WriteString("explanation", answered.Explanation);
+            if (answered.UnknownBecause.Count > 0)
+            {
+                writer.WriteStartArray("unknown");
+                foreach (var reason in answered.UnknownBecause)
+                {
+                    writer.WriteStringValue(reason);
+                }
+
+                writer.WriteEndArray();
+            }
+        }
+
+        if ((item.Error ?? item.Result?.Error) is { } error)
+        {
+            writer.WriteString("error", error);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    /// <summary>One entry of a queries file, as written, with its parsed query or error, and its answer once evaluated.</summary>
+    private sealed record QueryItem(int Index, string? From, string? To, string? Protocol, int? Port, ReachabilityQuery? Query, string? Error)
+    {
+        public ReachabilityResult? Result { get; init; }
+
+        /// <summary>Null when the question could not be answered (an error in the entry or in the evaluation).</summary>
+        public ReachabilityVerdict? Verdict => Error is not null || Result is null || Result.Error is not null ? null : Result.Verdict;
     }
 }

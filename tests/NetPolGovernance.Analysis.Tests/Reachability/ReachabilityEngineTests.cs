@@ -266,13 +266,15 @@ public sealed class ReachabilityEngineTests
     }
 
     [Fact]
-    public void Evaluate_CrdPoliciesPresent_ExplanationSaysTheyAreNotEvaluated()
+    public void Evaluate_CiliumPolicySelectingTheDestination_AnswerIsUnknownNamingIt()
     {
-        var snapshot = Db() with { CiliumPolicies = [new CiliumPolicy { Kind = "CiliumNetworkPolicy", Namespace = "db", Name = "l7" }] };
+        var rule = new CiliumRule { EndpointSelector = LabelSelector.Everything, IngressCount = 1 };
+        var snapshot = Db() with { CiliumPolicies = [new CiliumPolicy { Kind = "CiliumNetworkPolicy", Namespace = "db", Name = "l7", Rules = [rule] }] };
 
         var result = Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432);
 
-        Assert.Contains("could change the answer: CiliumNetworkPolicy db/l7", result.Explanation, StringComparison.Ordinal);
+        Assert.Equal(ReachabilityVerdict.Unknown, result.Verdict);
+        Assert.Contains("unknown: CiliumNetworkPolicy db/l7 selects db/postgres for ingress", Assert.Single(result.UnknownBecause), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -294,9 +296,12 @@ public sealed class ReachabilityEngineTests
     [InlineData("ip:fe80::1", true)]
     [InlineData("ip:nope", false)]
     [InlineData("justapod", false)]
-    [InlineData("a/b/c", false)]
+    [InlineData("shop/Deployment/web", true)]
+    [InlineData("a/b/c/d", false)]
+    [InlineData("a//c", false)]
+    [InlineData("a/b/", false)]
     [InlineData("", false)]
-    public void TryParse_Endpoints_AcceptsPodsAndAddressesOnly(string text, bool expected)
+    public void TryParse_Endpoints_AcceptsPodsDerivedPodsAndAddressesOnly(string text, bool expected)
     {
         Assert.Equal(expected, ReachabilityEndpoint.TryParse(text, out _, out _));
     }

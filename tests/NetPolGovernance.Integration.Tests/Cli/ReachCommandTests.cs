@@ -36,16 +36,136 @@ public sealed class ReachCommandTests
     }
 
     [Fact]
-    public async Task Reach_MalformedQuery_ExitsOneNamingFileAndIndex()
+    public async Task Reach_OneBadQuery_OthersStillAnsweredWithAnErrorEntryAndExitOne()
     {
         using var temp = new TempDirectory();
-        var queries = temp.Write("q.json", """[{"from":"shop/api","to":"db/postgres","port":5432},{"from":"nope","to":"db/postgres","port":1}]""");
+        var queries = temp.Write("q.json", """
+            [{"from":"shop/api","to":"db/postgres","port":5432},
+             {"from":"nope","to":"db/postgres","port":1},
+             {"from":"shop/ghost","to":"db/postgres","port":5432},
+             {"from":"shop/web","to":"db/postgres","port":70000},
+             {"from":"shop/web","to":"db/postgres","port":5432}]
+            """);
         using var cli = new CliHarness();
 
         var exit = await cli.RunAsync("reach", "--manifests", s_cluster, "--queries", queries);
 
         Assert.Equal(1, exit);
-        Assert.Contains("q.json: query [1]: from: 'nope' is neither namespace/pod nor ip:ADDRESS", cli.StandardError.ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
+        using var answers = JsonDocument.Parse(cli.RawStandardOutput);
+        var items = answers.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["allowed", "error", "error", "error", "denied"], items.Select(i => i.GetProperty("verdict").GetString()));
+        Assert.Equal([0, 1, 2, 3, 4], items.Select(i => i.GetProperty("index").GetInt32()));
+        Assert.Equal("from: 'nope' is neither namespace/pod, namespace/Kind/name nor ip:ADDRESS", items[1].GetProperty("error").GetString());
+        Assert.Equal("nope", items[1].GetProperty("from").GetString());
+        Assert.Equal(JsonValueKind.Null, items[1].GetProperty("allowed").ValueKind);
+        Assert.Equal("pod shop/ghost is not in the snapshot", items[2].GetProperty("error").GetString());
+        Assert.Equal("port 70000 is outside 1-65535", items[3].GetProperty("error").GetString());
+        Assert.False(items[4].GetProperty("allowed").GetBoolean());
+        Assert.False(items[0].TryGetProperty("error", out _));
+        var stderr = cli.StandardError.ReplaceLineEndings(string.Empty);
+        Assert.Contains("q.json: query [1]: from: 'nope' is neither namespace/pod", stderr, StringComparison.Ordinal);
+        Assert.Contains("q.json: query [2]: pod shop/ghost is not in the snapshot", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reach_NotAnArray_RejectsTheFileWithExitOne()
+    {
+        using var temp = new TempDirectory();
+        var queries = temp.Write("q.json", """{"from":"shop/api"}""");
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("reach", "--manifests", s_cluster, "--queries", queries);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("expected a JSON array", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reach_DerivedPod_AddressableByTheNameScanReports()
+    {
+        using var temp = new TempDirectory();
+        var manifests = temp.Write("app.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: shop}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers: [{name: web, image: web, ports: [{name: http, containerPort: 8080}]}]
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: allow-http, namespace: shop}
+            spec:
+              podSelector: {matchLabels: {app: web}}
+              ingress: [{ports: [{port: http}]}]
+            """);
+        using var scan = new CliHarness();
+        await scan.RunAsync("scan", "--manifests", manifests, "--format", "json");
+        using var report = JsonDocument.Parse(scan.RawStandardOutput);
+        var derived = report.RootElement.GetProperty("clusters")[0].GetProperty("namespaces").EnumerateArray()
+            .Single(n => n.GetProperty("name").GetString() == "shop").GetProperty("derivedPods")[0].GetString();
+        Assert.Equal("Deployment/web", derived);
+
+        using var cli = new CliHarness();
+        var exit = await cli.RunAsync("reach", "--manifests", manifests, "--from", "ip:203.0.113.9", "--to", $"shop/{derived}", "--port", "8080");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("ALLOWED: ip:203.0.113.9 -> shop/Deployment/web 8080/TCP", cli.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("named port http/TCP (= 8080)", cli.StandardOutput.ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reach_AdminNetworkPolicyDenyInManifests_DeniesBeforeNetworkPolicy()
+    {
+        using var temp = new TempDirectory();
+        var anp = temp.Write("anp.yaml", """
+            apiVersion: policy.networking.k8s.io/v1alpha1
+            kind: AdminNetworkPolicy
+            metadata: {name: no-shop-to-db}
+            spec:
+              priority: 10
+              subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: db}}}
+              ingress:
+                - name: deny-shop
+                  action: Deny
+                  from: [{namespaces: {matchLabels: {team: shop}}}]
+                  ports: [{portNumber: {protocol: TCP, port: 5432}}]
+            """);
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("reach", "--manifests", s_cluster, anp, "--from", "shop/api", "--to", "db/postgres", "--port", "5432");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("DENIED: shop/api -> db/postgres 5432/TCP", cli.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("denied by AdminNetworkPolicy no-shop-to-db ingress rule 1 'deny-shop' (Deny)", cli.StandardOutput.ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reach_UnknownAnswer_PrintsUnknownAndExitsThree()
+    {
+        using var temp = new TempDirectory();
+        var cnp = temp.Write("cnp.yaml", """
+            apiVersion: policy.networking.k8s.io/v1alpha2
+            kind: ClusterNetworkPolicy
+            metadata: {name: egress-fqdn}
+            spec:
+              tier: Admin
+              priority: 5
+              subject: {namespaces: {}}
+              egress:
+                - action: Accept
+                  to: [{domainNames: ["*.example.com"]}]
+            """);
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("reach", "--manifests", s_cluster, cnp, "--from", "shop/api", "--to", "ip:203.0.113.9", "--port", "443");
+
+        Assert.Equal(3, exit);
+        Assert.StartsWith("UNKNOWN: shop/api -> ip:203.0.113.9 443/TCP", cli.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("unknown: ClusterNetworkPolicy egress-fqdn egress rule 1 (Accept) (peer domainNames, not modelled) could change it", cli.StandardOutput.ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
     }
 
     [Fact]

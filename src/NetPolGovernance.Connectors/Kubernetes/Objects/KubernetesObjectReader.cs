@@ -294,8 +294,97 @@ internal static class KubernetesObjectReader
             SubjectPodsPodSelector = ReadSelector(pods, "podSelector"),
             IngressRuleCount = spec?.Count("ingress") ?? 0,
             EgressRuleCount = spec?.Count("egress") ?? 0,
+            Tier = spec?.String("tier"),
+            Ingress = spec?.ObjectList("ingress")?.Select(r => ReadAdminRule(r, "from")).ToList() ?? [],
+            Egress = spec?.ObjectList("egress")?.Select(r => ReadAdminRule(r, "to")).ToList() ?? [],
             Source = source,
         };
+    }
+
+    // v1alpha1 (ANP/BANP) writes ports as `ports: [{portNumber}|{namedPort}|{portRange}]`; v1alpha2
+    // (ClusterNetworkPolicy) as `protocols: [{tcp|udp|sctp: {destinationPort: {number}|{range}}}|{destinationNamedPort}]`.
+    private static AdminPolicyRule ReadAdminRule(JsonFields rule, string peersName) => new()
+    {
+        Name = rule.String("name"),
+        Action = rule.String("action") ?? string.Empty,
+        Peers = rule.ObjectList(peersName)?.Select(ReadAdminPeer).ToList() ?? [],
+        Ports = rule.ObjectList("ports")?.Select(ReadAdminPortV1Alpha1).ToList()
+            ?? rule.ObjectList("protocols")?.Select(ReadAdminProtocol).ToList(),
+    };
+
+    private static AdminPolicyPeer ReadAdminPeer(JsonFields peer)
+    {
+        if (peer.Has("namespaces"))
+        {
+            return new AdminPolicyPeer { Namespaces = ReadSelector(peer, "namespaces") ?? LabelSelector.Everything };
+        }
+
+        if (peer.Object("pods") is { } pods)
+        {
+            return new AdminPolicyPeer
+            {
+                IsPods = true,
+                PodsNamespaceSelector = ReadSelector(pods, "namespaceSelector"),
+                PodsPodSelector = ReadSelector(pods, "podSelector"),
+            };
+        }
+
+        if (peer.StringList("networks") is { } networks)
+        {
+            return new AdminPolicyPeer { Networks = networks };
+        }
+
+        return new AdminPolicyPeer
+        {
+            Unmodelled = peer.Has("nodes") ? "nodes" : peer.Has("domainNames") ? "domainNames" : "an unrecognised peer",
+        };
+    }
+
+    private static AdminPolicyPort ReadAdminPortV1Alpha1(JsonFields entry)
+    {
+        if (entry.Object("portNumber") is { } number)
+        {
+            return new AdminPolicyPort { Protocol = number.String("protocol"), Port = number.Int("port") };
+        }
+
+        if (entry.String("namedPort") is { } name)
+        {
+            return new AdminPolicyPort { NamedPort = name };
+        }
+
+        if (entry.Object("portRange") is { } range)
+        {
+            return new AdminPolicyPort { Protocol = range.String("protocol"), Port = range.Int("start"), EndPort = range.Int("end") };
+        }
+
+        return new AdminPolicyPort { Unmodelled = "an unrecognised port" };
+    }
+
+    private static AdminPolicyPort ReadAdminProtocol(JsonFields entry)
+    {
+        if (entry.String("destinationNamedPort") is { } name)
+        {
+            return new AdminPolicyPort { NamedPort = name };
+        }
+
+        foreach (var protocol in (ReadOnlySpan<string>)["TCP", "UDP", "SCTP"])
+        {
+            if (entry.Object(protocol.ToLowerInvariant()) is not { } match)
+            {
+                continue;
+            }
+
+            if (match.Object("destinationPort") is not { } port)
+            {
+                return new AdminPolicyPort { Protocol = protocol };
+            }
+
+            return port.Object("range") is { } range
+                ? new AdminPolicyPort { Protocol = protocol, Port = range.Int("start"), EndPort = range.Int("end") }
+                : new AdminPolicyPort { Protocol = protocol, Port = port.Int("number") };
+        }
+
+        return new AdminPolicyPort { Unmodelled = "an unrecognised protocol" };
     }
 
     private static WorkloadTemplate ReadWorkload(JsonFields root, JsonFields metadata, string kind, JsonFields? spec, SourceLocation? source)
