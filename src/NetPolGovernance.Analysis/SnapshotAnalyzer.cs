@@ -4,6 +4,7 @@ using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Exemptions;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Pipeline;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis;
 
@@ -25,7 +26,8 @@ public static class SnapshotAnalyzer
 
         var notes = new List<string>(snapshot.Notes);
         var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
-        var index = SnapshotIndex.Build(snapshot, notes);
+        var validation = ObjectValidator.Validate(snapshot);
+        var index = SnapshotIndex.Build(Accepted(snapshot, validation), notes);
         var exemptions = new ExemptionMatcher(options, snapshot.Cluster, notes);
         var clusterFindings = RunClusterChecks(
             new ClusterContext
@@ -37,6 +39,7 @@ public static class SnapshotAnalyzer
                 Readable = true,
                 UnreadableReason = null,
                 Now = options.Now,
+                Rejected = validation.ClusterScoped,
             },
             options,
             exemptions);
@@ -50,7 +53,7 @@ public static class SnapshotAnalyzer
             notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
         }
 
-        var assessor = new NamespaceAssessor(index, engine, invisible, exemptions, clusterFindings, options);
+        var assessor = new NamespaceAssessor(index, engine, invisible, exemptions, clusterFindings, options, validation);
         var namespaces = index.Namespaces.Select(assessor.Assess).ToList();
 
         return new ClusterAssessment
@@ -117,6 +120,27 @@ public static class SnapshotAnalyzer
             Notes = notes,
             Stats = stats ?? CollectionStats.None,
         };
+    }
+
+    /// <summary>
+    /// The snapshot the checks judge: rejected policies left out (they protect nothing), and every namespace that holds a
+    /// rejected object kept, so its NPG-N11 finding has a row.
+    /// </summary>
+    private static ClusterSnapshot Accepted(ClusterSnapshot snapshot, ValidationReport validation)
+    {
+        if (validation.IsValid)
+        {
+            return snapshot;
+        }
+
+        var accepted = validation.WithoutRejectedPolicies(snapshot);
+        var listed = snapshot.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var implied = validation.Rejected
+            .Select(r => r.Namespace)
+            .OfType<string>()
+            .Where(listed.Add)
+            .Select(ns => new NamespaceInfo { Name = ns, Implied = true });
+        return accepted with { Namespaces = [.. snapshot.Namespaces, .. implied] };
     }
 
     private static List<Finding> RunClusterChecks(ClusterContext context, AnalysisOptions options, ExemptionMatcher exemptions) =>

@@ -294,7 +294,67 @@ internal static class KubernetesObjectReader
             SubjectPodsPodSelector = ReadSelector(pods, "podSelector"),
             IngressRuleCount = spec?.Count("ingress") ?? 0,
             EgressRuleCount = spec?.Count("egress") ?? 0,
+            Rules = [.. ReadAdminRules(spec, "ingress", "from"), .. ReadAdminRules(spec, "egress", "to")],
             Source = source,
+        };
+    }
+
+    private static IEnumerable<AdminRuleShape> ReadAdminRules(JsonFields? spec, string direction, string peersName) =>
+        spec?.ObjectList(direction)?.Select(rule => new AdminRuleShape
+        {
+            Direction = direction,
+            Name = rule.String("name"),
+            Action = rule.String("action"),
+            Peers = rule.ObjectList(peersName)?.Select(ReadAdminPeer).ToList(),
+            Ports = rule.ObjectList("ports")?.Select(ReadAdminPort).ToList(),
+        }) ?? [];
+
+    private static AdminPeerShape ReadAdminPeer(JsonFields peer)
+    {
+        string[] known = ["namespaces", "pods", "nodes", "networks"];
+        var fields = peer.Element.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => p.Name)
+            .ToList();
+        var selectors = new List<KeyValuePair<string, LabelSelector>>();
+        void Add(string path, LabelSelector? selector)
+        {
+            if (selector is not null)
+            {
+                selectors.Add(new(path, selector));
+            }
+        }
+
+        Add("namespaces", ReadSelector(peer, "namespaces"));
+        Add("nodes", ReadSelector(peer, "nodes"));
+        var pods = peer.Object("pods");
+        Add("pods.namespaceSelector", ReadSelector(pods, "namespaceSelector"));
+        Add("pods.podSelector", ReadSelector(pods, "podSelector"));
+        return new AdminPeerShape
+        {
+            Fields = fields.Where(known.Contains).Concat(fields.Where(f => !known.Contains(f))).ToList(),
+            Selectors = selectors,
+            PodsIncomplete = pods is { } p && (!p.Has("namespaceSelector") || !p.Has("podSelector")),
+            Networks = peer.StringList("networks"),
+        };
+    }
+
+    private static AdminPortShape ReadAdminPort(JsonFields port)
+    {
+        var fields = port.Element.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => p.Name)
+            .ToList();
+        var number = port.Object("portNumber");
+        var range = port.Object("portRange");
+        return new AdminPortShape
+        {
+            Fields = fields,
+            Protocol = number?.String("protocol") ?? range?.String("protocol"),
+            Port = number?.Int("port"),
+            NamedPort = port.String("namedPort"),
+            Start = range?.Int("start"),
+            End = range?.Int("end"),
         };
     }
 
