@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace NetPolGovernance.Analysis.Validation;
 
 /// <summary>
-/// The name and label syntax the Kubernetes API server enforces (docs/semantics.md §12). Each method returns the
+/// The name and label syntax the Kubernetes API server enforces (docs/semantics.md §14). Each method returns the
 /// problems it found, empty when the value is valid.
 /// </summary>
 public static partial class KubernetesNames

@@ -6,7 +6,7 @@ using NetPolGovernance.Analysis.Model;
 namespace NetPolGovernance.Analysis.Validation;
 
 /// <summary>
-/// Validates a snapshot the way the Kubernetes API server validates objects on create (docs/semantics.md §12):
+/// Validates a snapshot the way the Kubernetes API server validates objects on create (docs/semantics.md §14):
 /// NetworkPolicy (<c>networking.k8s.io/v1</c>), label selectors and metadata labels, object names, and the
 /// AdminNetworkPolicy / BaselineAdminNetworkPolicy fields the analysis reads (<c>policy.networking.k8s.io/v1alpha1</c>
 /// CRD schema). Pure: the same snapshot gives the same report.

@@ -4,7 +4,7 @@ namespace NetPolGovernance.Analysis.Validation;
 
 /// <summary>
 /// One rule the API server enforces that an object breaks. <see cref="Field"/> is the path inside the object
-/// (<c>spec.ingress[0].from[1].ipBlock.cidr</c>), <see cref="Rule"/> a stable id (docs/semantics.md §12).
+/// (<c>spec.ingress[0].from[1].ipBlock.cidr</c>), <see cref="Rule"/> a stable id (docs/semantics.md §14).
 /// </summary>
 public sealed record Violation(string Field, string Rule, string Message)
 {
@@ -67,7 +67,7 @@ public sealed record ValidationReport(IReadOnlyList<RejectedObject> Rejected)
 
     /// <summary>
     /// The snapshot without the rejected policies: an object the API server would refuse protects nothing, so it is
-    /// never counted as coverage (docs/semantics.md §12). Pods and namespaces stay (they still exist to be protected).
+    /// never counted as coverage (docs/semantics.md §14). Pods and namespaces stay (they still exist to be protected).
     /// </summary>
     public ClusterSnapshot WithoutRejectedPolicies(ClusterSnapshot snapshot)
     {

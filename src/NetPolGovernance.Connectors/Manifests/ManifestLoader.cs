@@ -92,7 +92,7 @@ public static class ManifestLoader
 
     /// <summary>
     /// Objects the API server would reject are refused, as <c>kubectl apply</c> would see them refused: one line per
-    /// broken rule, <c>file:line: Kind ns/name: field: problem [rule]</c> (docs/semantics.md §12).
+    /// broken rule, <c>file:line: Kind ns/name: field: problem [rule]</c> (docs/semantics.md §14).
     /// </summary>
     private static void RefuseInvalid(ValidationReport validation)
     {

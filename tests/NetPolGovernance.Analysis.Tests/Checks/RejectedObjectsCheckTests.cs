@@ -6,7 +6,7 @@ namespace NetPolGovernance.Analysis.Tests.Checks;
 
 /// <summary>
 /// NPG-N11 and NPG-C06 on live data: an object the API server would reject (a live cluster can hold one that a newer
-/// version refuses) is reported, and a rejected policy protects nothing (docs/semantics.md §12).
+/// version refuses) is reported, and a rejected policy protects nothing (docs/semantics.md §14).
 /// </summary>
 public sealed class RejectedObjectsCheckTests
 {

@@ -5,7 +5,7 @@ using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 namespace NetPolGovernance.Analysis.Tests.Validation;
 
 /// <summary>
-/// One test per API-server rule (docs/semantics.md §12): the invalid form is rejected with its rule id and field, and
+/// One test per API-server rule (docs/semantics.md §14): the invalid form is rejected with its rule id and field, and
 /// the nearest valid form is accepted. Written from the NetworkPolicy, LabelSelector and ANP/BANP validation rules.
 /// </summary>
 public sealed class ObjectValidatorTests

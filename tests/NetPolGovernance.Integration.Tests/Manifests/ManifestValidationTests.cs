@@ -6,7 +6,7 @@ namespace NetPolGovernance.Integration.Tests.Manifests;
 
 /// <summary>
 /// Manifests the API server would reject are refused through the real CLI: exit 1 (usage error, nothing scanned),
-/// with the file, the line where the object starts, the field and the rule (docs/semantics.md §12).
+/// with the file, the line where the object starts, the field and the rule (docs/semantics.md §14).
 /// </summary>
 public sealed class ManifestValidationTests : IDisposable
 {

@@ -1,6 +1,6 @@
 namespace NetPolGovernance.Analysis.Checks.Cluster;
 
-/// <summary>NPG-C06: cluster-scoped policies (ANP, BANP) the API server would reject (docs/semantics.md §12).</summary>
+/// <summary>NPG-C06: cluster-scoped policies (ANP, BANP) the API server would reject (docs/semantics.md §14).</summary>
 internal sealed class RejectedClusterObjectsCheck : IClusterCheck
 {
     public CheckDefinition Definition => CheckCatalog.C06RejectedObjects;

@@ -1,6 +1,6 @@
 namespace NetPolGovernance.Analysis.Checks.Namespace;
 
-/// <summary>NPG-N11: objects of the namespace the API server would reject (docs/semantics.md §12).</summary>
+/// <summary>NPG-N11: objects of the namespace the API server would reject (docs/semantics.md §14).</summary>
 internal sealed class RejectedObjectsCheck : INamespaceCheck
 {
     public CheckDefinition Definition => CheckCatalog.N11RejectedObjects;
