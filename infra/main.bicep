@@ -17,6 +17,10 @@ param location string
 @description('Optional. Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); gets publish rights on the DCR for CLI use.')
 param principalId string = ''
 
+@description('Optional. Kind of the deploying principal (azd sets AZURE_PRINCIPAL_TYPE: User, or ServicePrincipal when azd runs in a pipeline).')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param principalType string = 'User'
+
 @description('Optional. NCRONTAB schedule (six fields, UTC) of the fleet scan.')
 param scanSchedule string = '0 0 */6 * * *'
 
@@ -114,6 +118,7 @@ module rbac 'app/rbac.bicep' = {
     scanSubscriptionIds: subscriptionIdList
     scanManagementGroupIds: managementGroupIdList
     deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
   }
 }
 

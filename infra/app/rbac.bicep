@@ -23,6 +23,10 @@ param scanManagementGroupIds array
 @description('Optional. Object id of the deploying user; gets Monitoring Metrics Publisher on the DCR so the CLI can publish.')
 param deployerPrincipalId string = ''
 
+@description('Optional. Kind of the deploying principal: User, or ServicePrincipal when azd runs in a pipeline.')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param deployerPrincipalType string = 'User'
+
 var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher: Logs Ingestion (DCR) and Entra-auth telemetry
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner: host leases, deployment package, scan ledger, dead letters
@@ -66,7 +70,7 @@ resource dcrPublisherDeployer 'Microsoft.Authorization/roleAssignments@2022-04-0
   scope: dataCollectionRule
   properties: {
     principalId: deployerPrincipalId
-    principalType: 'User'
+    principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }

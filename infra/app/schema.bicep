@@ -134,7 +134,7 @@ var findingsTableColumns = [
   { name: 'ClusterResourceId', type: 'string' }
   { name: 'Namespace', type: 'string' }
   { name: 'CheckId', type: 'string' }
-  { name: 'Title', type: 'string' }
+  { name: 'CheckTitle', type: 'string' }
   { name: 'Severity', type: 'string' }
   { name: 'Result', type: 'string' }
   { name: 'InProfile', type: 'boolean' }
@@ -159,7 +159,7 @@ var findingsStreamColumns = [
   { name: 'ClusterResourceId', type: 'string' }
   { name: 'Namespace', type: 'string' }
   { name: 'CheckId', type: 'string' }
-  { name: 'Title', type: 'string' }
+  { name: 'CheckTitle', type: 'string' }
   { name: 'Severity', type: 'string' }
   { name: 'Result', type: 'string' }
   { name: 'InProfile', type: 'boolean' }

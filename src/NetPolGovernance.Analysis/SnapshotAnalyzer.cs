@@ -27,7 +27,9 @@ public static class SnapshotAnalyzer
         var notes = new List<string>(snapshot.Notes);
         var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
         var validation = ObjectValidator.Validate(snapshot);
-        var index = SnapshotIndex.Build(Accepted(snapshot, validation), notes);
+        var accepted = Accepted(snapshot, validation);
+        var index = new SnapshotIndex(accepted);
+        var subjects = CoverageSubjects.Build(accepted, notes);
         var exemptions = new ExemptionMatcher(options, snapshot.Cluster, notes);
         var clusterFindings = RunClusterChecks(
             new ClusterContext
@@ -35,7 +37,7 @@ public static class SnapshotAnalyzer
                 Profile = snapshot.NetworkProfile,
                 Evidence = snapshot.EngineEvidence,
                 Engine = engine,
-                CrdPolicies = index.CrdPolicies,
+                CrdPolicies = subjects.CrdPolicies,
                 Readable = true,
                 UnreadableReason = null,
                 Now = options.Now,
@@ -53,8 +55,8 @@ public static class SnapshotAnalyzer
             notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
         }
 
-        var assessor = new NamespaceAssessor(index, engine, invisible, exemptions, clusterFindings, options, validation);
-        var namespaces = index.Namespaces.Select(assessor.Assess).ToList();
+        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options, validation);
+        var namespaces = index.NamespacesIncluding(subjects.Namespaces).Select(assessor.Assess).ToList();
 
         return new ClusterAssessment
         {

@@ -25,4 +25,10 @@ internal static class ExitCodes
 
     /// <summary>Publishing was requested and did not fully succeed.</summary>
     public const int PublishFailed = 4;
+
+    /// <summary>Stopped by Ctrl+C (SIGINT): 128 + 2, the shell convention. What was kept is printed on stderr.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15. What was kept is printed on stderr.</summary>
+    public const int Terminated = 143;
 }

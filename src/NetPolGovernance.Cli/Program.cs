@@ -18,4 +18,10 @@ using var loggerFactory = LoggerFactory.Create(logging => logging
     .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
 await using var services = CliServices.Build(interaction, loggerFactory, TimeProvider.System);
 var root = services.GetRequiredService<RootCommand>();
-return await CliParser.Parse(root, args).InvokeAsync().ConfigureAwait(false);
+
+// Ctrl+C and SIGTERM cancel the command's token (our handler, not the parser's, so the command decides what to keep).
+using var interruption = ProcessInterruption.Register();
+var exitCode = await CliParser.Parse(root, args)
+    .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token)
+    .ConfigureAwait(false);
+return interruption.ExitCodeFor(exitCode);

@@ -118,7 +118,7 @@ public sealed partial class FleetScanCoordinator
 
     private static string Describe(Exception exception) => exception switch
     {
-        global::Azure.RequestFailedException failed => $"HTTP {failed.Status} {failed.ErrorCode}: {failed.Message}",
+        global::Azure.RequestFailedException failed => Connectors.Azure.ArmErrors.Describe(failed),
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
 

@@ -80,6 +80,22 @@ public sealed class ServiceTemplateTests
     }
 
     [Fact]
+    public async Task RoleAssignments_PrincipalType_NeverHardCodedUserSoAzdRunsFromAPipeline()
+    {
+        var template = await CompiledTemplate.MainAsync();
+
+        var types = template.Resources("Microsoft.Authorization/roleAssignments")
+            .Select(r => r["properties"]!["principalType"]!.GetValue<string>())
+            .ToArray();
+        var parameters = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Tooling.Infra, "main.parameters.json"), TestContext.Current.CancellationToken))!;
+
+        Assert.NotEmpty(types);
+        Assert.DoesNotContain("User", types);
+        Assert.Contains(types, t => t.Contains("deployerPrincipalType", StringComparison.Ordinal));
+        Assert.Equal("${AZURE_PRINCIPAL_TYPE=User}", parameters["parameters"]!["principalType"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AlertRules_EveryRuleNotifiesTheActionGroup()
     {
         var template = await CompiledTemplate.MainAsync();

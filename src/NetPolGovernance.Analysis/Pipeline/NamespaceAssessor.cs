@@ -13,6 +13,7 @@ namespace NetPolGovernance.Analysis.Pipeline;
 /// <summary>Assesses one namespace: facts (docs/semantics.md §8), any-kind coverage, checks, exemptions, status and owner.</summary>
 internal sealed class NamespaceAssessor(
     SnapshotIndex index,
+    CoverageSubjects subjects,
     EngineState engine,
     IReadOnlySet<PolicyKind> invisibleKinds,
     ExemptionMatcher exemptions,
@@ -22,17 +23,17 @@ internal sealed class NamespaceAssessor(
 {
     public NamespaceAssessment Assess(NamespaceView ns)
     {
-        var pods = index.Pods(ns.Name);
+        var pods = index.PodsIn(ns.Name);
         var selectable = SortedByName(pods.Where(p => !p.HostNetwork).ToList());
-        var networkPolicies = index.NetworkPolicies(ns.Name);
+        var networkPolicies = index.NetworkPoliciesIn(ns.Name);
         var facts = NamespaceFacts.Compute(selectable, networkPolicies);
         var coverage = NamespaceCoverage.Compute(
             ns,
             [.. selectable.Select(p => new PodView(p, ns))],
             facts,
             [.. networkPolicies.Select(p => new PolicyRef(PolicyKind.NetworkPolicy, p.Name, p.Source)).DistinctBy(p => p.Name)],
-            index.NamespacedSubjects(ns.Name),
-            index.ClusterSubjects,
+            subjects.NamespacedSubjects(ns.Name),
+            subjects.ClusterSubjects,
             engine);
         var nsExemptions = exemptions.ForNamespace(ns);
         var context = new NamespaceContext

@@ -13,11 +13,13 @@ namespace NetPolGovernance.Analysis.Reachability;
 public sealed class ReachabilityEngine
 {
     private readonly SnapshotIndex _index;
+    private readonly PolicySelection _selection;
 
     public ReachabilityEngine(ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _index = new SnapshotIndex(snapshot);
+        _selection = new PolicySelection(_index);
     }
 
     internal SnapshotIndex Index => _index;
@@ -77,7 +79,7 @@ public sealed class ReachabilityEngine
 
     private PortSet SideTraffic(PolicyDirection direction, PodInfo subject, Party other, PodInfo? receiver)
     {
-        var policies = _index.Selecting(subject, direction);
+        var policies = _selection.Selecting(subject, direction);
         if (policies.Count == 0)
         {
             return PortSet.All;
@@ -113,7 +115,7 @@ public sealed class ReachabilityEngine
     {
         var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
         var subjectKey = SnapshotIndex.Key(subject.Namespace, subject.Name);
-        var policies = _index.Selecting(subject, direction);
+        var policies = _selection.Selecting(subject, direction);
         if (policies.Count == 0)
         {
             return new SideOutcome(true, $"{label}: {subjectKey} not isolated");

@@ -14,7 +14,7 @@ internal static class ImpactPreview
 {
     public static Impact Compute(ReachabilityEngine before, ReachabilityEngine after, IReadOnlySet<string> planned)
     {
-        var pods = before.Index.Snapshot.Pods;
+        var pods = before.Index.Pods;
         var keys = PodClass.SelectedKeys(before.Index.Snapshot.NetworkPolicies.Concat(after.Index.Snapshot.NetworkPolicies));
         var sources = PodClass.Group(pods, byPorts: false, keys);
         var destinations = PodClass.Group(pods, byPorts: true, keys);

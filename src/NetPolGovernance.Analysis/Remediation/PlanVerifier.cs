@@ -38,7 +38,7 @@ internal static class PlanVerifier
     {
         var nsProbe = new PodInfo { Namespace = ns, Name = ProbePodName };
         var elsewhereProbe = new PodInfo { Namespace = ProbeNamespace, Name = ProbePodName };
-        var dnsPods = snapshot.Pods.Where(IsClusterDns).ToList();
+        var dnsPods = new SnapshotIndex(snapshot).Pods.Where(IsClusterDns).ToList();
         var probes = new List<PodInfo> { nsProbe, elsewhereProbe };
         if (dnsPods.Count == 0)
         {

@@ -8,8 +8,26 @@ internal abstract class BaseCommand : Command
     protected BaseCommand(string name, string description)
         : base(name, description)
     {
-        SetAction(ExecuteAsync);
+        SetAction(RunAsync);
     }
 
     protected abstract Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the command; a cancellation of the run's own token (Ctrl+C, SIGTERM) is a clean stop with
+    /// <see cref="ExitCodes.Interrupted"/> (the host maps SIGTERM to <see cref="ExitCodes.Terminated"/>), never a crash.
+    /// Commands that keep partial work say what they kept before this returns.
+    /// </summary>
+    private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecuteAsync(parseResult, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"netpolgov {Name}: interrupted; stopped before the end (see above for what was kept)").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+    }
 }

@@ -51,7 +51,7 @@ internal sealed class ReachCommand : BaseCommand
         try
         {
             var queries = await QueriesAsync(parseResult, cancellationToken).ConfigureAwait(false);
-            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, cancellationToken).ConfigureAwait(false);
+            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
             var engine = new ReachabilityEngine(snapshot);
             if (queries is null)
             {

@@ -78,7 +78,7 @@ internal sealed class RemediateCommand : BaseCommand
         {
             var apply = parseResult.GetValue(_apply);
             var context = apply ? SingleValue(parseResult, _context) ?? throw new ScanInputException("--apply needs --context NAME: the one cluster to change") : null;
-            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, cancellationToken).ConfigureAwait(false);
+            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: true, cancellationToken).ConfigureAwait(false);
             var profile = Enum.Parse<RemediationProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
             var namespaces = Targets(parseResult, snapshot);
             var plan = RemediationPlanner.Plan(snapshot, namespaces, profile);

@@ -21,6 +21,9 @@ internal sealed class ScanCommand : BaseCommand
     private static readonly string[] s_profiles = ["cis", "baseline", "strict"];
     private static readonly string[] s_severities = ["info", "low", "medium", "high", "critical"];
 
+    /// <summary>How long result sinks may take to finish (or keep) their rows after an interruption.</summary>
+    private static readonly TimeSpan s_interruptionGrace = TimeSpan.FromSeconds(20);
+
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IReadOnlyList<IScanResultSink> _sinks;
     private readonly IReadOnlyList<IReportFormat> _formats;
@@ -121,7 +124,7 @@ internal sealed class ScanCommand : BaseCommand
             return ExitCodes.UsageError;
         }
 
-        await using var resources = plan.Session.Resources;
+        await using var source = plan.Session;
         var sessions = new List<IScanResultSession>();
         try
         {
@@ -139,7 +142,17 @@ internal sealed class ScanCommand : BaseCommand
                 return ExitCodes.UsageError;
             }
 
-            return await RunAsync(plan, target.Target, sessions, cancellationToken).ConfigureAwait(false);
+            var exitCode = await RunAsync(plan, target.Target, sessions, cancellationToken).ConfigureAwait(false);
+            if (exitCode == ExitCodes.Interrupted && target.Path is { } interruptedReport)
+            {
+                _interaction.DisplayError($"{interruptedReport}: not written (the scan was interrupted; an earlier file there is left as it was)");
+            }
+            else
+            {
+                await target.CommitAsync().ConfigureAwait(false);
+            }
+
+            return exitCode;
         }
         catch (ScanInputException ex)
         {
@@ -167,14 +180,25 @@ internal sealed class ScanCommand : BaseCommand
             plan.Session.ScanOptions,
             progress: _interaction.IsInteractive ? new ClusterProgress(_interaction) : null,
             cancellationToken);
-        await foreach (var assessment in assessments.ConfigureAwait(false))
+        var clustersDone = 0;
+        try
         {
-            tally.Add(assessment);
-            await writer.WriteClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
-            foreach (var session in sessions)
+            await foreach (var assessment in assessments.ConfigureAwait(false))
             {
-                await session.OnClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
+                tally.Add(assessment);
+                await writer.WriteClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
+                foreach (var session in sessions)
+                {
+                    await session.OnClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
+                }
+
+                clustersDone++;
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await KeepAfterInterruptionAsync(sessions, clustersDone).ConfigureAwait(false);
+            return ExitCodes.Interrupted;
         }
 
         var outcomes = new List<SinkOutcome>();
@@ -193,18 +217,31 @@ internal sealed class ScanCommand : BaseCommand
         return summary.ExitCode;
     }
 
+    /// <summary>
+    /// After Ctrl+C or SIGTERM: every result sink finishes within a short grace (publishing keeps what it could not
+    /// send in its dead letters), and stderr says what was kept and where.
+    /// </summary>
+    private async Task KeepAfterInterruptionAsync(List<IScanResultSession> sessions, int clustersDone)
+    {
+        _interaction.DisplayError($"interrupted: {clustersDone} clusters were finished before the stop; the others were not scanned");
+        using var grace = new CancellationTokenSource(s_interruptionGrace);
+        foreach (var session in sessions)
+        {
+            try
+            {
+                var outcome = await session.CompleteAsync(grace.Token).ConfigureAwait(false);
+                _interaction.DisplayError(outcome.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                _interaction.DisplayError($"a result sink did not finish within {s_interruptionGrace.TotalSeconds:0} s after the stop; rows not yet acknowledged are in its dead letters");
+            }
+        }
+    }
+
     private async Task<ScanPlan> PlanAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var selected = _sources.Where(s => s.IsSelected(parseResult)).ToList();
-        if (selected.Count == 0)
-        {
-            throw new ScanInputException($"nothing to scan: give one of {string.Join(", ", _sources.Select(s => s.Usage))}");
-        }
-
-        if (selected.Count > 1)
-        {
-            throw new ScanInputException($"choose one source per scan, not {string.Join(" and ", selected.Select(s => s.Usage))}");
-        }
+        var source = ScanSources.Select(_sources, parseResult);
 
         var profile = Enum.Parse<ComplianceProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
         var failOn = parseResult.GetValue(_failOn) is { } severity ? Enum.Parse<Severity>(severity, ignoreCase: true) : (Severity?)null;
@@ -223,7 +260,6 @@ internal sealed class ScanCommand : BaseCommand
             }
         }
 
-        var source = selected[0];
         var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
         var now = _timeProvider.GetUtcNow();

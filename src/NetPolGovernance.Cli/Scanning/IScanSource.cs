@@ -5,7 +5,7 @@ namespace NetPolGovernance.Cli.Scanning;
 
 /// <summary>
 /// Where <c>netpolgov scan</c> gets clusters from (manifests, kubeconfig contexts, Azure). Each source adds its own
-/// options to the scan command and is selected by them; exactly one source runs per scan. Register an implementation
+/// options to the scan command and is selected by them; exactly one source runs per command (<see cref="ScanSources"/> chooses it). Register an implementation
 /// as <c>IScanSource</c> in <see cref="CliServices"/> to add one.
 /// </summary>
 internal interface IScanSource
@@ -26,8 +26,11 @@ internal interface IScanSource
     Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken);
 }
 
-/// <summary>What a source prepared for one scan.</summary>
-internal sealed record ScanSourceSession(IClusterInventory Inventory, ISnapshotCollector Collector)
+/// <summary>
+/// What a source prepared for one scan. Disposing it stops what the source started (<see cref="Resources"/>);
+/// every command that opens a session disposes it when it is done reading clusters.
+/// </summary>
+internal sealed record ScanSourceSession(IClusterInventory Inventory, ISnapshotCollector Collector) : IAsyncDisposable
 {
     /// <summary>Concurrency and per-cluster deadline; sources with options for them override the defaults.</summary>
     public FleetScanOptions ScanOptions { get; init; } = new();
@@ -36,8 +39,10 @@ internal sealed record ScanSourceSession(IClusterInventory Inventory, ISnapshotC
     public ISourceLocationLookup? Locations { get; init; }
 
     /// <summary>
-    /// What the source started for this scan and the scan command stops when the scan ends, whatever its outcome
+    /// What the source started for this scan and disposing the session stops, whatever the command's outcome
     /// (the in-process fleet simulator of <c>--simulated-fleet</c>); null when there is nothing to stop.
     /// </summary>
     public IAsyncDisposable? Resources { get; init; }
+
+    public ValueTask DisposeAsync() => Resources?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

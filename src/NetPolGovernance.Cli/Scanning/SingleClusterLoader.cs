@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Scanning;
 
@@ -10,28 +11,21 @@ namespace NetPolGovernance.Cli.Scanning;
 internal static class SingleClusterLoader
 {
     /// <summary>
-    /// Returns the snapshot. Throws <see cref="ScanInputException"/> when no source or several are selected, when the
+    /// Returns the snapshot. Throws <see cref="ScanInputException"/> when no source or several are selected (<see cref="ScanSources"/>), when the
     /// source yields more or fewer than one cluster, or when the cluster could not be read (with the reason).
+    /// <paramref name="kubeconfigNamesTarget"/> is true when the command's <c>--kubeconfig/--context</c> also name a
+    /// target (see <see cref="ScanSources.Select"/>).
     /// </summary>
-    public static async Task<ClusterSnapshot> LoadAsync(IReadOnlyList<IScanSource> sources, ParseResult parseResult, CancellationToken cancellationToken)
+    public static async Task<ClusterSnapshot> LoadAsync(
+        IReadOnlyList<IScanSource> sources,
+        ParseResult parseResult,
+        bool kubeconfigNamesTarget,
+        CancellationToken cancellationToken)
     {
-        var selected = sources.Where(s => s.IsSelected(parseResult)).ToList();
-        if (selected.Count > 1)
-        {
-            // --kubeconfig/--context also name the cluster `remediate --apply` writes to; next to another source
-            // (e.g. --manifests) that is all they do.
-            selected.RemoveAll(s => s is KubeconfigScanSource);
-        }
-
-        if (selected.Count != 1)
-        {
-            throw new ScanInputException(selected.Count == 0
-                ? $"no cluster to read: give one of {string.Join(", ", sources.Select(s => s.Usage))}"
-                : $"choose one source, not {string.Join(" and ", selected.Select(s => s.Usage))}");
-        }
-
-        var session = await selected[0].OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
-        var targets = new List<Connectors.Scanning.ClusterTarget>();
+        // The session is disposed once the one cluster is read: a source that started something (the simulator
+        // of --simulated-fleet) stops here, before the command goes on to answer from the snapshot.
+        await using var session = await ScanSources.OpenAsync(sources, parseResult, kubeconfigNamesTarget, cancellationToken).ConfigureAwait(false);
+        var targets = new List<ClusterTarget>();
         await foreach (var target in session.Inventory.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             targets.Add(target);
@@ -46,7 +40,21 @@ internal static class SingleClusterLoader
             throw new ScanInputException("the source names no cluster");
         }
 
-        var outcome = await session.Collector.CollectAsync(targets[0], cancellationToken).ConfigureAwait(false);
+        // The same one per-cluster deadline a scan applies (FleetScanOptions), so reach and remediate never wait longer.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(session.ScanOptions.PerClusterTimeout);
+        CollectionOutcome outcome;
+        try
+        {
+            outcome = await session.Collector.CollectAsync(targets[0], deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ScanInputException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"cluster {targets[0].Identity.Name} could not be read: timeout: not read within {session.ScanOptions.PerClusterTimeout.TotalSeconds:0.#} s (per-cluster deadline)"));
+        }
+
         return outcome.Snapshot ?? throw new ScanInputException($"cluster {targets[0].Identity.Name} could not be read: {outcome.Reason}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -82,7 +81,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                     "Azure sign-in",
                     null,
                     "/",
-                    $"the Azure credential could not get a token for ARM ({FirstLine(ex.Message)}): sign in again (az login) or check the managed identity");
+                    ArmErrors.CredentialFailure(ex, "ARM"));
             }
             catch (RequestFailedException ex)
             {
@@ -91,7 +90,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                     "Azure inventory",
                     null,
                     "/",
-                    $"the clusters in scope could not be listed ({Describe(ex)}: {FirstLine(ex.Message)}); check the identity's Reader role and the --cloud/--arm-endpoint");
+                    $"the clusters in scope could not be listed ({ArmErrors.Describe(ex)}); check the identity's Reader role and the --cloud/--arm-endpoint");
             }
 
             if (failure is not null)
@@ -303,7 +302,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                     $"management group {group}",
                     null,
                     $"/providers/Microsoft.Management/managementGroups/{group}",
-                    $"the subscriptions of management group {group} could not be listed ({Describe(ex)}); grant the identity Reader on the management group");
+                    $"the subscriptions of management group {group} could not be listed ({ArmErrors.Describe(ex)}); grant the identity Reader on the management group");
             }
 
             if (failure is not null)
@@ -366,7 +365,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                     $"subscription {subscriptionId}",
                     subscriptionId,
                     $"/subscriptions/{subscriptionId}",
-                    $"the AKS clusters of subscription {subscriptionId} could not be listed ({Describe(ex)}); {advice}"));
+                    $"the AKS clusters of subscription {subscriptionId} could not be listed ({ArmErrors.Describe(ex)}); {advice}"));
         }
     }
 
@@ -375,17 +374,6 @@ public sealed partial class AzureClusterInventory : IClusterInventory
         Identity = new ClusterIdentity { Name = name, SubscriptionId = subscriptionId, ResourceId = resourceId },
         UnreadableReason = reason,
     };
-
-    private static string Describe(RequestFailedException ex) =>
-        string.IsNullOrEmpty(ex.ErrorCode)
-            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status}")
-            : string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status} {ex.ErrorCode}");
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length > 200 ? line[..200] + "…" : line;
-    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Azure inventory failed ({ExceptionType}: {Detail})")]
     private partial void LogInventoryFailed(string exceptionType, string detail);

@@ -116,7 +116,7 @@ public static class AssessmentRowMapper
                 ClusterResourceId = cluster.ResourceId,
                 Namespace = finding.Namespace,
                 CheckId = finding.CheckId,
-                Title = finding.Title,
+                CheckTitle = finding.Title,
                 Severity = finding.Severity.ToString(),
                 Result = finding.Result.ToString(),
                 InProfile = finding.InProfile,

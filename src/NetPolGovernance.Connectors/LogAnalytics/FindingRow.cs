@@ -23,7 +23,8 @@ public sealed record FindingRow
 
     public required string CheckId { get; init; }
 
-    public required string Title { get; init; }
+    /// <summary>The check's title. Not named <c>Title</c>: that is a reserved column name in custom Log Analytics tables.</summary>
+    public required string CheckTitle { get; init; }
 
     public required string Severity { get; init; }
 

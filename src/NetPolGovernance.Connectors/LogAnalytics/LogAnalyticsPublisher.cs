@@ -48,16 +48,28 @@ public sealed partial class LogAnalyticsPublisher : IAssessmentPublisher, IDispo
         var rows = AssessmentRowMapper.Map(scan, assessment);
         var sent = 0;
         var failed = 0;
-        foreach (var table in RowSerializer.Serialize(rows))
+        var tables = RowSerializer.Serialize(rows).Where(t => t.Rows.Count > 0).ToList();
+        for (var i = 0; i < tables.Count; i++)
         {
-            if (table.Rows.Count == 0)
+            try
             {
-                continue;
+                var result = await _client.UploadAsync(_streams.For(tables[i].Table), tables[i].Rows, cancellationToken).ConfigureAwait(false);
+                sent += result.RowsSent;
+                failed += await KeepFailuresAsync(result.Failures, cancellationToken).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped mid-upload: every row not yet acknowledged is kept for the next run. The batch in flight may
+                // have been accepted too; its rows carry deterministic RowIds, so a re-send is de-duplicated in KQL.
+                for (var j = i; j < tables.Count; j++)
+                {
+                    await _deadLetters.WriteAsync(_streams.For(tables[j].Table), tables[j].Rows, CancellationToken.None).ConfigureAwait(false);
+                    failed += tables[j].Rows.Count;
+                }
 
-            var result = await _client.UploadAsync(_streams.For(table.Table), table.Rows, cancellationToken).ConfigureAwait(false);
-            sent += result.RowsSent;
-            failed += await KeepFailuresAsync(result.Failures, cancellationToken).ConfigureAwait(false);
+                LogPublishInterrupted(assessment.Cluster.Name, failed, _deadLetters.Location);
+                return new PublishResult(sent, failed, _deadLetters.Location);
+            }
         }
 
         if (failed > 0)
@@ -138,6 +150,9 @@ public sealed partial class LogAnalyticsPublisher : IAssessmentPublisher, IDispo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing cluster {ClusterName}: {RowCount} rows not accepted after retries; kept in {DeadLetterLocation} for the next run")]
     private partial void LogPublishFailed(string clusterName, int rowCount, string deadLetterLocation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing cluster {ClusterName} was interrupted: {RowCount} rows not yet acknowledged are kept in {DeadLetterLocation} for the next run")]
+    private partial void LogPublishInterrupted(string clusterName, int rowCount, string deadLetterLocation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {EntryCount} dead-letter entries from {DeadLetterLocation}: {RowsSent} rows sent, {RowsFailed} kept again")]
     private partial void LogReplayed(int entryCount, int rowsSent, int rowsFailed, string deadLetterLocation);

@@ -16,6 +16,10 @@ public sealed class LogsIngestionClientOptions : ClientOptions
         Retry.Mode = RetryMode.Exponential;
         Retry.Delay = TimeSpan.FromSeconds(0.8);
         Retry.MaxDelay = TimeSpan.FromSeconds(60);
+
+        // One hung request must not stall a scan for Azure.Core's default 100 s a try: a 1 MiB gzip batch is sent in
+        // well under this on any working network, and a timed-out try is retried like any transient failure.
+        Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
     }
 
     /// <summary>The token audience; sovereign clouds use <see cref="LogsIngestionAudience.AzureGovernment"/> or <see cref="LogsIngestionAudience.AzureChina"/>.</summary>

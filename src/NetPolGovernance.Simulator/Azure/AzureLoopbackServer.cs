@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Simulator.Tls;
 
 namespace NetPolGovernance.Simulator.Azure;
 
@@ -45,11 +45,11 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     private int _graphThrottlesLeft;
     private int _armThrottlesLeft;
 
-    private AzureLoopbackServer(WebApplication app, AzureFleetDescription fleet, X509Certificate2 certificate)
+    private AzureLoopbackServer(WebApplication app, AzureFleetDescription fleet, LoopbackCertificateAuthority authority)
     {
         _app = app;
         _fleet = fleet;
-        Certificate = certificate;
+        Authority = authority;
         _subscriptions = fleet.Subscriptions.ToDictionary(s => s.SubscriptionId, StringComparer.OrdinalIgnoreCase);
         _clustersById = fleet.Subscriptions
             .SelectMany(s => s.Clusters.Select(c => (Subscription: s, Cluster: c)))
@@ -62,7 +62,8 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     /// <summary>The ARM endpoint, e.g. <c>https://127.0.0.1:43210/</c>.</summary>
     public Uri Endpoint { get; private set; }
 
-    public X509Certificate2 Certificate { get; }
+    /// <summary>The CA this server's certificate chains to; clients trust the server through it only.</summary>
+    internal LoopbackCertificateAuthority Authority { get; }
 
     public AzureCallCounts Calls { get; } = new();
 
@@ -75,13 +76,13 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     public static async Task<AzureLoopbackServer> StartAsync(AzureFleetDescription fleet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        var certificate = LoopbackCertificate.Shared;
+        var authority = LoopbackCertificateAuthority.Create("netpolgov-loopback-azure-ca");
         // No configuration reload: it would watch every directory under the working directory (thousands in a repository).
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(authority.ServerCertificate)));
         var app = builder.Build();
-        var server = new AzureLoopbackServer(app, fleet, certificate);
+        var server = new AzureLoopbackServer(app, fleet, authority);
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -89,8 +90,8 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A handler that trusts exactly this server's certificate.</summary>
-    public SocketsHttpHandler CreateTrustingHandler() => LoopbackCertificate.CreateTrustingHandler(Certificate);
+    /// <summary>A handler that trusts only this server's CA.</summary>
+    public SocketsHttpHandler CreateTrustingHandler() => Authority.CreateTrustingHandler();
 
     /// <summary>Client options for this server: a custom cloud at <see cref="Endpoint"/>, the trusting transport, fast polling.</summary>
     public AzureManagementClientOptions CreateClientOptions()
@@ -111,6 +112,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        Authority.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -354,7 +356,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         }
     }
 
-    private static async Task CredentialAsync(HttpContext context, SimulatedCluster cluster)
+    private async Task CredentialAsync(HttpContext context, SimulatedCluster cluster)
     {
         var body = AzurePayloads.Body(AzurePayloads.ListClusterUserCredentials);
         var exec = string.Equals(context.Request.Query["format"], "exec", StringComparison.Ordinal);
@@ -507,10 +509,10 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         return resource;
     }
 
-    private static string Kubeconfig(SimulatedCluster cluster, bool exec)
+    private string Kubeconfig(SimulatedCluster cluster, bool exec)
     {
         var server = cluster.ApiServerUrl ?? $"https://{cluster.Name}-dns.hcp.{cluster.Location}.azmk8s.io:443";
-        var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(cluster.CertificateAuthorityPem ?? LoopbackCertificate.Shared.ExportCertificatePem()));
+        var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(cluster.CertificateAuthorityPem ?? Authority.CaPem));
         var user = $"clusterUser_{cluster.ResourceGroup}_{cluster.Name}";
         var yaml = new StringBuilder()
             .AppendLine("apiVersion: v1")

@@ -4,7 +4,8 @@ using NetPolGovernance.Analysis.Model;
 namespace NetPolGovernance.Analysis.Tests.Builders;
 
 /// <summary>
-/// Small, pure helpers that build snapshot objects for tests. Every call returns new immutable records;
+/// The one set of small, pure helpers that build snapshot objects for the analysis tests (checks, coverage,
+/// reachability, remediation). Labels are written <c>"key=value"</c>. Every call returns new immutable records;
 /// tests adjust them with <c>with</c>. Nothing here is shared or mutable.
 /// </summary>
 internal static class Snap
@@ -41,9 +42,9 @@ internal static class Snap
             Egress = egress,
         };
 
-    /// <summary>A rule; null arguments mean the field is missing.</summary>
-    public static NetworkPolicyRule Rule(NetworkPolicyPeer[]? peers = null, NetworkPolicyPort[]? ports = null) =>
-        new() { Peers = peers, Ports = ports };
+    /// <summary>A rule; null peers, or no ports, mean the field is missing.</summary>
+    public static NetworkPolicyRule Rule(NetworkPolicyPeer[]? peers = null, params NetworkPolicyPort[]? ports) =>
+        new() { Peers = peers, Ports = ports is { Length: > 0 } ? ports : null };
 
     public static NetworkPolicyRule AllowAll() => new();
 
@@ -53,7 +54,13 @@ internal static class Snap
 
     public static NetworkPolicyPeer IpPeer(string cidr, params string[] except) => new() { IpBlock = new IpBlock(cidr, except.Length == 0 ? null : except) };
 
-    public static NetworkPolicyPort Port(int port, string? protocol = null) => new() { Port = PortValue.FromNumber(port), Protocol = protocol };
+    public static NetworkPolicyPort Port(int port, string? protocol = null, int? endPort = null) =>
+        new() { Port = PortValue.FromNumber(port), Protocol = protocol, EndPort = endPort };
+
+    /// <summary>A named port (resolved per destination pod from its container ports).</summary>
+    public static NetworkPolicyPort Named(string name, string? protocol = null) => new() { Port = PortValue.FromName(name), Protocol = protocol };
+
+    public static PodInfo WithPorts(this PodInfo pod, params ContainerPort[] ports) => pod with { ContainerPorts = ports };
 
     public static ClusterSnapshot Snapshot(
         IEnumerable<NamespaceInfo>? namespaces = null,

@@ -71,7 +71,7 @@ public sealed class AnalyzerPropertyTests
 
             var ns = SnapshotAnalyzer.Analyze(withDeny, options).Namespaces.Single(n => n.Name == input.Item2);
 
-            var selectable = withDeny.Pods.DistinctBy(p => (p.Namespace, p.Name)) // a duplicate pod name keeps its first occurrence
+            var selectable = withDeny.Pods.GroupBy(p => (p.Namespace, p.Name)).Select(g => g.Last()) // a duplicate pod name keeps its later definition
                 .Where(p => p.Namespace == input.Item2 && !p.HostNetwork).Select(p => p.Name).Order(StringComparer.Ordinal);
             var isolated = input.Item3 == "Ingress" ? ns.IngressIsolatedPods : ns.EgressIsolatedPods;
             var covered = input.Item3 == "Ingress" ? ns.IngressCoveredPods : ns.EgressCoveredPods;

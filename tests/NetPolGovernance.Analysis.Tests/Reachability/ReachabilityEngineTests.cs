@@ -1,15 +1,15 @@
 using System.Net;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
-using static NetPolGovernance.Analysis.Tests.Reachability.Build;
+using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Reachability;
 
 public sealed class ReachabilityEngineTests
 {
-    private static readonly PodInfo s_web = Pod("web", "api", ("app", "api"));
-    private static readonly PodInfo s_db = Pod("db", "postgres", ("app", "postgres")).WithPorts(new ContainerPort("pg", 5432, "TCP"));
-    private static readonly PodInfo s_other = Pod("db", "backup", ("app", "backup"));
+    private static readonly PodInfo s_web = Pod("web", "api", "app=api");
+    private static readonly PodInfo s_db = Pod("db", "postgres", "app=postgres").WithPorts(new ContainerPort("pg", 5432, "TCP"));
+    private static readonly PodInfo s_other = Pod("db", "backup", "app=backup");
 
     private static ReachabilityResult Ask(ClusterSnapshot snapshot, string from, string to, TransportProtocol protocol, int port)
     {
@@ -19,7 +19,7 @@ public sealed class ReachabilityEngineTests
     }
 
     private static ClusterSnapshot Db(params NetworkPolicy[] policies) =>
-        Snapshot([s_web, s_db, s_other], policies, Namespace("web", ("team", "web")), Namespace("db"));
+        Snapshot([Ns("web", "team=web"), Ns("db")], [s_web, s_db, s_other], policies);
 
     [Fact]
     public void Evaluate_NoPolicies_AllowedAndNotIsolated()
@@ -35,8 +35,8 @@ public sealed class ReachabilityEngineTests
     {
         var snapshot = Db(
             Policy("db", "default-deny", types: ["Ingress"]),
-            Policy("db", "allow-api", Select(("app", "postgres")), ingress:
-                [Rule([PodsInNamespaces(Select(("kubernetes.io/metadata.name", "web")), Select(("app", "api")))], Port(5432))]));
+            Policy("db", "allow-api", Sel("app=postgres"), ingress:
+                [Rule([NsPeer(Sel("kubernetes.io/metadata.name=web"), Sel("app=api"))], Port(5432))]));
 
         var result = Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432);
 
@@ -88,7 +88,7 @@ public sealed class ReachabilityEngineTests
     [Fact]
     public void Evaluate_BarePodSelectorPeer_MeansSameNamespaceOnly()
     {
-        var snapshot = Db(Policy("db", "same-ns", types: ["Ingress"], ingress: [Rule([Pods(LabelSelector.Everything)])]));
+        var snapshot = Db(Policy("db", "same-ns", types: ["Ingress"], ingress: [Rule([PodPeer(LabelSelector.Everything)])]));
 
         Assert.True(Ask(snapshot, "db/backup", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
         Assert.False(Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
@@ -98,9 +98,9 @@ public sealed class ReachabilityEngineTests
     public void Evaluate_NamespaceAndPodSelectorInOneElement_IsAnd()
     {
         var and = Db(Policy("db", "and", types: ["Ingress"], ingress:
-            [Rule([PodsInNamespaces(Select(("team", "web")), Select(("app", "backup")))])]));
+            [Rule([NsPeer(Sel("team=web"), Sel("app=backup"))])]));
 
-        var both = and with { Pods = [.. and.Pods, Pod("web", "worker", ("app", "backup"))] };
+        var both = and with { Pods = [.. and.Pods, Pod("web", "worker", "app=backup")] };
 
         Assert.True(Ask(both, "web/worker", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
         Assert.False(Ask(and, "web/api", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
@@ -111,7 +111,7 @@ public sealed class ReachabilityEngineTests
     public void Evaluate_NamespaceAndPodSelectorInTwoElements_IsOr()
     {
         var or = Db(Policy("db", "or", types: ["Ingress"], ingress:
-            [Rule([Namespaces(Select(("team", "web"))), Pods(Select(("app", "backup")))])]));
+            [Rule([NsPeer(Sel("team=web")), PodPeer(Sel("app=backup"))])]));
 
         Assert.True(Ask(or, "web/api", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
         Assert.True(Ask(or, "db/backup", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
@@ -120,8 +120,8 @@ public sealed class ReachabilityEngineTests
     [Fact]
     public void Evaluate_NamedPortTcpButPodPortUdp_DoesNotMatch()
     {
-        var dns = Pod("db", "dns", ("app", "dns")).WithPorts(new ContainerPort("dns", 53, "UDP"));
-        var snapshot = Snapshot([s_web, dns], [Policy("db", "named", types: ["Ingress"], ingress: [Rule(null, Named("dns", "TCP"))])]);
+        var dns = Pod("db", "dns", "app=dns").WithPorts(new ContainerPort("dns", 53, "UDP"));
+        var snapshot = Snapshot(pods: [s_web, dns], policies: [Policy("db", "named", types: ["Ingress"], ingress: [Rule(null, Named("dns", "TCP"))])]);
 
         Assert.False(Ask(snapshot, "web/api", "db/dns", TransportProtocol.Tcp, 53).Allowed);
         Assert.False(Ask(snapshot, "web/api", "db/dns", TransportProtocol.Udp, 53).Allowed);
@@ -130,9 +130,9 @@ public sealed class ReachabilityEngineTests
     [Fact]
     public void Evaluate_NamedPort_ResolvesPerDestinationPod()
     {
-        var a = Pod("db", "a", ("tier", "x")).WithPorts(new ContainerPort("http", 8080, "TCP"));
-        var b = Pod("db", "b", ("tier", "x")).WithPorts(new ContainerPort("http", 9090, "TCP"));
-        var snapshot = Snapshot([s_web, a, b], [Policy("db", "named", types: ["Ingress"], ingress: [Rule(null, Named("http"))])]);
+        var a = Pod("db", "a", "tier=x").WithPorts(new ContainerPort("http", 8080, "TCP"));
+        var b = Pod("db", "b", "tier=x").WithPorts(new ContainerPort("http", 9090, "TCP"));
+        var snapshot = Snapshot(pods: [s_web, a, b], policies: [Policy("db", "named", types: ["Ingress"], ingress: [Rule(null, Named("http"))])]);
 
         var onA = Ask(snapshot, "web/api", "db/a", TransportProtocol.Tcp, 8080);
 
@@ -195,7 +195,7 @@ public sealed class ReachabilityEngineTests
     {
         // 10.2.0.0/16 is carved out, but 10.2.3.0/24 is refilled by a second peer (docs/semantics.md §5: except holes can be refilled).
         var snapshot = Db(Policy("db", "cidr", types: ["Ingress"], ingress:
-            [Rule([Block("10.0.0.0/8", "10.2.0.0/16"), Block("10.2.3.0/24"), Block("2001:db8::/32", "2001:db8:0:1::/64")])]));
+            [Rule([IpPeer("10.0.0.0/8", "10.2.0.0/16"), IpPeer("10.2.3.0/24"), IpPeer("2001:db8::/32", "2001:db8:0:1::/64")])]));
 
         Assert.Equal(expected, Ask(snapshot, from, "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
     }
@@ -203,7 +203,7 @@ public sealed class ReachabilityEngineTests
     [Fact]
     public void Evaluate_IpBlockCoveringEverything_DoesNotMatchPods()
     {
-        var snapshot = Db(Policy("db", "world", types: ["Ingress"], ingress: [Rule([Block("0.0.0.0/0")])]));
+        var snapshot = Db(Policy("db", "world", types: ["Ingress"], ingress: [Rule([IpPeer("0.0.0.0/0")])]));
 
         Assert.False(Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
         Assert.True(Ask(snapshot, "ip:198.51.100.1", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
@@ -212,7 +212,7 @@ public sealed class ReachabilityEngineTests
     [Fact]
     public void Evaluate_NamespaceSelectorEverything_DoesNotCoverExternalAddresses()
     {
-        var snapshot = Db(Policy("web", "in-cluster", types: ["Egress"], egress: [Rule([Namespaces(LabelSelector.Everything)])]));
+        var snapshot = Db(Policy("web", "in-cluster", types: ["Egress"], egress: [Rule([NsPeer(LabelSelector.Everything)])]));
 
         Assert.True(Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432).Allowed);
         var external = Ask(snapshot, "web/api", "ip:203.0.113.7", TransportProtocol.Tcp, 443);
@@ -249,7 +249,7 @@ public sealed class ReachabilityEngineTests
     public void Evaluate_MatchExpressionsNotIn_MatchesPodsWithoutKey()
     {
         var notIn = new LabelSelector { MatchExpressions = [new LabelSelectorRequirement("app", "NotIn", ["backup"])] };
-        var snapshot = Db(Policy("db", "not-backup", types: ["Ingress"], ingress: [Rule([Namespaces(LabelSelector.Everything) with { PodSelector = notIn }])]));
+        var snapshot = Db(Policy("db", "not-backup", types: ["Ingress"], ingress: [Rule([NsPeer(LabelSelector.Everything) with { PodSelector = notIn }])]));
         var unlabelled = Pod("web", "plain");
 
         Assert.True(Ask(snapshot with { Pods = [.. snapshot.Pods, unlabelled] }, "web/plain", "db/postgres", TransportProtocol.Tcp, 1).Allowed);

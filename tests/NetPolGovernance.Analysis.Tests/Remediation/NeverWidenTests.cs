@@ -2,23 +2,23 @@ using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
 using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Analysis.Semantics;
-using static NetPolGovernance.Analysis.Tests.Reachability.Build;
+using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Remediation;
 
 /// <summary>A plan keeps the namespace's existing restrictions and never opens a connection that is denied today.</summary>
 public sealed class NeverWidenTests
 {
-    private static readonly PodInfo s_dns = Pod("kube-system", "coredns-1", ("k8s-app", "kube-dns"))
+    private static readonly PodInfo s_dns = Pod("kube-system", "coredns-1", "k8s-app=kube-dns")
         .WithPorts(new ContainerPort("dns", 53, "UDP"), new ContainerPort("dns-tcp", 53, "TCP"));
 
-    private static readonly PodInfo s_web = Pod("team", "web", ("app", "web")).WithPorts(new ContainerPort("http", 8080, "TCP"));
-    private static readonly PodInfo s_db = Pod("team", "db", ("app", "db")).WithPorts(new ContainerPort("pg", 5432, "TCP"));
-    private static readonly PodInfo s_job = Pod("team", "job", ("app", "job"));
-    private static readonly PodInfo s_other = Pod("ops", "tool", ("app", "tool"));
+    private static readonly PodInfo s_web = Pod("team", "web", "app=web").WithPorts(new ContainerPort("http", 8080, "TCP"));
+    private static readonly PodInfo s_db = Pod("team", "db", "app=db").WithPorts(new ContainerPort("pg", 5432, "TCP"));
+    private static readonly PodInfo s_job = Pod("team", "job", "app=job");
+    private static readonly PodInfo s_other = Pod("ops", "tool", "app=tool");
 
     private static ClusterSnapshot Team(params NetworkPolicy[] policies) =>
-        Snapshot([s_dns, s_web, s_db, s_job, s_other], policies, Namespace("kube-system"), Namespace("team"), Namespace("ops"));
+        Snapshot([Ns("kube-system"), Ns("team"), Ns("ops")], [s_dns, s_web, s_db, s_job, s_other], policies);
 
     private static ClusterSnapshot Applied(ClusterSnapshot snapshot, RemediationPlan plan) =>
         snapshot with { NetworkPolicies = [.. snapshot.NetworkPolicies, .. plan.Namespaces.Where(n => n.Verified).SelectMany(n => n.Policies)] };
@@ -38,7 +38,7 @@ public sealed class NeverWidenTests
         // Every pod of team is ingress-isolated; only web -> db on 5432 is admitted.
         var snapshot = Team(
             Policy("team", "deny-ingress", types: ["Ingress"]),
-            Policy("team", "web-to-db", Select(("app", "db")), types: ["Ingress"], ingress: [Rule([Pods(Select(("app", "web")))], Port(5432))]));
+            Policy("team", "web-to-db", Sel("app=db"), types: ["Ingress"], ingress: [Rule([PodPeer(Sel("app=web"))], Port(5432))]));
 
         var plan = RemediationPlanner.Plan(snapshot, ["team"], RemediationProfile.Baseline);
         var after = Applied(snapshot, plan);
@@ -59,7 +59,7 @@ public sealed class NeverWidenTests
     public void Plan_SomePodsIsolated_AllowsSelectOnlyTheOthersByComplementSelector()
     {
         // db is isolated both ways (admits nothing, sends nothing); web and job are not isolated.
-        var snapshot = Team(Policy("team", "lock-db", Select(("app", "db")), types: ["Ingress", "Egress"]));
+        var snapshot = Team(Policy("team", "lock-db", Sel("app=db"), types: ["Ingress", "Egress"]));
 
         var plan = RemediationPlanner.Plan(snapshot, ["team"], RemediationProfile.Baseline);
         var after = Applied(snapshot, plan);
@@ -82,8 +82,8 @@ public sealed class NeverWidenTests
     {
         // web is isolated by app=web, db by tier=data AND app=db: unisolated = app!=web AND (tier!=data OR app!=db).
         var snapshot = Team(
-            Policy("team", "a", Select(("app", "web")), types: ["Ingress"]),
-            Policy("team", "b", Select(("app", "db"), ("tier", "data")), types: ["Ingress"]));
+            Policy("team", "a", Sel("app=web"), types: ["Ingress"]),
+            Policy("team", "b", Sel("app=db", "tier=data"), types: ["Ingress"]));
         var unisolated = UnisolatedPods.Of(snapshot.NetworkPolicies);
 
         Assert.Equal([LabelSelector.Everything], unisolated.Egress);
@@ -119,7 +119,7 @@ public sealed class NeverWidenTests
     [Fact]
     public void UnisolatedPods_TooManyCombinations_GivesNoAllowForThatDirection()
     {
-        var policies = Enumerable.Range(0, 4).Select(i => Policy("team", $"p{i}", Select(($"a{i}", "x"), ($"b{i}", "y")), types: ["Ingress"])).ToList();
+        var policies = Enumerable.Range(0, 4).Select(i => Policy("team", $"p{i}", Sel($"a{i}=x", $"b{i}=y"), types: ["Ingress"])).ToList();
 
         var unisolated = UnisolatedPods.Of(policies);
 
@@ -130,7 +130,7 @@ public sealed class NeverWidenTests
     [Fact]
     public void Plan_AllPodsIsolatedBothWays_OnlyTheDefaultDeny()
     {
-        var snapshot = Team(Policy("team", "lock", types: ["Ingress", "Egress"], ingress: [Rule([Pods(Select(("app", "web")))])], egress: [Rule([Pods(Select(("app", "db")))])]));
+        var snapshot = Team(Policy("team", "lock", types: ["Ingress", "Egress"], ingress: [Rule([PodPeer(Sel("app=web"))])], egress: [Rule([PodPeer(Sel("app=db"))])]));
 
         var plan = RemediationPlanner.Plan(snapshot, ["team"], RemediationProfile.Strict);
 
@@ -161,7 +161,7 @@ public sealed class NeverWidenTests
     {
         // An earlier netpolgov allow with a planned name isolates db for egress; it is replaced, so it does not count.
         var managed = new Dictionary<string, string>(StringComparer.Ordinal) { [PolicyTemplates.ManagedByLabel] = PolicyTemplates.ManagedByValue };
-        var earlier = Policy("team", "netpolgov-allow-dns", Select(("app", "db")), types: ["Egress"], egress: [Rule()]) with { Labels = managed };
+        var earlier = Policy("team", "netpolgov-allow-dns", Sel("app=db"), types: ["Egress"], egress: [Rule()]) with { Labels = managed };
         var snapshot = Team(earlier);
 
         var policies = RemediationPlanner.Propose(snapshot, "team", RemediationProfile.Baseline, [s_web, s_db, s_job]);

@@ -1,22 +1,22 @@
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
 using NetPolGovernance.Analysis.Remediation;
-using static NetPolGovernance.Analysis.Tests.Reachability.Build;
+using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
 namespace NetPolGovernance.Analysis.Tests.Remediation;
 
 public sealed class RemediationPlannerTests
 {
-    private static readonly PodInfo s_dns = Pod("kube-system", "coredns-1", ("k8s-app", "kube-dns"))
+    private static readonly PodInfo s_dns = Pod("kube-system", "coredns-1", "k8s-app=kube-dns")
         .WithPorts(new ContainerPort("dns", 53, "UDP"), new ContainerPort("dns-tcp", 53, "TCP"));
 
-    private static readonly PodInfo s_front = Pod("shop", "front", ("app", "front")).WithPorts(new ContainerPort("http", 8080, "TCP"));
-    private static readonly PodInfo s_cart = Pod("shop", "cart", ("app", "cart")).WithPorts(new ContainerPort("grpc", 9000, "TCP"));
-    private static readonly PodInfo s_monitor = Pod("ops", "prometheus", ("app", "prometheus"));
-    private static readonly PodInfo s_legacy = Pod("ops", "legacy", ("app", "legacy"));
+    private static readonly PodInfo s_front = Pod("shop", "front", "app=front").WithPorts(new ContainerPort("http", 8080, "TCP"));
+    private static readonly PodInfo s_cart = Pod("shop", "cart", "app=cart").WithPorts(new ContainerPort("grpc", 9000, "TCP"));
+    private static readonly PodInfo s_monitor = Pod("ops", "prometheus", "app=prometheus");
+    private static readonly PodInfo s_legacy = Pod("ops", "legacy", "app=legacy");
 
     private static ClusterSnapshot Shop(params NetworkPolicy[] policies) =>
-        Snapshot([s_dns, s_front, s_cart, s_monitor, s_legacy], policies, Namespace("kube-system"), Namespace("shop"), Namespace("ops"));
+        Snapshot([Ns("kube-system"), Ns("shop"), Ns("ops")], [s_dns, s_front, s_cart, s_monitor, s_legacy], policies);
 
     private static bool Allowed(ClusterSnapshot snapshot, PodInfo from, PodInfo to, TransportProtocol protocol, int port) =>
         new ReachabilityEngine(snapshot).Evaluate(new ReachabilityQuery(
@@ -81,8 +81,8 @@ public sealed class RemediationPlannerTests
     [Fact]
     public void Plan_ExistingAllowFromOps_ImpactOmitsConnectionsNotChanged()
     {
-        var snapshot = Shop(Policy("shop", "allow-prometheus", Select(("app", "front")), types: ["Ingress"], ingress:
-            [Rule([PodsInNamespaces(Select(("kubernetes.io/metadata.name", "ops")), Select(("app", "prometheus")))], Port(8080))]));
+        var snapshot = Shop(Policy("shop", "allow-prometheus", Sel("app=front"), types: ["Ingress"], ingress:
+            [Rule([NsPeer(Sel("kubernetes.io/metadata.name=ops"), Sel("app=prometheus"))], Port(8080))]));
 
         var plan = RemediationPlanner.Plan(snapshot, ["shop"], RemediationProfile.Baseline);
 
@@ -139,7 +139,7 @@ public sealed class RemediationPlannerTests
     [Fact]
     public void Plan_NoDnsPodsInSnapshot_StillVerifiesDnsAgainstProbe()
     {
-        var snapshot = Snapshot([s_front, s_cart], []);
+        var snapshot = Snapshot(pods: [s_front, s_cart]);
 
         var plan = RemediationPlanner.Plan(snapshot, ["shop"], RemediationProfile.Baseline);
 

@@ -8,12 +8,16 @@ using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Azure;
+using NetPolGovernance.Simulator.Tls;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
 
 public sealed class AksSnapshotCollectorTests
 {
     private const string Token = "loopback-arm-token";
+
+    // The CA the simulated clusters' kubeconfigs name (the reader is faked, so no TLS happens with it).
+    private static readonly LoopbackCertificateAuthority s_clusterCa = LoopbackCertificateAuthority.Create("aks-cluster-ca");
 
     [Fact]
     public async Task CollectAsync_EntraCluster_ReadsLiveWithServerCaAndAksEntraToken()
@@ -34,7 +38,7 @@ public sealed class AksSnapshotCollectorTests
         Assert.Equal(["exec"], server.CredentialFormats);
         var configuration = Assert.Single(reader.Configurations);
         Assert.Equal(UrlOf(apiServer), configuration.Host);
-        Assert.Equal(LoopbackCertificate.Shared.Thumbprint, Assert.Single(configuration.SslCaCerts).Thumbprint);
+        Assert.Equal(s_clusterCa.CaCertificate.Thumbprint, Assert.Single(configuration.SslCaCerts).Thumbprint);
         Assert.Null(configuration.AccessToken);
         var header = await configuration.TokenProvider.GetAuthenticationHeaderAsync(TestContext.Current.CancellationToken);
         Assert.Equal("Bearer", header.Scheme);
@@ -269,7 +273,7 @@ public sealed class AksSnapshotCollectorTests
 
         // Assert
         Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
-        Assert.Contains("403 AuthorizationFailed", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 403 AuthorizationFailed: The client does not have authorization", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("Cluster User Role", outcome.Reason, StringComparison.Ordinal);
     }
 
@@ -309,7 +313,7 @@ public sealed class AksSnapshotCollectorTests
         return (Collector(server, credential, reader), Assert.Single(targets));
     }
 
-    private static string CaPem() => LoopbackCertificate.Shared.ExportCertificatePem();
+    private static string CaPem() => s_clusterCa.CaPem;
 
     /// <summary>A listening loopback port: reachable for the TCP probe (the reader is faked, so no TLS happens).</summary>
     private static TcpListener ReachableApiServer()

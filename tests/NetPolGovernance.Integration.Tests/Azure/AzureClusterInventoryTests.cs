@@ -48,7 +48,7 @@ public sealed class AzureClusterInventoryTests
         // Assert
         var unreadable = Assert.Single(targets, t => t.UnreadableReason is not null);
         Assert.Equal(forbidden.SubscriptionId, unreadable.Identity.SubscriptionId);
-        Assert.Contains("403 AuthorizationFailed", unreadable.UnreadableReason, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 403 AuthorizationFailed: The client does not have authorization", unreadable.UnreadableReason, StringComparison.Ordinal);
         Assert.Contains("Reader", unreadable.UnreadableReason, StringComparison.Ordinal);
         Assert.Equal(3, targets.Count(t => t.UnreadableReason is null));
         Assert.DoesNotContain(targets, t => t.Identity.SubscriptionId == forbidden.SubscriptionId && t.UnreadableReason is null);

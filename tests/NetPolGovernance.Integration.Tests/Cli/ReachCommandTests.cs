@@ -58,4 +58,49 @@ public sealed class ReachCommandTests
         Assert.Equal(1, exit);
         Assert.Contains("pod shop/ghost is not in the snapshot", cli.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ScanAndReach_DuplicatePodAcrossManifestFiles_BothUseTheLaterDefinition()
+    {
+        // a.yaml is read before b.yaml; only b.yaml's later copy of shop/web carries the label deny-web selects.
+        using var temp = new TempDirectory();
+        temp.Write("a.yaml", """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: client, namespace: shop, labels: {app: client}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop, labels: {app: other}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny-web, namespace: shop}
+            spec:
+              podSelector: {matchLabels: {app: web}}
+              policyTypes: [Ingress]
+            """);
+        temp.Write("b.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop, labels: {app: web}}
+            """);
+        using var scan = new CliHarness();
+        using var reach = new CliHarness();
+
+        await scan.RunAsync("scan", "--manifests", temp.Path, "--format", "json");
+        var exit = await reach.RunAsync("reach", "--manifests", temp.Path, "--from", "shop/client", "--to", "shop/web", "--port", "80");
+
+        using var report = JsonDocument.Parse(scan.StandardOutput);
+        var shop = report.RootElement.GetProperty("clusters")[0].GetProperty("namespaces").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "shop");
+        Assert.Equal(["web"], shop.GetProperty("ingressIsolatedPods").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(2, shop.GetProperty("podCount").GetInt32());
+        Assert.Equal(0, exit);
+        Assert.StartsWith("DENIED: shop/client -> shop/web 80/TCP", reach.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("isolated by shop/deny-web", reach.StandardOutput.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
 }

@@ -129,6 +129,33 @@ public sealed class SimulatedFleetCommandTests
         Assert.False(File.Exists(kubeconfig));
     }
 
+    [Fact]
+    public async Task ReachSimulatedFleet_OneCluster_AnswersThenStopsTheSimulator()
+    {
+        // Arrange: a one-cluster fleet whose cluster is readable (neither stopped nor faulty).
+        var seed = Enumerable.Range(1, 20_000).First(s =>
+            new SimulatedFleet(new FleetSimulationOptions { Clusters = 1, Seed = s, NamespacesPerCluster = 2, PodsPerNamespace = 2, FaultRate = 0 })
+                .Clusters.All(c => !c.Stopped && c.Fault == SimulatedFault.None));
+        using var cli = new CliHarness();
+
+        // Act
+        var exitCode = await cli.RunAsync(
+            "reach", "--simulated-fleet", "1", "--sim-seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--sim-fault-rate", "0", "--sim-namespaces", "2", "--sim-pods", "2", "--sim-latency-ms", "0",
+            "--from", "ip:10.0.0.1", "--to", "ip:10.0.0.2", "--port", "80");
+
+        // Assert: the answer came from the simulated cluster, and the simulator's loopback listener is gone.
+        Assert.Equal(ExitCodes.Compliant, exitCode);
+        Assert.StartsWith("ALLOWED: ip:10.0.0.1 -> ip:10.0.0.2 80/TCP", cli.StandardOutput, StringComparison.Ordinal);
+        var endpoint = System.Text.RegularExpressions.Regex.Match(cli.StandardError, @"ARM \+ Resource Graph at (\S+)");
+        Assert.True(endpoint.Success, cli.StandardError);
+        var arm = new Uri(endpoint.Groups[1].Value.TrimEnd('/'));
+        using var probe = new System.Net.Sockets.TcpClient();
+        var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(
+            async () => await probe.ConnectAsync(arm.Host, arm.Port, TestContext.Current.CancellationToken));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
     private static FleetSimulationOptions Options(int seed) => new()
     {
         Clusters = Clusters,

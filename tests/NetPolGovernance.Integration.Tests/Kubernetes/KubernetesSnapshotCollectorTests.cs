@@ -6,6 +6,7 @@ using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Kubernetes;
+using NetPolGovernance.Simulator.Tls;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;
 

@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using NetPolGovernance.Simulator.Kubernetes;
+using NetPolGovernance.Simulator.Tls;
 using KubeClient = k8s.Kubernetes;
 
 namespace NetPolGovernance.Integration.Tests.Kubernetes;

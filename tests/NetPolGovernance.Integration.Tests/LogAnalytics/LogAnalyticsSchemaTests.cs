@@ -43,7 +43,7 @@ public sealed class LogAnalyticsSchemaTests
         string[] expected =
         [
             "TimeGenerated:datetime", "RowId:string", "ScanId:string", "SubscriptionId:string", "ResourceGroup:string",
-            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "CheckId:string", "Title:string",
+            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "CheckId:string", "CheckTitle:string",
             "Severity:string", "Result:string", "InProfile:boolean", "Message:string", "Benchmark:string",
             "Evidence:dynamic", "Remediation:string", "ExemptionReason:string", "ExemptionOwner:string",
             "ExemptionExpiresOn:datetime",
@@ -55,12 +55,14 @@ public sealed class LogAnalyticsSchemaTests
     [Fact]
     public void Tables_ColumnNames_AreValidAndNotReserved()
     {
-        string[] reserved = ["TenantId", "Type", "_ResourceId", "SourceSystem", "MG", "ManagementGroupName", "Computer", "RawData"];
+        // Reserved in custom tables (Azure Monitor "Add or delete tables and columns": a table that declares one fails
+        // to create), plus the standard columns every table already has.
+        string[] reserved = ["id", "Title", "UniqueId", "TenantId", "Type", "_ResourceId", "_SubscriptionId", "SourceSystem", "MG", "ManagementGroupName", "Computer", "RawData"];
 
         foreach (var column in LogAnalyticsSchema.Tables.SelectMany(t => t.Columns))
         {
             Assert.InRange(column.Name.Length, 2, 45);
-            Assert.DoesNotContain(column.Name, reserved);
+            Assert.DoesNotContain(column.Name, reserved, StringComparer.OrdinalIgnoreCase);
         }
 
         Assert.All(LogAnalyticsSchema.Tables, t => Assert.EndsWith("_CL", t.Name, StringComparison.Ordinal));

@@ -148,7 +148,7 @@ public sealed class LogsIngestionClientTests
         ScanId = "s",
         ClusterName = "c",
         CheckId = "NPG-N01",
-        Title = "t",
+        CheckTitle = "t",
         Severity = "High",
         Result = "Fail",
         Message = message,

@@ -13,11 +13,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Connectors.LogAnalytics;
+using NetPolGovernance.Simulator.Tls;
 
 namespace NetPolGovernance.Testing.LogAnalytics;
 
 /// <summary>
-/// A Logs Ingestion API on loopback HTTPS (Kestrel, 127.0.0.1:0, self-signed certificate) that enforces the
+/// A Logs Ingestion API on loopback HTTPS (Kestrel, 127.0.0.1:0, a certificate from its own loopback CA) that enforces the
 /// contract: <c>POST /dataCollectionRules/{immutableId}/streams/{stream}?api-version=2023-01-01</c>, a bearer token,
 /// <c>Content-Encoding: gzip</c>, 413 over 1 MiB (compressed or not), a JSON array of objects whose properties are
 /// columns of the stream's table with matching JSON kinds (400 otherwise), 204 on success. Faults (429 / 5xx with
@@ -28,17 +29,17 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
     public const int MaxBodyBytes = 1024 * 1024;
 
     private readonly WebApplication _app;
-    private readonly LoopbackCertificate _certificate;
+    private readonly LoopbackCertificateAuthority _authority;
     private readonly ConcurrentQueue<IngestionFault> _faults = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonElement>> _rows = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IngestionRequest> _requests = new();
     private readonly Dictionary<string, LogAnalyticsTable> _streams;
     private volatile int _failAlwaysStatus;
 
-    private LoopbackLogsIngestionServer(WebApplication app, LoopbackCertificate certificate, string immutableId, string token, IEnumerable<KeyValuePair<string, LogAnalyticsTable>> streams)
+    private LoopbackLogsIngestionServer(WebApplication app, LoopbackCertificateAuthority authority, string immutableId, string token, IEnumerable<KeyValuePair<string, LogAnalyticsTable>> streams)
     {
         _app = app;
-        _certificate = certificate;
+        _authority = authority;
         ImmutableId = immutableId;
         Token = token;
         _streams = new Dictionary<string, LogAnalyticsTable>(streams, StringComparer.Ordinal);
@@ -66,18 +67,18 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
         string immutableId = "dcr-00000000000000000000000000000001",
         IReadOnlyDictionary<string, LogAnalyticsTable>? streams = null)
     {
-        var certificate = LoopbackCertificate.Create();
+        var authority = LoopbackCertificateAuthority.Create("netpolgov-loopback-ingestion-ca");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 8 * MaxBodyBytes;
-            k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate.Certificate));
+            k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(authority.ServerCertificate));
         });
         var app = builder.Build();
         var server = new LoopbackLogsIngestionServer(
             app,
-            certificate,
+            authority,
             immutableId,
             "loopback-token-" + Guid.NewGuid().ToString("N"),
             streams ?? LogAnalyticsSchema.Tables.ToDictionary(t => t.StreamName));
@@ -88,8 +89,8 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A transport whose TLS validation trusts only this server's certificate.</summary>
-    public HttpPipelineTransport CreateTransport() => new HttpClientTransport(_certificate.CreateHandler());
+    /// <summary>A transport whose TLS validation trusts only this server's CA.</summary>
+    public HttpPipelineTransport CreateTransport() => new HttpClientTransport(_authority.CreateTrustingHandler());
 
     /// <summary>Client options wired to this server: its transport and short retry delays.</summary>
     public LogsIngestionClientOptions CreateClientOptions(int maxRetries = 5)
@@ -134,7 +135,7 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        _certificate.Dispose();
+        _authority.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)

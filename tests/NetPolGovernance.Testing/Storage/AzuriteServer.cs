@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using NetPolGovernance.Simulator.Azure;
+using NetPolGovernance.Simulator.Tls;
 
 namespace NetPolGovernance.Testing.Storage;
 
@@ -22,14 +21,14 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _workDirectory;
-    private readonly X509Certificate2 _certificate;
+    private readonly LoopbackCertificateAuthority _authority;
     private int _nextAccount;
 
-    private AzuriteServer(Process process, string workDirectory, X509Certificate2 certificate, int blobPort, int queuePort)
+    private AzuriteServer(Process process, string workDirectory, LoopbackCertificateAuthority authority, int blobPort, int queuePort)
     {
         _process = process;
         _workDirectory = workDirectory;
-        _certificate = certificate;
+        _authority = authority;
         BlobPort = blobPort;
         QueuePort = queuePort;
     }
@@ -50,14 +49,11 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
 
         var workDirectory = Directory.CreateTempSubdirectory("netpolgov-azurite-").FullName;
-        var certificate = LoopbackCertificate.Create();
+        var authority = LoopbackCertificateAuthority.Create("netpolgov-loopback-azurite-ca");
         var certPath = Path.Combine(workDirectory, "cert.pem");
         var keyPath = Path.Combine(workDirectory, "key.pem");
-        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
-        using (var key = certificate.GetRSAPrivateKey() ?? throw new InvalidOperationException("The loopback certificate has no RSA key."))
-        {
-            await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem(), cancellationToken).ConfigureAwait(false);
-        }
+        await File.WriteAllTextAsync(certPath, authority.ServerCertificatePem(), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(keyPath, authority.ServerKeyPem(), cancellationToken).ConfigureAwait(false);
 
         var start = new ProcessStartInfo("node")
         {
@@ -110,13 +106,14 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         {
             process.Kill(entireProcessTree: true);
             process.Dispose();
+            authority.Dispose();
             throw;
         }
 
         // Keep draining its output so Azurite never blocks on a full pipe.
         _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        return new AzuriteServer(process, workDirectory, certificate, blobPort.Value, queuePort.Value);
+        return new AzuriteServer(process, workDirectory, authority, blobPort.Value, queuePort.Value);
     }
 
     /// <summary>A storage account no other caller of this server gets.</summary>
@@ -137,8 +134,8 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             this);
     }
 
-    /// <summary>A transport that verifies TLS against this server's certificate only.</summary>
-    public HttpPipelineTransport CreateTransport() => new HttpClientTransport(LoopbackCertificate.CreateTrustingHandler(_certificate));
+    /// <summary>A transport that verifies TLS against this server's CA only.</summary>
+    public HttpPipelineTransport CreateTransport() => new HttpClientTransport(_authority.CreateTrustingHandler());
 
     public async ValueTask DisposeAsync()
     {
@@ -149,7 +146,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
 
         _process.Dispose();
-        _certificate.Dispose();
+        _authority.Dispose();
         try
         {
             Directory.Delete(_workDirectory, recursive: true);

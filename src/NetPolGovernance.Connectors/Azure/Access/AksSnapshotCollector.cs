@@ -99,11 +99,11 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             var advice = ex.Status == 403
                 ? "grant the scanning identity the 'Azure Kubernetes Service Cluster User Role' on the cluster"
                 : "retry; if it persists, check the cluster in the portal";
-            return Unknown($"listClusterUserCredential failed ({Describe(ex)}): {advice}", AccessPath.None, stopwatch, armCalls, KindOf(ex));
+            return Unknown($"listClusterUserCredential failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.None, stopwatch, armCalls, KindOf(ex));
         }
         catch (AuthenticationFailedException ex)
         {
-            return Unknown(CredentialFailure(ex, "ARM"), AccessPath.None, stopwatch, armCalls, FailureKind.Auth);
+            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.None, stopwatch, armCalls, FailureKind.Auth);
         }
         catch (FormatException ex)
         {
@@ -175,7 +175,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             }
             catch (AuthenticationFailedException ex)
             {
-                return Unknown(CredentialFailure(ex, "the AKS API server"), AccessPath.AksEntraToken, stopwatch, armCalls, FailureKind.Auth);
+                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server"), AccessPath.AksEntraToken, stopwatch, armCalls, FailureKind.Auth);
             }
 
             configuration.TokenProvider = tokens;
@@ -231,7 +231,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             }
             catch (AuthenticationFailedException ex)
             {
-                return Unknown(CredentialFailure(ex, "the AKS API server (runCommand clusterToken)"), AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Auth);
+                return Unknown(ArmErrors.CredentialFailure(ex, "the AKS API server (runCommand clusterToken)"), AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Auth);
             }
         }
 
@@ -249,7 +249,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
             var advice = ex.Status == 403
                 ? "grant the scanning identity 'Microsoft.ContainerService/managedClusters/runcommand/action' (e.g. Azure Kubernetes Service Cluster Admin is not needed: a custom role with runcommand/action and commandResults/read)"
                 : "retry; if it persists, run 'az aks command invoke' by hand to see the error";
-            return Unknown($"runCommand failed ({Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls, KindOf(ex));
+            return Unknown($"runCommand failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls, KindOf(ex));
         }
         catch (TimeoutException ex)
         {
@@ -257,7 +257,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         }
         catch (AuthenticationFailedException ex)
         {
-            return Unknown(CredentialFailure(ex, "ARM"), AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Auth);
+            return Unknown(ArmErrors.CredentialFailure(ex, "ARM"), AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Auth);
         }
 
         armCalls += result.Polls;
@@ -327,21 +327,6 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         0 => FailureKind.Network,
         _ => FailureKind.Other,
     };
-
-    private static string CredentialFailure(AuthenticationFailedException ex, string audience) =>
-        $"the Azure credential could not get a token for {audience} ({FirstLine(ex.Message)}): sign in again (az login) or check the managed identity";
-
-
-    private static string Describe(RequestFailedException ex) =>
-        string.IsNullOrEmpty(ex.ErrorCode)
-            ? string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status}")
-            : string.Create(CultureInfo.InvariantCulture, $"HTTP {ex.Status} {ex.ErrorCode}");
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.Length > 200 ? line[..200] + "…" : line;
-    }
 
     private static string Tail(string logs)
     {

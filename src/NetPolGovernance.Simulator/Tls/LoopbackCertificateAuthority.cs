@@ -1,15 +1,18 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace NetPolGovernance.Simulator.Kubernetes;
+namespace NetPolGovernance.Simulator.Tls;
 
 /// <summary>
-/// A throw-away certificate authority generated in memory (ECDSA P-256, valid one day) and a server
-/// certificate it signs for <c>127.0.0.1</c> and <c>localhost</c>. Clients trust the server only through the CA
-/// written into the kubeconfig, exactly like a real cluster's <c>certificate-authority-data</c>.
+/// The TLS identity of every loopback server (Kubernetes API, ARM, Logs Ingestion, Azurite): a throw-away certificate
+/// authority generated in memory (ECDSA P-256, valid one day) and a server certificate it signs for <c>127.0.0.1</c>
+/// and <c>localhost</c>. Clients trust the server only through this CA, as they trust a real cluster through the
+/// kubeconfig's <c>certificate-authority-data</c>: the chain is built to this CA as the only root and the host name
+/// is checked, so TLS is verified, never switched off.
 /// </summary>
-internal sealed class LoopbackCertificateAuthority : IDisposable
+public sealed class LoopbackCertificateAuthority : IDisposable
 {
     private LoopbackCertificateAuthority(X509Certificate2 caCertificate, X509Certificate2 serverCertificate)
     {
@@ -58,6 +61,44 @@ internal sealed class LoopbackCertificateAuthority : IDisposable
         var caPublic = X509CertificateLoader.LoadCertificate(caWithKey.RawData);
         return new LoopbackCertificateAuthority(caPublic, server);
     }
+
+    /// <summary>The server certificate as PEM, for a server that reads its certificate from a file (Azurite).</summary>
+    public string ServerCertificatePem() => ServerCertificate.ExportCertificatePem();
+
+    /// <summary>The server's private key as PKCS#8 PEM, for a server that reads its key from a file (Azurite).</summary>
+    public string ServerKeyPem()
+    {
+        using var key = ServerCertificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("The loopback server certificate has no ECDSA key.");
+        return key.ExportPkcs8PrivateKeyPem();
+    }
+
+    /// <summary>
+    /// Accepts a server certificate only when it chains to this CA (the sole trusted root) and the TLS stack found no
+    /// other problem (a host name not on the certificate is refused).
+    /// </summary>
+    public bool Validate(X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (presented is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
+        using var leaf = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        return chain.Build(leaf);
+    }
+
+    /// <summary>An HTTP handler whose TLS validation trusts only this CA (<see cref="Validate"/>).</summary>
+    public SocketsHttpHandler CreateTrustingHandler() => new()
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, errors) => Validate(presented, errors),
+        },
+    };
 
     public void Dispose()
     {
