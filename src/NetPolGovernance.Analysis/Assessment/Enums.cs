@@ -52,7 +52,6 @@ public enum AccessPath
     AksEntraToken = 3,
     AksLocalAccount = 4,
     RunCommand = 5,
-    Simulator = 6,
 }
 
 /// <summary>Compliance profiles: which checks make a namespace NonCompliant.</summary>

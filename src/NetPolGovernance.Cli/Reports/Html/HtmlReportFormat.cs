@@ -374,7 +374,6 @@ internal sealed class HtmlReportWriter : IReportWriter
         AccessPath.AksEntraToken => "AKS with an Entra ID token",
         AccessPath.AksLocalAccount => "AKS local account",
         AccessPath.RunCommand => "AKS runCommand",
-        AccessPath.Simulator => "simulator",
         _ => "not read",
     };
 

@@ -45,6 +45,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
         ArgumentNullException.ThrowIfNull(liveReader);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
         _clusters = clusters;
         _credential = credential;
         _liveReader = liveReader;
