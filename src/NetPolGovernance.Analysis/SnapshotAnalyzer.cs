@@ -4,6 +4,7 @@ using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Exemptions;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Pipeline;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis;
 
@@ -25,8 +26,10 @@ public static class SnapshotAnalyzer
 
         var notes = new List<string>(snapshot.Notes);
         var engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence, Declared(options));
-        var index = new SnapshotIndex(snapshot);
-        var subjects = CoverageSubjects.Build(snapshot, notes);
+        var validation = ObjectValidator.Validate(snapshot);
+        var accepted = Accepted(snapshot, validation);
+        var index = new SnapshotIndex(accepted);
+        var subjects = CoverageSubjects.Build(accepted, notes);
         var judged = index.NamespacesIncluding(subjects.Namespaces);
         if (snapshot.Source == SnapshotSource.Manifests && snapshot.Namespaces.Count == 0 && judged.Count > 0)
         {
@@ -49,6 +52,7 @@ public static class SnapshotAnalyzer
                 Readable = true,
                 UnreadableReason = null,
                 Now = options.Now,
+                Rejected = validation.ClusterScoped,
             },
             options,
             exemptions);
@@ -62,7 +66,7 @@ public static class SnapshotAnalyzer
             notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
         }
 
-        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options);
+        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options, validation);
         var namespaces = judged.Select(assessor.Assess).ToList();
 
         return new ClusterAssessment
@@ -153,6 +157,27 @@ public static class SnapshotAnalyzer
 
     private static EngineSummary Summary(EngineState engine) =>
         new(engine.Name, engine.Basis, engine.Declared, engine.EnforcementDisabled);
+
+    /// <summary>
+    /// The snapshot the checks judge: rejected policies left out (they protect nothing), and every namespace that holds a
+    /// rejected object kept, so its NPG-N11 finding has a row.
+    /// </summary>
+    private static ClusterSnapshot Accepted(ClusterSnapshot snapshot, ValidationReport validation)
+    {
+        if (validation.IsValid)
+        {
+            return snapshot;
+        }
+
+        var accepted = validation.WithoutRejectedPolicies(snapshot);
+        var listed = snapshot.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var implied = validation.Rejected
+            .Select(r => r.Namespace)
+            .OfType<string>()
+            .Where(listed.Add)
+            .Select(ns => new NamespaceInfo { Name = ns, Implied = true });
+        return accepted with { Namespaces = [.. snapshot.Namespaces, .. implied] };
+    }
 
     private static List<Finding> RunClusterChecks(ClusterContext context, AnalysisOptions options, ExemptionMatcher exemptions) =>
         [.. CheckSuite.ClusterChecks.Select(check => FindingFactory.Create(

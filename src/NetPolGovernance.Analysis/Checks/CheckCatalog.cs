@@ -4,7 +4,7 @@ namespace NetPolGovernance.Analysis.Checks;
 
 /// <summary>
 /// The checks catalog (docs/checks.md). Ids are stable. Profiles: <c>cis</c> = {C01, N01};
-/// <c>baseline</c> = cis + {N02, N06, N09}; <c>strict</c> = every check.
+/// <c>baseline</c> = cis + {N02, N06, N09, N11, C06}; <c>strict</c> = every check.
 /// </summary>
 public static class CheckCatalog
 {
@@ -58,6 +58,16 @@ public static class CheckCatalog
         "Translate the listed objects into a kind the running engine enforces (NetworkPolicy is enforced by every engine), "
         + "or switch to the engine they were written for. Until then they give no protection.",
         ComplianceProfile.Strict);
+
+    public static CheckDefinition C06RejectedObjects { get; } = new(
+        "NPG-C06",
+        "No cluster-scoped policy the API server would reject",
+        CheckLevel.Cluster,
+        Severity.High,
+        string.Empty,
+        "Fix the listed AdminNetworkPolicy or BaselineAdminNetworkPolicy objects so they pass the API server's validation "
+        + "(the message names the field and the rule), or delete them. Until then they are not counted as protection.",
+        ComplianceProfile.Baseline);
 
     public static CheckDefinition N01HasPolicy { get; } = new(
         "NPG-N01",
@@ -154,12 +164,22 @@ public static class CheckCatalog
         "Fix the findings the exemption covered, or renew it with its owner's approval and a new expiry date.",
         ComplianceProfile.Strict);
 
+    public static CheckDefinition N11RejectedObjects { get; } = new(
+        "NPG-N11",
+        "No object the API server would reject",
+        CheckLevel.Namespace,
+        Severity.High,
+        string.Empty,
+        "Fix the listed objects so they pass the API server's validation (the message names the field and the rule: "
+        + "`kubectl apply --dry-run=server -f` shows the same), or delete them. A rejected NetworkPolicy is not counted as protection.",
+        ComplianceProfile.Baseline);
+
     /// <summary>Every check, cluster checks first, in id order.</summary>
     public static IReadOnlyList<CheckDefinition> All { get; } =
     [
-        C01PolicyEngine, C02EngineRunning, C03RetirementPath, C04WindowsEnforcement, C05UnenforcedKinds,
+        C01PolicyEngine, C02EngineRunning, C03RetirementPath, C04WindowsEnforcement, C05UnenforcedKinds, C06RejectedObjects,
         N01HasPolicy, N02DefaultDenyIngress, N03DefaultDenyEgress, N04IngressCoverage, N05EgressCoverage,
-        N06AllowAllIngress, N07AllowAllEgress, N08DeadPolicy, N09Unenforced, N10ExemptionExpired,
+        N06AllowAllIngress, N07AllowAllEgress, N08DeadPolicy, N09Unenforced, N10ExemptionExpired, N11RejectedObjects,
     ];
 
     /// <summary>The check with this id (case-insensitive); null when unknown.</summary>

@@ -14,6 +14,7 @@ internal static class CheckSuite
         new RetirementPathCheck(),
         new WindowsEnforcementCheck(),
         new UnenforcedKindsCheck(),
+        new RejectedClusterObjectsCheck(),
     ];
 
     public static IReadOnlyList<INamespaceCheck> NamespaceChecks { get; } =
@@ -28,5 +29,6 @@ internal static class CheckSuite
         new DeadPolicyCheck(),
         new UnenforcedPoliciesCheck(),
         new ExpiredExemptionCheck(),
+        new RejectedObjectsCheck(),
     ];
 }

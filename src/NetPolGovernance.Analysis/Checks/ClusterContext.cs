@@ -1,6 +1,7 @@
 using NetPolGovernance.Analysis.Coverage;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis.Checks;
 
@@ -22,4 +23,7 @@ internal sealed record ClusterContext
     public required string? UnreadableReason { get; init; }
 
     public required DateTimeOffset Now { get; init; }
+
+    /// <summary>Cluster-scoped objects the API server would reject (left out of coverage; NPG-C06).</summary>
+    public IReadOnlyList<RejectedObject> Rejected { get; init; } = [];
 }

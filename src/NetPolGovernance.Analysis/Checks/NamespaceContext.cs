@@ -3,6 +3,7 @@ using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Exemptions;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis.Checks;
 
@@ -26,6 +27,9 @@ internal sealed record NamespaceContext
     public required IReadOnlySet<PolicyKind> InvisibleKinds { get; init; }
 
     public required NamespaceExemptions Exemptions { get; init; }
+
+    /// <summary>Objects of this namespace the API server would reject (left out of coverage; NPG-N11).</summary>
+    public IReadOnlyList<RejectedObject> Rejected { get; init; } = [];
 
     /// <summary>True when some kind that counts as coverage could not be read.</summary>
     public bool CoverageMayBeIncomplete => InvisibleKinds.Any(Engine.Counts);

@@ -126,6 +126,9 @@ public sealed record AdminPolicy
     /// <summary>The decoded egress rules, in order (see <see cref="Ingress"/>).</summary>
     public IReadOnlyList<AdminPolicyRule> Egress { get; init; } = [];
 
+    /// <summary>The rules as written, reduced to what validation checks (action, peers, ports).</summary>
+    public IReadOnlyList<AdminRuleShape> Rules { get; init; } = [];
+
     public SourceLocation? Source { get; init; }
 }
 
@@ -181,4 +184,50 @@ public sealed record AdminPolicyPort
     public string? NamedPort { get; init; }
 
     public string? Unmodelled { get; init; }
+}
+
+/// <summary>One ANP/BANP rule as written. <see cref="Direction"/> is <c>ingress</c> or <c>egress</c>.</summary>
+public sealed record AdminRuleShape
+{
+    public required string Direction { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Action { get; init; }
+
+    /// <summary><c>from</c> (ingress) or <c>to</c> (egress); null when missing.</summary>
+    public IReadOnlyList<AdminPeerShape>? Peers { get; init; }
+
+    public IReadOnlyList<AdminPortShape>? Ports { get; init; }
+}
+
+/// <summary>One peer: the fields it sets (<c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>), its selectors and CIDRs.</summary>
+public sealed record AdminPeerShape
+{
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>Each selector of the peer with its path inside the peer, e.g. <c>pods.podSelector</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, LabelSelector>> Selectors { get; init; } = [];
+
+    /// <summary>True when <c>pods</c> is set but lacks <c>namespaceSelector</c> or <c>podSelector</c>.</summary>
+    public bool PodsIncomplete { get; init; }
+
+    /// <summary><c>networks</c> as written; null when not set.</summary>
+    public IReadOnlyList<string>? Networks { get; init; }
+}
+
+/// <summary>One port: the fields it sets (<c>portNumber</c>, <c>namedPort</c>, <c>portRange</c>) and their values.</summary>
+public sealed record AdminPortShape
+{
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    public string? Protocol { get; init; }
+
+    public int? Port { get; init; }
+
+    public string? NamedPort { get; init; }
+
+    public int? Start { get; init; }
+
+    public int? End { get; init; }
 }

@@ -6,6 +6,7 @@ using NetPolGovernance.Analysis.Exemptions;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
 using NetPolGovernance.Analysis.Status;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis.Pipeline;
 
@@ -17,7 +18,8 @@ internal sealed class NamespaceAssessor(
     IReadOnlySet<PolicyKind> invisibleKinds,
     ExemptionMatcher exemptions,
     IReadOnlyList<Finding> clusterFindings,
-    AnalysisOptions options)
+    AnalysisOptions options,
+    ValidationReport validation)
 {
     public NamespaceAssessment Assess(NamespaceView ns)
     {
@@ -44,6 +46,7 @@ internal sealed class NamespaceAssessor(
             Engine = engine,
             InvisibleKinds = invisibleKinds,
             Exemptions = nsExemptions,
+            Rejected = validation.InNamespace(ns.Name),
         };
 
         var findings = CheckSuite.NamespaceChecks

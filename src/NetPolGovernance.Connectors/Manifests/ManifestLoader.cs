@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Validation;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Kubernetes.Objects;
 
@@ -84,7 +85,36 @@ public static class ManifestLoader
                 $"no Kubernetes objects found in {string.Join(", ", paths)} (looked for .yaml, .yml and .json files; empty files are skipped)");
         }
 
-        return new ManifestLoadResult(builder.Build(cluster, SnapshotSource.Manifests), files, bytes);
+        var snapshot = builder.Build(cluster, SnapshotSource.Manifests);
+        RefuseInvalid(ObjectValidator.Validate(snapshot));
+        return new ManifestLoadResult(snapshot, files, bytes);
+    }
+
+    /// <summary>
+    /// Objects the API server would reject are refused, as <c>kubectl apply</c> would see them refused: one line per
+    /// broken rule, <c>file:line: Kind ns/name: field: problem [rule]</c> (docs/semantics.md §14).
+    /// </summary>
+    private static void RefuseInvalid(ValidationReport validation)
+    {
+        if (validation.IsValid)
+        {
+            return;
+        }
+
+        var first = validation.Rejected[0];
+        var lines = validation.Rejected.SelectMany(r => r.Violations.Select(v => $"{Where(r.Source)}{r.Describe()}: {v}")).ToList();
+        var problem = $"{first.Describe()}: {first.Violations[0]} (the API server would reject this object)";
+        if (lines.Count > 1)
+        {
+            problem += $"; {lines.Count} problems in all:{Environment.NewLine}" + string.Join(Environment.NewLine, lines);
+        }
+
+        throw first.Source is { } source
+            ? new InputFileException(source.File, source.Line, null, problem)
+            : new InputFileException(problem);
+
+        static string Where(SourceLocation? source) =>
+            source is null ? string.Empty : $"{source.File}:{source.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}: ";
     }
 
     private static void ReadDocument(ManifestDocument document, string file, SnapshotBuilder builder)

@@ -184,7 +184,7 @@ public sealed class ClusterChecksTests
         var snapshot = App([]) with
         {
             NetworkProfile = Profile(policy: "calico", dataplane: "azure"),
-            AdminPolicies = [new AdminPolicy { Kind = "AdminNetworkPolicy", ApiVersion = "policy.networking.k8s.io/v1alpha1", Name = "a", SubjectNamespaces = Sel() }],
+            AdminPolicies = [new AdminPolicy { Kind = "AdminNetworkPolicy", ApiVersion = "policy.networking.k8s.io/v1alpha1", Name = "a", Priority = 10, SubjectNamespaces = Sel() }],
         };
 
         var finding = FindingOf(SnapshotAnalyzer.Analyze(snapshot, Options()), "NPG-C05");
@@ -199,9 +199,9 @@ public sealed class ClusterChecksTests
         var result = SnapshotAnalyzer.Analyze(App([Pod("app", "web")]), Options());
 
         Assert.All(
-            result.ClusterFindings.Where(f => f.CheckId != "NPG-C05"),
+            result.ClusterFindings.Where(f => f.CheckId is not ("NPG-C05" or "NPG-C06")),
             f => Assert.Equal(CheckResult.NotApplicable, f.Result));
-        Assert.Equal(["NPG-C01", "NPG-C02", "NPG-C03", "NPG-C04", "NPG-C05"], result.ClusterFindings.Select(f => f.CheckId));
+        Assert.Equal(["NPG-C01", "NPG-C02", "NPG-C03", "NPG-C04", "NPG-C05", "NPG-C06"], result.ClusterFindings.Select(f => f.CheckId));
     }
 
     [Fact]

@@ -216,6 +216,7 @@ public sealed class AnyKindCoverageTests
             Kind = "AdminNetworkPolicy",
             ApiVersion = "policy.networking.k8s.io/v1alpha1",
             Name = "db-lockdown",
+            Priority = 10,
             SubjectIsPods = true,
             SubjectPodsNamespaceSelector = Sel("kubernetes.io/metadata.name=app"),
             SubjectPodsPodSelector = Sel("app=db"),

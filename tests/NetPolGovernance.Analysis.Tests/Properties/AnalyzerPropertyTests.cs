@@ -28,8 +28,8 @@ public sealed class AnalyzerPropertyTests
                 .Order(StringComparer.Ordinal);
             Assert.Superset(expected.ToHashSet(), result.Namespaces.Select(n => n.Name).ToHashSet());
             Assert.Equal(result.Namespaces.Select(n => n.Name).Order(StringComparer.Ordinal), result.Namespaces.Select(n => n.Name));
-            Assert.Equal(5, result.ClusterFindings.Count);
-            Assert.All(result.Namespaces, n => Assert.Equal(10, n.Findings.Count));
+            Assert.Equal(6, result.ClusterFindings.Count);
+            Assert.All(result.Namespaces, n => Assert.Equal(11, n.Findings.Count));
         }, iter: Iterations);
     }
 

@@ -178,6 +178,7 @@ public sealed class PitfallTests
             Kind = "AdminNetworkPolicy",
             ApiVersion = "policy.networking.k8s.io/v1alpha1",
             Name = "select-only",
+            Priority = 10,
             SubjectNamespaces = Sel(),
         };
 

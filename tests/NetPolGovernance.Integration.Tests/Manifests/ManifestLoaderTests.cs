@@ -54,8 +54,8 @@ public sealed class ManifestLoaderTests : IDisposable
               ingress:
                 - ports:
                     - port: 80
-                    - port: "8080"
                     - port: http
+                    - port: 1
                       endPort: 0x10
             """);
 
@@ -64,11 +64,30 @@ public sealed class ManifestLoaderTests : IDisposable
         var policy = Assert.Single(result.Snapshot.NetworkPolicies);
         var ports = Assert.Single(policy.Ingress!).Ports!;
         Assert.Equal(80, ports[0].Port!.Number);
-        Assert.Equal("8080", ports[1].Port!.Name);
-        Assert.Equal("http", ports[2].Port!.Name);
+        Assert.Equal("http", ports[1].Port!.Name);
+        Assert.Equal(1, ports[2].Port!.Number);
         Assert.Equal(16, ports[2].EndPort);
         Assert.Equal("1.0", policy.Labels["version"]);
         Assert.Equal("true", policy.Labels["enabled"]);
+    }
+
+    [Fact]
+    public async Task LoadAsync_QuotedNumberPort_IsANamedPortTheApiServerRejects()
+    {
+        var file = _dir.Write("np.yaml", """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: p, namespace: a}
+            spec:
+              ingress:
+                - ports:
+                    - port: "8080"
+            """);
+
+        var error = await Assert.ThrowsAsync<InputFileException>(() => LoadAsync(file));
+
+        Assert.Equal(1, error.Line);
+        Assert.Contains("spec.ingress[0].ports[0].port: Invalid value \"8080\": must contain at least one letter [port-name]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,8 @@ internal sealed class SarifReportFormat : IReportFormat
 /// <summary>
 /// Streams one SARIF run. Failing findings become results; exempt findings become results with an external suppression
 /// (so code scanning shows them as dismissed, with the exemption's reason). Pass, NotApplicable and Unknown are not
-/// results. A finding without its own location points at its namespace's manifest (or the cluster's first manifest).
+/// results. Every result has a location: a finding without its own points at its namespace's manifest (or the cluster's
+/// first manifest); from a live cluster, where there is no file, at its logical artifact (<see cref="LogicalArtifact"/>).
 /// Rules are collected as findings stream and written after the results (property order is free in SARIF).
 /// </summary>
 internal sealed class SarifReportWriter : IReportWriter
@@ -128,21 +129,26 @@ internal sealed class SarifReportWriter : IReportWriter
         var location = finding.Location
             ?? (finding.Namespace is { } ns ? _locations?.ForNamespace(cluster, ns) : null)
             ?? _locations?.ForCluster(cluster);
-        if (location is not null)
-        {
-            _writer.WriteStartArray("locations");
-            _writer.WriteStartObject();
-            _writer.WriteStartObject("physicalLocation");
-            _writer.WriteStartObject("artifactLocation");
-            _writer.WriteString("uri", ArtifactUri(location.File));
-            _writer.WriteEndObject();
-            _writer.WriteStartObject("region");
-            _writer.WriteNumber("startLine", Math.Max(1, location.Line));
-            _writer.WriteEndObject();
-            _writer.WriteEndObject();
-            _writer.WriteEndObject();
-            _writer.WriteEndArray();
-        }
+        var logical = LogicalArtifact.For(cluster, finding);
+        _writer.WriteStartArray("locations");
+        _writer.WriteStartObject();
+        _writer.WriteStartObject("physicalLocation");
+        _writer.WriteStartObject("artifactLocation");
+        _writer.WriteString("uri", location is null ? logical.Uri : ArtifactUri(location.File));
+        _writer.WriteEndObject();
+        _writer.WriteStartObject("region");
+        _writer.WriteNumber("startLine", Math.Max(1, location?.Line ?? 1));
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
+        _writer.WriteStartArray("logicalLocations");
+        _writer.WriteStartObject();
+        _writer.WriteString("name", logical.Name);
+        _writer.WriteString("fullyQualifiedName", logical.Uri);
+        _writer.WriteString("kind", logical.Kind);
+        _writer.WriteEndObject();
+        _writer.WriteEndArray();
+        _writer.WriteEndObject();
+        _writer.WriteEndArray();
 
         _writer.WriteStartObject("partialFingerprints");
         _writer.WriteString("netpolgovFinding/v1", $"{cluster}|{finding.Namespace}|{finding.CheckId}");
@@ -268,4 +274,39 @@ internal sealed class SarifReportWriter : IReportWriter
         var words = title.Split([' ', '-', '/', ','], StringSplitOptions.RemoveEmptyEntries);
         return string.Concat(words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
     }
+}
+
+/// <summary>
+/// The logical artifact a result is about (docs/report.md, SARIF): <c>cluster/&lt;cluster&gt;</c>,
+/// <c>cluster/&lt;cluster&gt;/namespaces/&lt;ns&gt;</c>, or an object below either (<c>.../networkpolicies/&lt;name&gt;</c>,
+/// <c>cluster/&lt;cluster&gt;/adminnetworkpolicies/&lt;name&gt;</c>) when the finding names one in its <c>objects</c> evidence.
+/// Live clusters have no files, so this relative URI is the result's artifact; manifest results keep their file and
+/// carry it as the logical location.
+/// </summary>
+internal sealed record LogicalArtifact(string Uri, string Name, string Kind)
+{
+    public static LogicalArtifact For(string cluster, Finding finding)
+    {
+        var uri = "cluster/" + Segment(cluster);
+        var name = cluster;
+        var kind = "module";
+        if (finding.Namespace is { } ns)
+        {
+            uri += "/namespaces/" + Segment(ns);
+            name = ns;
+            kind = "namespace";
+        }
+
+        if (finding.Evidence.TryGetValue("objects", out var objects) && objects.Count > 0
+            && objects[0].Split('/') is [var resource, var objectName])
+        {
+            uri += $"/{Segment(resource)}/{Segment(objectName)}";
+            name = objectName;
+            kind = "resource";
+        }
+
+        return new LogicalArtifact(uri, name, kind);
+    }
+
+    private static string Segment(string value) => System.Uri.EscapeDataString(value);
 }

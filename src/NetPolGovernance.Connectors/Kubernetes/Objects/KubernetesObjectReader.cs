@@ -297,6 +297,7 @@ internal static class KubernetesObjectReader
             Tier = spec?.String("tier"),
             Ingress = spec?.ObjectList("ingress")?.Select(r => ReadAdminRule(r, "from")).ToList() ?? [],
             Egress = spec?.ObjectList("egress")?.Select(r => ReadAdminRule(r, "to")).ToList() ?? [],
+            Rules = [.. ReadAdminRules(spec, "ingress", "from"), .. ReadAdminRules(spec, "egress", "to")],
             Source = source,
         };
     }
@@ -385,6 +386,63 @@ internal static class KubernetesObjectReader
         }
 
         return new AdminPolicyPort { Unmodelled = "an unrecognised protocol" };
+    private static IEnumerable<AdminRuleShape> ReadAdminRules(JsonFields? spec, string direction, string peersName) =>
+        spec?.ObjectList(direction)?.Select(rule => new AdminRuleShape
+        {
+            Direction = direction,
+            Name = rule.String("name"),
+            Action = rule.String("action"),
+            Peers = rule.ObjectList(peersName)?.Select(ReadAdminPeerShape).ToList(),
+            Ports = rule.ObjectList("ports")?.Select(ReadAdminPortShape).ToList(),
+        }) ?? [];
+
+    private static AdminPeerShape ReadAdminPeerShape(JsonFields peer)
+    {
+        string[] known = ["namespaces", "pods", "nodes", "networks"];
+        var fields = peer.Element.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => p.Name)
+            .ToList();
+        var selectors = new List<KeyValuePair<string, LabelSelector>>();
+        void Add(string path, LabelSelector? selector)
+        {
+            if (selector is not null)
+            {
+                selectors.Add(new(path, selector));
+            }
+        }
+
+        Add("namespaces", ReadSelector(peer, "namespaces"));
+        Add("nodes", ReadSelector(peer, "nodes"));
+        var pods = peer.Object("pods");
+        Add("pods.namespaceSelector", ReadSelector(pods, "namespaceSelector"));
+        Add("pods.podSelector", ReadSelector(pods, "podSelector"));
+        return new AdminPeerShape
+        {
+            Fields = fields.Where(known.Contains).Concat(fields.Where(f => !known.Contains(f))).ToList(),
+            Selectors = selectors,
+            PodsIncomplete = pods is { } p && (!p.Has("namespaceSelector") || !p.Has("podSelector")),
+            Networks = peer.StringList("networks"),
+        };
+    }
+
+    private static AdminPortShape ReadAdminPortShape(JsonFields port)
+    {
+        var fields = port.Element.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => p.Name)
+            .ToList();
+        var number = port.Object("portNumber");
+        var range = port.Object("portRange");
+        return new AdminPortShape
+        {
+            Fields = fields,
+            Protocol = number?.String("protocol") ?? range?.String("protocol"),
+            Port = number?.Int("port"),
+            NamedPort = port.String("namedPort"),
+            Start = range?.Int("start"),
+            End = range?.Int("end"),
+        };
     }
 
     private static WorkloadTemplate ReadWorkload(JsonFields root, JsonFields metadata, string kind, JsonFields? spec, SourceLocation? source)
