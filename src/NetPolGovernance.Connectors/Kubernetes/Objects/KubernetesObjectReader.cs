@@ -386,6 +386,8 @@ internal static class KubernetesObjectReader
         }
 
         return new AdminPolicyPort { Unmodelled = "an unrecognised protocol" };
+    }
+
     private static IEnumerable<AdminRuleShape> ReadAdminRules(JsonFields? spec, string direction, string peersName) =>
         spec?.ObjectList(direction)?.Select(rule => new AdminRuleShape
         {
