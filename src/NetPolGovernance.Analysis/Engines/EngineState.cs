@@ -178,9 +178,16 @@ internal sealed record EngineState(PolicyEngine Engine, string Basis, bool Enfor
             return DeclaredState(chosen, "the DaemonSet list shows no ready engine DaemonSet");
         }
 
+        // An engine DaemonSet with no ready pod enforces nothing anywhere: that is None, as if it were absent. One that
+        // runs on some nodes only may enforce there: that cannot be judged either way, so Unknown.
         var notReady = NotReady(evidence);
+        if (evidence.DaemonSets.Any(d => !d.IsReady && d.Ready > 0))
+        {
+            return new EngineState(PolicyEngine.Unknown, $"no network profile and the engine DaemonSet runs on some nodes only: {string.Join(", ", notReady)}", EvidenceUnreadable: true);
+        }
+
         return notReady.Count > 0
-            ? new EngineState(PolicyEngine.Unknown, $"no network profile and the engine DaemonSet is not ready on every node: {string.Join(", ", notReady)}", EvidenceUnreadable: true)
+            ? new EngineState(PolicyEngine.None, $"no network profile and no engine DaemonSet has a ready pod: {string.Join(", ", notReady)}")
             : new EngineState(PolicyEngine.None, "no network profile and the DaemonSet list shows no engine DaemonSet (" + string.Join(", ", PolicyEngines.DetectionOrder.Select(EvidenceName)) + ")");
     }
 

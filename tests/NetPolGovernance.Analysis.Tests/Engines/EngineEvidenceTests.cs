@@ -58,6 +58,18 @@ public sealed class EngineEvidenceTests
         Assert.Equal(NamespaceStatus.Unknown, cluster.Namespaces.Single(n => n.Name == "app").Status);
     }
 
+    [Fact]
+    public void NoProfile_EngineDaemonSetWithNoReadyPod_NothingEnforces()
+    {
+        var snapshot = WellCovered() with { EngineEvidence = Evidence(new EngineDaemonSet("cilium", "kube-system", "cilium", 3, 0)) };
+
+        var cluster = SnapshotAnalyzer.Analyze(snapshot, Options());
+
+        Assert.Equal("none", cluster.Engine.Name);
+        Assert.Equal(CheckResult.Fail, FindingOf(cluster, "NPG-C01").Result);
+        Assert.Equal(NamespaceStatus.Unenforced, cluster.Namespaces.Single(n => n.Name == "app").Status);
+    }
+
     [Theory]
     [InlineData("antrea")]
     [InlineData("kube-router")]
