@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -5,8 +6,10 @@ using System.Net.Sockets;
 namespace NetPolGovernance.Analysis.Reachability;
 
 /// <summary>
-/// An IPv4 or IPv6 CIDR. Host bits after the prefix are ignored, as Go's <c>net.ParseCIDR</c> does for the
-/// network (older API servers accepted such values). Addresses of the other family never match.
+/// An IPv4 or IPv6 CIDR, read with the API server's syntax for its legacy CIDR fields (the one parser validation and
+/// reachability share): an IPv4 dotted quad of decimal octets (leading zeros allowed, read as decimal, never octal or
+/// hex), or an IPv6 address without a zone, then '/' and a prefix within the address size. Host bits after the prefix
+/// are ignored, as Go's <c>net.ParseCIDR</c> does for the network. Addresses of the other family never match.
 /// </summary>
 internal sealed class Cidr
 {
@@ -23,30 +26,26 @@ internal sealed class Cidr
 
     public AddressFamily Family { get; }
 
-    public static bool TryParse(string? text, out Cidr? cidr)
+    public static bool TryParse(string? text, [NotNullWhen(true)] out Cidr? cidr)
     {
         cidr = null;
-        if (string.IsNullOrWhiteSpace(text))
+        var slash = text?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (text is null || slash <= 0 || slash == text.Length - 1)
         {
             return false;
         }
 
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0
-            || !IPAddress.TryParse(text.AsSpan(0, slash), out var address)
-            || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
-        {
-            return false;
-        }
-
-        var bytes = address.GetAddressBytes();
-        if (prefix > bytes.Length * 8)
+        var prefixText = text[(slash + 1)..];
+        if (prefixText.Length > 3 || !prefixText.All(char.IsAsciiDigit)
+            || !int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            || ParseAddress(text[..slash]) is not var (bytes, family)
+            || prefix > bytes.Length * 8)
         {
             return false;
         }
 
         Mask(bytes, prefix);
-        cidr = new Cidr(bytes, prefix, address.AddressFamily);
+        cidr = new Cidr(bytes, prefix, family);
         return true;
     }
 
@@ -60,6 +59,50 @@ internal sealed class Cidr
         var bytes = address.GetAddressBytes();
         Mask(bytes, PrefixLength);
         return bytes.AsSpan().SequenceEqual(_network);
+    }
+
+    /// <summary>True when <paramref name="inner"/> is inside this block and has a longer prefix.</summary>
+    public bool StrictlyContains(Cidr inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        if (inner.Family != Family || inner.PrefixLength <= PrefixLength)
+        {
+            return false;
+        }
+
+        var masked = (byte[])inner._network.Clone();
+        Mask(masked, PrefixLength);
+        return masked.AsSpan().SequenceEqual(_network);
+    }
+
+    private static (byte[] Bytes, AddressFamily Family)? ParseAddress(string text)
+    {
+        if (text.Contains(':', StringComparison.Ordinal))
+        {
+            return !text.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
+                ? (v6.GetAddressBytes(), AddressFamily.InterNetworkV6)
+                : null;
+        }
+
+        var parts = text.Split('.');
+        if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit)))
+        {
+            return null;
+        }
+
+        var bytes = new byte[4];
+        for (var i = 0; i < 4; i++)
+        {
+            var octet = int.Parse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture);
+            if (octet > 255)
+            {
+                return null;
+            }
+
+            bytes[i] = (byte)octet;
+        }
+
+        return (bytes, AddressFamily.InterNetwork);
     }
 
     private static void Mask(byte[] bytes, int prefix)

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Reachability;
 
 namespace NetPolGovernance.Analysis.Validation;
 
@@ -234,7 +233,7 @@ public static class ObjectValidator
 
                     for (var c = 0; c < networks.Count; c++)
                     {
-                        if (!CidrText.TryParse(networks[c], out _))
+                        if (!Cidr.TryParse(networks[c], out _))
                         {
                             v.Add($"{peerPath}.networks[{c}]", "cidr-valid", $"Invalid value \"{networks[c]}\": must be a valid CIDR (e.g. 10.0.0.0/8 or 2001:db8::/64)");
                         }
@@ -384,7 +383,7 @@ public static class ObjectValidator
             return;
         }
 
-        if (!CidrText.TryParse(block.Cidr, out var cidr))
+        if (!Cidr.TryParse(block.Cidr, out var cidr))
         {
             v.Add(path + ".cidr", "cidr-valid", $"Invalid value \"{block.Cidr}\": must be a valid CIDR value (e.g. 10.9.8.0/24 or 2001:db8::/64)");
             return;
@@ -393,7 +392,7 @@ public static class ObjectValidator
         for (var i = 0; i < (block.Except?.Count ?? 0); i++)
         {
             var text = block.Except![i];
-            if (!CidrText.TryParse(text, out var except))
+            if (!Cidr.TryParse(text, out var except))
             {
                 v.Add($"{path}.except[{i}]", "cidr-valid", $"Invalid value \"{text}\": must be a valid CIDR value (e.g. 10.9.8.0/24 or 2001:db8::/64)");
             }
@@ -515,113 +514,6 @@ public static class ObjectValidator
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// CIDR text as the API server's legacy CIDR fields accept it: an IPv4 dotted quad (leading zeros allowed) or an IPv6
-    /// address, '/', a prefix length within the address size. Bits after the prefix are ignored.
-    /// </summary>
-    private sealed class CidrText
-    {
-        private readonly byte[] _network;
-
-        private CidrText(byte[] network, int prefix, AddressFamily family)
-        {
-            _network = network;
-            Prefix = prefix;
-            Family = family;
-        }
-
-        public int Prefix { get; }
-
-        public AddressFamily Family { get; }
-
-        public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CidrText? cidr)
-        {
-            cidr = null;
-            var slash = text.IndexOf('/', StringComparison.Ordinal);
-            if (slash <= 0 || slash == text.Length - 1)
-            {
-                return false;
-            }
-
-            var addressText = text[..slash];
-            var prefixText = text[(slash + 1)..];
-            if (!prefixText.All(char.IsAsciiDigit) || prefixText.Length > 3
-                || !int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
-            {
-                return false;
-            }
-
-            byte[] bytes;
-            AddressFamily family;
-            if (addressText.Contains(':', StringComparison.Ordinal))
-            {
-                if (addressText.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressText, out var v6)
-                    || v6.AddressFamily != AddressFamily.InterNetworkV6)
-                {
-                    return false;
-                }
-
-                bytes = v6.GetAddressBytes();
-                family = AddressFamily.InterNetworkV6;
-            }
-            else
-            {
-                var parts = addressText.Split('.');
-                if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit)))
-                {
-                    return false;
-                }
-
-                bytes = new byte[4];
-                for (var i = 0; i < 4; i++)
-                {
-                    var octet = int.Parse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture);
-                    if (octet > 255)
-                    {
-                        return false;
-                    }
-
-                    bytes[i] = (byte)octet;
-                }
-
-                family = AddressFamily.InterNetwork;
-            }
-
-            if (prefix > bytes.Length * 8)
-            {
-                return false;
-            }
-
-            for (var bit = prefix; bit < bytes.Length * 8; bit++)
-            {
-                bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-            }
-
-            cidr = new CidrText(bytes, prefix, family);
-            return true;
-        }
-
-        /// <summary>True when <paramref name="inner"/> is inside this block and has a longer prefix.</summary>
-        public bool StrictlyContains(CidrText inner)
-        {
-            if (inner.Family != Family || inner.Prefix <= Prefix)
-            {
-                return false;
-            }
-
-            for (var bit = 0; bit < Prefix; bit++)
-            {
-                var mask = (byte)(0x80 >> (bit % 8));
-                if ((_network[bit / 8] & mask) != (inner._network[bit / 8] & mask))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 }
