@@ -73,6 +73,7 @@ internal static class CliServices
         services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
+        services.AddSingleton<Command, StageCommand>();
         services.AddSingleton<Command, SimulateCommand>();
         services.AddSingleton(provider =>
         {
