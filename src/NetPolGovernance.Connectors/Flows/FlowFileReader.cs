@@ -37,9 +37,15 @@ public static class FlowFileReader
     private static async Task ReadFileAsync(string path, FlowAggregator into, FlowFileSummary summary, CancellationToken cancellationToken)
     {
         FileStream stream;
+        long length;
         try
         {
             var info = new FileInfo(path);
+            if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target)
+            {
+                info = target;
+            }
+
             if (!info.Exists)
             {
                 throw new InputFileException(path, null, null, Directory.Exists(path) ? "is a directory; give flow files" : "no such file");
@@ -52,6 +58,7 @@ public static class FlowFileReader
                 throw new InputFileException(path, null, null, "is empty or not a regular file (a FIFO or a device); give Hubble JSON-lines flow files");
             }
 
+            length = info.Length;
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -62,7 +69,7 @@ public static class FlowFileReader
         var flowsBefore = summary.Flows;
         await using (stream.ConfigureAwait(false))
         {
-            using var lines = new JsonLineReader(stream, MaxLineBytes);
+            using var lines = new JsonLineReader(stream, MaxLineBytes, length);
             while (true)
             {
                 LineRead read;

@@ -5,9 +5,13 @@ namespace NetPolGovernance.Connectors.Flows;
 /// <summary>
 /// Splits a stream into lines of at most <see cref="MaxLineBytes"/> bytes without ever holding more than one line:
 /// a longer line is reported as too long and skipped up to its newline, so a hostile file cannot exhaust memory.
+/// Reading stops after <paramref name="maxBytes"/> bytes (the file's size when it was opened), so a file that keeps
+/// growing, or a device behind a name, cannot keep the reader going forever.
 /// </summary>
-internal sealed class JsonLineReader(Stream stream, int maxLineBytes) : IDisposable
+internal sealed class JsonLineReader(Stream stream, int maxLineBytes, long maxBytes) : IDisposable
 {
+    private long _consumed;
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private int _start;
     private int _end;
@@ -65,7 +69,9 @@ internal sealed class JsonLineReader(Stream stream, int maxLineBytes) : IDisposa
             }
 
             Compact();
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            var room = (int)Math.Min(_buffer.Length - _end, maxBytes - _consumed);
+            var read = room <= 0 ? 0 : await stream.ReadAsync(_buffer.AsMemory(_end, room), cancellationToken).ConfigureAwait(false);
+            _consumed += read;
             if (read == 0)
             {
                 _eof = true;
