@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Flows;
 
@@ -7,7 +8,8 @@ namespace NetPolGovernance.Connectors.Flows;
 /// Decodes one Hubble flow (Cilium's <c>flow.proto</c> in JSON: <c>hubble observe -o json</c>, the ACNS node file,
 /// exporters) into an <see cref="ObservedFlow"/>. A line is <c>{"flow":{...}}</c>, optionally with <c>time</c> and
 /// <c>node_name</c> beside it, or the flow object itself. Lines of other kinds (<c>node_status</c>,
-/// <c>lost_events</c>) are not flows and are skipped.
+/// <c>lost_events</c>) are not flows and are skipped. Each object is walked once; field names are matched ignoring case
+/// and underscores, so proto names (<c>drop_reason_desc</c>) and protobuf JSON names (<c>dropReasonDesc</c>) both read.
 /// </summary>
 internal static class HubbleFlowDecoder
 {
@@ -33,49 +35,206 @@ internal static class HubbleFlowDecoder
             return null;
         }
 
-        var time = FlowFields.Time(flow, "time") ?? FlowFields.Time(root, "time")
+        var fields = new FlowObject();
+        foreach (var property in flow.EnumerateObject())
+        {
+            fields.Take(property);
+        }
+
+        var time = (fields.Time is { ValueKind: JsonValueKind.String } t ? FlowFields.ParseTime(t.GetString()!) : null)
+            ?? FlowFields.Time(root, "time")
             ?? throw new FormatException("the flow has no readable \"time\"");
-        var ip = FlowFields.Get(flow, "IP");
-        var (protocol, port) = FlowFields.Layer4(FlowFields.Get(flow, "l4"));
-        var direction = FlowFields.Direction(FlowFields.Get(flow, "traffic_direction"));
+        var (protocol, port) = FlowFields.Layer4(fields.Layer4);
         return new ObservedFlow
         {
             Time = time,
-            Verdict = FlowFields.Verdict(FlowFields.Get(flow, "verdict")),
-            DropReason = DropReason(flow),
-            Direction = direction,
-            IsReply = FlowFields.Bool(flow, "is_reply") ?? FlowFields.Bool(flow, "reply"),
-            Source = Endpoint(FlowFields.Get(flow, "source"), ip is { } a ? FlowFields.String(a, "source") : null, FlowFields.Get(flow, "source_names")),
-            Destination = Endpoint(FlowFields.Get(flow, "destination"), ip is { } b ? FlowFields.String(b, "destination") : null, FlowFields.Get(flow, "destination_names")),
+            Verdict = FlowFields.Verdict(fields.Verdict),
+            DropReason = fields.DropReason switch
+            {
+                { ValueKind: JsonValueKind.String } s => s.GetString(),
+                { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+                _ => null,
+            },
+            Direction = FlowFields.Direction(fields.Direction),
+            IsReply = Bool(fields.IsReply) ?? Bool(fields.Reply),
+            Source = Endpoint(fields.Source, fields.Ip is { } a ? FlowFields.String(a, "source") : null, fields.SourceNames),
+            Destination = Endpoint(fields.Destination, fields.Ip is { } b ? FlowFields.String(b, "destination") : null, fields.DestinationNames),
             Protocol = protocol,
             DestinationPort = port,
-            AllowedBy = [.. FlowFields.PolicyNames(FlowFields.Get(flow, "egress_allowed_by")), .. FlowFields.PolicyNames(FlowFields.Get(flow, "ingress_allowed_by"))],
-            DeniedBy = [.. FlowFields.PolicyNames(FlowFields.Get(flow, "egress_denied_by")), .. FlowFields.PolicyNames(FlowFields.Get(flow, "ingress_denied_by"))],
+            AllowedBy = Names(fields.EgressAllowedBy, fields.IngressAllowedBy),
+            DeniedBy = Names(fields.EgressDeniedBy, fields.IngressDeniedBy),
         };
     }
 
-    private static string? DropReason(JsonElement flow) =>
-        FlowFields.String(flow, "drop_reason_desc")
-        ?? (FlowFields.Int(flow, "drop_reason_desc") is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    private static IReadOnlyList<string> Names(JsonElement? egress, JsonElement? ingress) =>
+        egress is null && ingress is null ? [] : [.. FlowFields.PolicyNames(egress), .. FlowFields.PolicyNames(ingress)];
+
+    private static bool? Bool(JsonElement? value) => value switch
+    {
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        { ValueKind: JsonValueKind.Object } wrapped => FlowFields.Bool(wrapped, "value"),
+        _ => null,
+    };
 
     private static FlowEndpoint Endpoint(JsonElement? endpoint, string? address, JsonElement? names)
     {
-        var domain = names is { ValueKind: JsonValueKind.Array } list
-            ? list.EnumerateArray().Where(n => n.ValueKind == JsonValueKind.String).Select(n => n.GetString()).FirstOrDefault()
-            : null;
+        string? domain = null;
+        if (names is { ValueKind: JsonValueKind.Array } list)
+        {
+            foreach (var name in list.EnumerateArray())
+            {
+                if (name.ValueKind == JsonValueKind.String)
+                {
+                    domain = name.GetString();
+                    break;
+                }
+            }
+        }
+
         if (endpoint is not { ValueKind: JsonValueKind.Object } value)
         {
             return new FlowEndpoint { Address = FlowFields.Address(address), DomainName = domain };
         }
 
+        JsonElement? ns = null, pod = null, labels = null, workloads = null;
+        foreach (var property in value.EnumerateObject())
+        {
+            switch (Normalized(property.Name))
+            {
+                case "namespace":
+                    ns = property.Value;
+                    break;
+                case "podname":
+                    pod = property.Value;
+                    break;
+                case "labels":
+                    labels = property.Value;
+                    break;
+                case "workloads":
+                    workloads = property.Value;
+                    break;
+            }
+        }
+
         return new FlowEndpoint
         {
-            Namespace = FlowFields.String(value, "namespace") is { Length: > 0 } ns ? ns : null,
-            PodName = FlowFields.String(value, "pod_name") is { Length: > 0 } pod ? pod : null,
-            Workload = FlowFields.Workload(FlowFields.Get(value, "workloads")),
-            Labels = FlowFields.Labels(FlowFields.Get(value, "labels")),
+            Namespace = Text(ns),
+            PodName = Text(pod),
+            Workload = FlowFields.Workload(workloads),
+            Labels = FlowFields.Labels(labels),
             Address = FlowFields.Address(address),
             DomainName = domain,
         };
+    }
+
+    private static string? Text(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.String } s && s.GetString() is { Length: > 0 } text ? text : null;
+
+    /// <summary>Lower case without underscores: <c>pod_name</c> and <c>podName</c> are both <c>podname</c>.</summary>
+    internal static string Normalized(string name)
+    {
+        var plain = true;
+        foreach (var c in name)
+        {
+            if (c == '_' || char.IsAsciiLetterUpper(c))
+            {
+                plain = false;
+                break;
+            }
+        }
+
+        if (plain)
+        {
+            return name;
+        }
+
+        var builder = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (c != '_')
+            {
+                builder.Append(char.ToLower(c, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>The fields of one flow object that the decoder reads, found in one walk.</summary>
+    private struct FlowObject
+    {
+        public JsonElement? Time;
+        public JsonElement? Verdict;
+        public JsonElement? DropReason;
+        public JsonElement? Direction;
+        public JsonElement? IsReply;
+        public JsonElement? Reply;
+        public JsonElement? Ip;
+        public JsonElement? Layer4;
+        public JsonElement? Source;
+        public JsonElement? Destination;
+        public JsonElement? SourceNames;
+        public JsonElement? DestinationNames;
+        public JsonElement? EgressAllowedBy;
+        public JsonElement? IngressAllowedBy;
+        public JsonElement? EgressDeniedBy;
+        public JsonElement? IngressDeniedBy;
+
+        public void Take(JsonProperty property)
+        {
+            var value = property.Value;
+            switch (Normalized(property.Name))
+            {
+                case "time":
+                    Time = value;
+                    break;
+                case "verdict":
+                    Verdict = value;
+                    break;
+                case "dropreasondesc":
+                    DropReason = value;
+                    break;
+                case "trafficdirection":
+                    Direction = value;
+                    break;
+                case "isreply":
+                    IsReply = value;
+                    break;
+                case "reply":
+                    Reply = value;
+                    break;
+                case "ip":
+                    Ip = value;
+                    break;
+                case "l4":
+                    Layer4 = value;
+                    break;
+                case "source":
+                    Source = value;
+                    break;
+                case "destination":
+                    Destination = value;
+                    break;
+                case "sourcenames":
+                    SourceNames = value;
+                    break;
+                case "destinationnames":
+                    DestinationNames = value;
+                    break;
+                case "egressallowedby":
+                    EgressAllowedBy = value;
+                    break;
+                case "ingressallowedby":
+                    IngressAllowedBy = value;
+                    break;
+                case "egressdeniedby":
+                    EgressDeniedBy = value;
+                    break;
+                case "ingressdeniedby":
+                    IngressDeniedBy = value;
+                    break;
+            }
+        }
     }
 }
