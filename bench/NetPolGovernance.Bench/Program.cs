@@ -3,6 +3,7 @@ using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Fleet;
 using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Manifests;
 using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
@@ -18,6 +19,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
     ["fleet"] = FleetBenchmark.Run,
     ["kubernetes"] = KubernetesCollectionBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["manifests"] = ManifestParsingBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,
 };
 

@@ -3,6 +3,7 @@ using System.Text;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 using NetPolGovernance.Connectors.Manifests;
+using NetPolGovernance.Testing.Manifests;
 
 namespace NetPolGovernance.Integration.Tests.Manifests;
 
@@ -35,7 +36,7 @@ public sealed class BoundedParsingTests : IDisposable
     [Fact]
     public async Task AliasBomb_InAnIgnoredKind_FailsFastAtTheAliasOverTheLimit()
     {
-        var yaml = HostileInput.AliasBomb();
+        var yaml = ManifestFiles.AliasBomb();
         Assert.InRange(Encoding.UTF8.GetByteCount(yaml), 400, 520);
         var file = _dir.Write("bomb.yaml", yaml);
         var before = GC.GetTotalAllocatedBytes(precise: true);
@@ -94,7 +95,7 @@ public sealed class BoundedParsingTests : IDisposable
     [InlineData(100_000)]
     public async Task DeepYaml_IsRefusedWithTheDepthLimit(int levels)
     {
-        var file = _dir.Write("deep.yaml", HostileInput.DeepYaml(levels));
+        var file = _dir.Write("deep.yaml", ManifestFiles.DeepYaml(levels));
 
         var ex = await RefusedAsync(file);
 
@@ -121,7 +122,7 @@ public sealed class BoundedParsingTests : IDisposable
     [InlineData(100_000)]
     public async Task DeepJson_IsRefusedWithTheDepthLimit(int levels)
     {
-        var ex = await RefusedAsync(_dir.Write("deep.json", HostileInput.DeepJson(levels)));
+        var ex = await RefusedAsync(_dir.Write("deep.json", ManifestFiles.DeepJson(levels)));
 
         Assert.Contains("nests deeper than 128 levels", ex.Problem, StringComparison.Ordinal);
         Assert.Equal(1, ex.Line);
@@ -131,7 +132,7 @@ public sealed class BoundedParsingTests : IDisposable
     public async Task Nesting_AtTheLimit_IsRead()
     {
         // The ConfigMap's data mapping is level 1 under the root mapping (level 1): 126 more levels make 128.
-        var result = await LoadAsync(_dir.Write("at-limit.yaml", HostileInput.DeepYaml(126)), _dir.Write("at-limit.json", HostileInput.DeepJson(126)));
+        var result = await LoadAsync(_dir.Write("at-limit.yaml", ManifestFiles.DeepYaml(126)), _dir.Write("at-limit.json", ManifestFiles.DeepJson(126)));
 
         Assert.Equal(2, result.FileCount);
     }
@@ -285,7 +286,7 @@ public sealed class BoundedParsingTests : IDisposable
         // One List document of 10,000 pods (about 25 MB, some 1.5 million parse events); YamlDotNet's merging parser
         // stopped at 100,000 events, about 800 of these pods.
         var file = Path.Combine(_dir.Path, "pods.yaml");
-        HostileInput.WritePodList(file, 10_000);
+        ManifestFiles.WritePodList(file, 10_000);
 
         var result = await LoadAsync(file);
 
@@ -293,7 +294,7 @@ public sealed class BoundedParsingTests : IDisposable
         var last = result.Snapshot.Pods.Single(p => p.Name == "web-9999");
         Assert.Equal("ns-49", last.Namespace);
         var pod = new StringBuilder();
-        HostileInput.AppendPod(pod, 0);
+        ManifestFiles.AppendPod(pod, 0);
         Assert.Equal(3 + (9999 * pod.ToString().Count(c => c == '\n')), last.Source!.Line);
         Assert.Equal(50, result.Snapshot.Pods.Select(p => p.Namespace).Distinct(StringComparer.Ordinal).Count());
     }
@@ -302,7 +303,7 @@ public sealed class BoundedParsingTests : IDisposable
     public async Task KubeconfigOfTenThousandContexts_Loads()
     {
         var file = Path.Combine(_dir.Path, "kubeconfig");
-        HostileInput.WriteKubeconfig(file, 10_000);
+        ManifestFiles.WriteKubeconfig(file, 10_000);
 
         var kubeconfig = await KubeconfigFile.LoadAsync([file], TestContext.Current.CancellationToken);
 
@@ -314,7 +315,7 @@ public sealed class BoundedParsingTests : IDisposable
     [Fact]
     public async Task KubeconfigAliasBomb_IsRefusedNamingTheFile()
     {
-        var file = _dir.Write("kubeconfig", HostileInput.AliasBomb().Replace("kind: ConfigMap", "kind: Config", StringComparison.Ordinal));
+        var file = _dir.Write("kubeconfig", ManifestFiles.AliasBomb().Replace("kind: ConfigMap", "kind: Config", StringComparison.Ordinal));
 
         var ex = await Assert.ThrowsAsync<KubeconfigException>(() =>
             KubeconfigFile.LoadAsync([file], TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));

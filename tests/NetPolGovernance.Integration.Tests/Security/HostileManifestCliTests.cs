@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NetPolGovernance.Integration.Tests.Manifests;
+using NetPolGovernance.Testing.Manifests;
 
 namespace NetPolGovernance.Integration.Tests.Security;
 
@@ -16,7 +17,7 @@ public sealed class HostileManifestCliTests : IDisposable
     [Fact]
     public async Task Scan_AliasBomb_ExitsOneWithOneLineNamingTheFile()
     {
-        var file = _dir.Write("bomb/bomb.yaml", HostileInput.AliasBomb());
+        var file = _dir.Write("bomb/bomb.yaml", ManifestFiles.AliasBomb());
 
         var (exitCode, stderr, elapsed) = await RunCliAsync("scan", "--manifests", file, "--engine", "cilium", "--format", "json");
 
