@@ -57,7 +57,9 @@ public sealed class ManifestLoaderFuzzTests : IDisposable
           metadata:
             <<: *m
             name: cm
-          data: {a: &x "v", b: *x }
+          data:
+            a: &x "v"
+            b: *x
         ---
         apiVersion: v1
         kind: Namespace
