@@ -4,6 +4,7 @@ using NetPolGovernance.Bench.Fleet;
 using NetPolGovernance.Bench.Flows;
 using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Manifests;
 using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
@@ -20,6 +21,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
     ["flows"] = FlowsBenchmark.Run,
     ["kubernetes"] = KubernetesCollectionBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["manifests"] = ManifestParsingBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,
 };
 

@@ -12,6 +12,10 @@ if (Console.IsOutputRedirected)
 }
 
 var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+if (Console.IsErrorRedirected)
+{
+    stderr.Profile.Width = 10_000; // an error is one line for whatever reads it (CI logs, a caller's grep), never wrapped at 80
+}
 var interaction = new ConsoleInteractionService(stdout, stderr, Console.OpenStandardOutput);
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .SetMinimumLevel(LogLevel.Warning)
