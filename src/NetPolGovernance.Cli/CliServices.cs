@@ -74,12 +74,21 @@ internal static class CliServices
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
         services.AddSingleton<Command, SimulateCommand>();
+        services.AddSingleton<Command, VersionCommand>();
+        services.AddSingleton<Command, CompletionCommand>();
         services.AddSingleton(provider =>
         {
             var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");
             foreach (var command in provider.GetServices<Command>())
             {
                 root.Subcommands.Add(command);
+            }
+
+            // --version prints what `netpolgov version` prints (version, commit, report schema), not the bare assembly version.
+            var interaction = provider.GetRequiredService<IInteractionService>();
+            foreach (var version in root.Options.OfType<VersionOption>())
+            {
+                version.Action = new VersionOptionAction(interaction);
             }
 
             return root;

@@ -21,7 +21,6 @@ var root = services.GetRequiredService<RootCommand>();
 
 // Ctrl+C and SIGTERM cancel the command's token (our handler, not the parser's, so the command decides what to keep).
 using var interruption = ProcessInterruption.Register();
-var exitCode = await CliParser.Parse(root, args)
-    .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token)
+var exitCode = await CliParser.InvokeAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token)
     .ConfigureAwait(false);
 return interruption.ExitCodeFor(exitCode);

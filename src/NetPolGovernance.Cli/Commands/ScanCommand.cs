@@ -66,7 +66,7 @@ internal sealed class ScanCommand : BaseCommand
             Description = "YAML or JSON file of exemptions (owner, reason, expiry; docs/report.md).",
             HelpName = "FILE",
         };
-        _format = CliChoice.Create("--format", "Report format. Default: table, or from the -o file extension.", _formats.Select(f => f.Name).ToList(), "table");
+        _format = CliChoice.Create("--format", "Report format. Default: table, or from the -o file extension.", _formats.Select(f => f.Name).ToList(), "table", "-f");
         _output = new Option<string?>("--output", "-o")
         {
             Description = "Write the report to FILE instead of stdout.",
