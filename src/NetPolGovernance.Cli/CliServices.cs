@@ -76,6 +76,7 @@ internal static class CliServices
         services.AddSingleton<Command, SimulateCommand>();
         services.AddSingleton<Command, VersionCommand>();
         services.AddSingleton<Command, CompletionCommand>();
+        services.AddSingleton<GlobalOptions>();
         services.AddSingleton(provider =>
         {
             var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");
@@ -83,6 +84,10 @@ internal static class CliServices
             {
                 root.Subcommands.Add(command);
             }
+
+            var globals = provider.GetRequiredService<GlobalOptions>();
+            globals.AddTo(root);
+            SetGlobals(root, globals);
 
             // --version prints what `netpolgov version` prints (version, commit, report schema), not the bare assembly version.
             var interaction = provider.GetRequiredService<IInteractionService>();
@@ -95,5 +100,18 @@ internal static class CliServices
         });
         overrides?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private static void SetGlobals(Command command, GlobalOptions globals)
+    {
+        if (command is BaseCommand baseCommand)
+        {
+            baseCommand.Globals = globals;
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            SetGlobals(subcommand, globals);
+        }
     }
 }

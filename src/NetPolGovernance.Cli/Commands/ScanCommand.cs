@@ -177,11 +177,12 @@ internal sealed class ScanCommand : BaseCommand
         var tally = new ScanTally(plan.Context.Profile, plan.FailOn);
         await using var writer = plan.Format.Create(target);
         await writer.WriteHeaderAsync(new ReportHeader(plan.Context, plan.Source, plan.FailOn), cancellationToken).ConfigureAwait(false);
+        using var progress = new ScanProgress(_interaction, _timeProvider);
         var assessments = scanner.ScanAsync(
-            plan.Session.Inventory.ListAsync(cancellationToken),
+            progress.CountAsync(plan.Session.Inventory.ListAsync(cancellationToken), cancellationToken),
             plan.AnalysisOptions,
             plan.Session.ScanOptions,
-            progress: _interaction.IsInteractive ? new ClusterProgress(_interaction) : null,
+            progress,
             cancellationToken);
         var clustersDone = 0;
         try
@@ -200,10 +201,12 @@ internal sealed class ScanCommand : BaseCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            progress.Stop();
             await KeepAfterInterruptionAsync(sessions, clustersDone).ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
 
+        progress.Complete();
         var outcomes = new List<SinkOutcome>();
         foreach (var session in sessions)
         {
