@@ -83,7 +83,7 @@ internal static class CliParser
                 continue; // said above, with a suggestion
             }
 
-            if (unknown.Count > 0 && command.Subcommands.Count > 0 && !parseResult.CommandResult.Children.Any())
+            if (command.Subcommands.Count > 0 && unknown.Any(token => !token.StartsWith('-')) && parseError.SymbolResult is CommandResult)
             {
                 continue; // "required command was not provided" after an unknown command says nothing new
             }

@@ -15,13 +15,24 @@ internal sealed class InteractionLoggerProvider(IInteractionService interaction)
     /// <summary>Entries of this template from the collector repeat what the scanner's Unknown entry says.</summary>
     private const string CollectorUnknownTemplate = "Cluster {ClusterName}: Unknown: {Reason}";
 
-    public ILogger CreateLogger(string categoryName) => new InteractionLogger(interaction, categoryName);
+    private readonly HashSet<string> _shown = new(StringComparer.Ordinal);
+
+    public ILogger CreateLogger(string categoryName) => new InteractionLogger(this, interaction, categoryName);
+
+    /// <summary>True the first time <paramref name="message"/> is logged at <paramref name="level"/>.</summary>
+    private bool FirstTime(LogLevel level, string message)
+    {
+        lock (_shown)
+        {
+            return _shown.Add($"{level}:{message}");
+        }
+    }
 
     public void Dispose()
     {
     }
 
-    private sealed class InteractionLogger(IInteractionService interaction, string category) : ILogger
+    private sealed class InteractionLogger(InteractionLoggerProvider provider, IInteractionService interaction, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -46,6 +57,11 @@ internal sealed class InteractionLoggerProvider(IInteractionService interaction)
             if (exception is not null && logLevel >= LogLevel.Error)
             {
                 message = $"{message} ({exception.GetType().Name}: {exception.Message})";
+            }
+
+            if (!provider.FirstTime(logLevel, message))
+            {
+                return;
             }
 
             switch (logLevel)

@@ -18,7 +18,6 @@ internal sealed class ScanProgress : IProgress<FleetScanProgress>, IDisposable
     /// <summary>How often a plain progress line is written when stderr is not a terminal.</summary>
     public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
-    private static readonly TimeSpan s_redraw = TimeSpan.FromMilliseconds(100);
     private const int BarWidth = 24;
 
     private readonly IInteractionService _interaction;
@@ -31,7 +30,7 @@ internal sealed class ScanProgress : IProgress<FleetScanProgress>, IDisposable
     private int _done;
     private int _unknown;
     private int _skipped;
-    private long _lastDraw;
+    private string? _lastLive;
     private long _lastPlain;
     private int _lastPlainTenth;
     private bool _finished;
@@ -182,13 +181,13 @@ internal sealed class ScanProgress : IProgress<FleetScanProgress>, IDisposable
             var now = _time.GetTimestamp();
             if (_interaction.IsInteractive)
             {
-                if (!tick && _done < Volatile.Read(ref _listed) && _time.GetElapsedTime(_lastDraw, now) < s_redraw && _lastDraw != 0)
+                live = LiveLine();
+                if (live == _lastLive)
                 {
-                    return; // at most ten redraws a second
+                    return;
                 }
 
-                _lastDraw = now;
-                live = LiveLine();
+                _lastLive = live;
             }
             else
             {
