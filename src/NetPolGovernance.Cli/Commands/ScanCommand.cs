@@ -285,6 +285,11 @@ internal sealed class ScanCommand : BaseCommand
             {
                 return byExtension;
             }
+
+            // A name whose extension no format writes (report.xml) is refused rather than silently given a table.
+            var known = string.Join(", ", _formats.SelectMany(f => f.FileExtensions));
+            throw new ScanInputException(
+                $"{output}: no report format writes {(extension.Length == 0 ? "files without an extension" : $"'{extension}' files")}; name the file {known}, or give --format ({string.Join(", ", _formats.Select(f => f.Name))})");
         }
 
         var name = parseResult.GetValue(_format)!;

@@ -143,6 +143,26 @@ public sealed class CliParsingTests : IDisposable
         Assert.Contains(expected, _cli.StandardOutput.Split('\n', StringSplitOptions.TrimEntries));
     }
 
+    [Theory]
+    [InlineData("report.xml", "'.xml' files")]
+    [InlineData("report", "files without an extension")]
+    public async Task OutputWithAnExtensionNoFormatWrites_IsRefused_UnlessFormatIsGiven(string name, string why)
+    {
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, name);
+
+        var exitCode = await _cli.RunAsync("scan", CliHarness.SamplesPath("manifests"), "-o", output);
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Contains($"{output}: no report format writes {why}; name the file .txt, .json", _cli.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+
+        using var explicitFormat = new CliHarness();
+        Assert.Equal(ExitCodes.NonCompliant, await explicitFormat.RunAsync("scan", CliHarness.SamplesPath("manifests"), "-o", output, "-f", "json"));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
+        Assert.Equal("1.1", report.RootElement.GetProperty("schemaVersion").GetString());
+    }
+
     private static JsonElement Namespace(JsonDocument report, string name) =>
         report.RootElement.GetProperty("clusters").EnumerateArray()
             .SelectMany(c => c.GetProperty("namespaces").EnumerateArray())
