@@ -1,6 +1,7 @@
 using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Fleet;
+using NetPolGovernance.Bench.Flows;
 using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
 using NetPolGovernance.Bench.Reachability;
@@ -16,6 +17,7 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
     ["analysis"] = AnalysisBenchmark.Run,
     ["azure-inventory"] = AzureInventoryBenchmark.Run,
     ["fleet"] = FleetBenchmark.Run,
+    ["flows"] = FlowsBenchmark.Run,
     ["kubernetes"] = KubernetesCollectionBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,

@@ -64,6 +64,7 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<IFlowQueryClientFactory, DefaultFlowQueryClientFactory>();
         services.AddSingleton<IKubernetesClusterReader>(provider => provider.GetRequiredService<KubernetesSnapshotCollector>());
         services.AddSingleton<IScanSource, AzureScanSource>();
         services.AddSingleton<IScanSource, SimulatedFleetScanSource>();
@@ -73,6 +74,7 @@ internal static class CliServices
         services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
+        services.AddSingleton<Command, StageCommand>();
         services.AddSingleton<Command, SimulateCommand>();
         services.AddSingleton<Command, VersionCommand>();
         services.AddSingleton<Command, CompletionCommand>();
