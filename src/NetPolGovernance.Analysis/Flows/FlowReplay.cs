@@ -24,6 +24,7 @@ public static class FlowReplay
         var drop = new List<StageEntry>();
         var open = new List<StageEntry>();
         var unverifiable = new List<StageEntry>();
+        var contradictions = new List<StageEntry>();
         var observedPods = new HashSet<string>(StringComparer.Ordinal);
         foreach (var edge in traffic.Edges)
         {
@@ -40,6 +41,15 @@ public static class FlowReplay
             var query = new ReachabilityQuery(from, to, edge.Key.Protocol, edge.Key.Port);
             var was = before.Evaluate(query);
             var now = after.Evaluate(query);
+            if (was.Verdict == ReachabilityVerdict.Denied && ReachedItsEnd(edge))
+            {
+                contradictions.Add(entry with
+                {
+                    Policy = was.Explanation,
+                    Reason = "observed forwarded although today's policies deny it: the engine may not enforce here (not running, a Windows node, an engine fault)",
+                });
+            }
+
             if (was.Verdict == now.Verdict && string.Equals(was.Explanation, now.Explanation, StringComparison.Ordinal))
             {
                 continue;
@@ -62,8 +72,15 @@ public static class FlowReplay
         }
 
         unverifiable.AddRange(Unobserved(before.Index, current, proposed, observedPods, traffic.Window));
-        return new StageReport { WouldDrop = drop, WouldOpen = open, Unverifiable = unverifiable, Traffic = traffic };
+        return new StageReport { WouldDrop = drop, WouldOpen = open, Unverifiable = unverifiable, Contradictions = contradictions, Traffic = traffic };
     }
+
+    /// <summary>
+    /// Whether the traffic got past the last point that enforces policy: forwarded at the destination's ingress, or,
+    /// for a destination outside the cluster (no ingress side), forwarded at all.
+    /// </summary>
+    private static bool ReachedItsEnd(FlowEdge edge) =>
+        edge.Ingress.Forwarded > 0 || (edge.Key.Destination.Kind == FlowPeerKind.Address && edge.Forwarded > 0);
 
     private static StageEntry Entry(FlowEdge edge) => new()
     {

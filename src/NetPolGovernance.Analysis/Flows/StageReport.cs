@@ -16,6 +16,12 @@ public sealed record StageReport
 
     public IReadOnlyList<StageEntry> Unverifiable { get; init; } = [];
 
+    /// <summary>
+    /// Runtime against static: connections observed forwarded past their last enforcement point although today's
+    /// policies deny them. The engine is not enforcing what the analysis assumes; reported beside the three lists.
+    /// </summary>
+    public IReadOnlyList<StageEntry> Contradictions { get; init; } = [];
+
     public required ObservedTraffic Traffic { get; init; }
 }
 

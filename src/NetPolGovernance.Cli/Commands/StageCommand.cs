@@ -129,6 +129,11 @@ internal sealed class StageCommand : BaseCommand
             var traffic = aggregator.Result();
             var report = FlowReplay.Stage(current, ProposedPolicySet.Apply(current, proposal), traffic);
             _interaction.DisplayStatus(Summary(traffic, replaced, added));
+            foreach (var contradiction in report.Contradictions)
+            {
+                _interaction.DisplayWarning($"runtime contradicts the policies: {contradiction.From} -> {contradiction.To} {contradiction.Port}/{contradiction.Protocol?.ToKubernetes()} seen forwarded {contradiction.Count} times although denied today ({contradiction.Policy}); the engine may not enforce here");
+            }
+
             if (string.Equals(parseResult.GetValue(_format), "json", StringComparison.Ordinal))
             {
                 await WriteJsonAsync(report, cancellationToken).ConfigureAwait(false);

@@ -61,6 +61,20 @@ public sealed class FlowReplayTests
     }
 
     [Fact]
+    public void ForwardedAtTheDestinationAlthoughDeniedToday_IsAContradiction()
+    {
+        var current = Cluster(DenyIngressToDb());
+        var traffic = Traffic(Flow(s_web, s_db, 5432, direction: FlowDirection.Ingress), Flow(s_web, s_db, 6000, direction: FlowDirection.Egress));
+
+        var report = FlowReplay.Stage(current, ProposedPolicySet.Apply(current, current), traffic);
+
+        var contradiction = Assert.Single(report.Contradictions);
+        Assert.Equal(5432, contradiction.Port);
+        Assert.Contains("shop/db-deny", contradiction.Policy, StringComparison.Ordinal);
+        Assert.Empty(report.WouldDrop);
+    }
+
+    [Fact]
     public void ObservedOnlyAsDropped_IsNotAWouldDrop()
     {
         var current = Cluster();
