@@ -50,14 +50,25 @@ public sealed class HostileApiServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Collect_EndlessContinueTokensWithDefaultBounds_StopsAtTwoHundredPages()
+    public async Task Collect_EndlessContinueTokensWithDefaultBounds_StopsAtTwoHundredThousandItems()
     {
         var cluster = Hostile("endless-default", HostileBehaviour.EndlessContinue);
 
         var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions());
 
-        AssertUnknown(outcome, FailureKind.Limit, "more than 200 pages");
+        AssertUnknown(outcome, FailureKind.Limit, "more than 200000 items");
         Assert.InRange(outcome.Stats.BytesRead, 1, new KubernetesCollectorOptions().MaxClusterBytes);
+    }
+
+    [Fact]
+    public async Task Collect_EndlessContinueTokens_StopsAtTheListItemBound()
+    {
+        var cluster = Hostile("endless-items", HostileBehaviour.EndlessContinue);
+
+        var outcome = await CollectAsync(cluster, s_bounded with { MaxPagesPerList = 1000, MaxItemsPerList = 250 });
+
+        AssertUnknown(outcome, FailureKind.Limit, "more than 250 items");
+        Assert.InRange(cluster.Traffic.CallsTo("namespaces"), 1, 3);
     }
 
     [Fact]

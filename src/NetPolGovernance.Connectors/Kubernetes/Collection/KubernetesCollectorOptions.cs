@@ -57,6 +57,16 @@ public sealed record KubernetesCollectorOptions
     /// </summary>
     public int MaxPagesPerList { get; init; } = 200;
 
+    /// <summary>The bounds of <see cref="MaxItemsPerList"/>.</summary>
+    public static readonly ValueRange<int> MaxItemsPerListRange = new(1, 10_000_000);
+
+    /// <summary>
+    /// Items one list may hold, all its pages together. Default 200,000: more than Kubernetes supports in one cluster
+    /// (150,000 pods). Small lists (namespaces, policies, DaemonSets, CRD policies) are kept whole until the cluster is
+    /// read, so this, more than the byte bounds, is what keeps a server that pages forever from filling memory.
+    /// </summary>
+    public int MaxItemsPerList { get; init; } = 200_000;
+
     /// <summary>
     /// Items one page may hold, as a multiple of the <c>limit</c> asked (<see cref="PageSize"/>). Default 10. The
     /// API server never sends more than <c>limit</c>; a server that ignores <c>limit</c> (allowed, with no continue
@@ -65,17 +75,18 @@ public sealed record KubernetesCollectorOptions
     public int MaxPageItemsFactor { get; init; } = 10;
 
     /// <summary>
-    /// Body bytes (after decompression) of one list page. Default 256 MiB: a page of 5,000 production pods read in
+    /// Body bytes (after decompression) of one list page. Default 128 MiB: a page of 5,000 production pods read in
     /// full is about 20 MB. Error bodies are read to 64 KiB at most, whatever this says.
     /// </summary>
-    public long MaxResponseBytes { get; init; } = 256L * 1024 * 1024;
+    public long MaxResponseBytes { get; init; } = 128L * 1024 * 1024;
 
     /// <summary>
-    /// Body bytes read from one cluster, every request and retry together. Default 1 GiB: ten times a 25,000-pod
-    /// cluster read in full. It is also what bounds the memory of a cluster in flight (lists are streamed; what is
-    /// kept is at most what was read).
+    /// Body bytes read from one cluster, every request and retry together. Default 512 MiB: five times a 25,000-pod
+    /// cluster read in full (pods are read as metadata only unless a policy uses a named port: about a quarter of
+    /// that). With <see cref="MaxItemsPerList"/> it bounds the memory of a cluster in flight (lists are streamed; what
+    /// is kept is at most what was read). Raise it for clusters of more than 100,000 pods read in full.
     /// </summary>
-    public long MaxClusterBytes { get; init; } = 1024L * 1024 * 1024;
+    public long MaxClusterBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>
     /// Body bytes of a discovery document (<c>/apis</c>) or any other single document read whole (the
@@ -93,6 +104,7 @@ public sealed record KubernetesCollectorOptions
     internal void Validate()
     {
         OptionOutOfRangeException.ThrowIfOutside(MaxPagesPerListRange, MaxPagesPerList, nameof(MaxPagesPerList));
+        OptionOutOfRangeException.ThrowIfOutside(MaxItemsPerListRange, MaxItemsPerList, nameof(MaxItemsPerList));
         OptionOutOfRangeException.ThrowIfOutside(MaxPageItemsFactorRange, MaxPageItemsFactor, nameof(MaxPageItemsFactor));
         OptionOutOfRangeException.ThrowIfOutside(MaxResponseBytesRange, MaxResponseBytes, nameof(MaxResponseBytes));
         OptionOutOfRangeException.ThrowIfOutside(MaxClusterBytesRange, MaxClusterBytes, nameof(MaxClusterBytes));

@@ -98,7 +98,7 @@ internal sealed partial class KubernetesApiClient
     public async Task<bool> StreamListAsync(string relativePath, string? accept, string description, IListPageSink sink, CancellationToken cancellationToken)
     {
         var maxItems = (int)Math.Min(int.MaxValue, (long)_options.PageSize * _options.MaxPageItemsFactor);
-        var limited = new PageItemLimit(sink, maxItems, description);
+        var limited = new PageItemLimit(sink, maxItems, _options.MaxItemsPerList, description);
         for (var restart = 0; ; restart++)
         {
             try
@@ -138,7 +138,7 @@ internal sealed partial class KubernetesApiClient
                         return false;
                     }
 
-                    sink.CommitPage();
+                    limited.CommitPage();
                     next = end.Continue;
                 }
                 while (next is not null);
@@ -147,7 +147,7 @@ internal sealed partial class KubernetesApiClient
             }
             catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
             {
-                sink.Restart();
+                limited.Restart();
                 if (restart >= _options.MaxListRestarts)
                 {
                     throw new ListExpiredException(description, restart + 1);
@@ -335,13 +335,16 @@ internal sealed class PageItemLimit : IListPageSink
 {
     private readonly IListPageSink _inner;
     private readonly int _maxItems;
+    private readonly int _maxListItems;
     private readonly string _request;
     private int _items;
+    private int _committed;
 
-    public PageItemLimit(IListPageSink inner, int maxItems, string request)
+    public PageItemLimit(IListPageSink inner, int maxItems, int maxListItems, string request)
     {
         _inner = inner;
         _maxItems = maxItems;
+        _maxListItems = maxListItems;
         _request = request;
     }
 
@@ -360,12 +363,29 @@ internal sealed class PageItemLimit : IListPageSink
                 string.Create(CultureInfo.InvariantCulture, $"a page holds more than {_maxItems} items although the limit asked was smaller (the API server ignores limit; the bound is {nameof(KubernetesCollectorOptions.MaxPageItemsFactor)} times {nameof(KubernetesCollectorOptions.PageSize)})"));
         }
 
+        if (_committed + _items > _maxListItems)
+        {
+            throw new ResponseLimitException(
+                _request,
+                string.Create(CultureInfo.InvariantCulture, $"the list holds more than {_maxListItems} items, more than a cluster can (a hostile or broken API server, or a list larger than the bound {nameof(KubernetesCollectorOptions.MaxItemsPerList)} allows)"));
+        }
+
         _inner.OnItem(item);
     }
 
-    public void CommitPage() => _inner.CommitPage();
+    public void CommitPage()
+    {
+        _committed += _items;
+        _items = 0;
+        _inner.CommitPage();
+    }
 
-    public void Restart() => _inner.Restart();
+    public void Restart()
+    {
+        _committed = 0;
+        _items = 0;
+        _inner.Restart();
+    }
 }
 
 /// <summary>How large a response is expected to be; it decides the HTTP version of the request.</summary>
