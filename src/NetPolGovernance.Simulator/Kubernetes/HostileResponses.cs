@@ -19,7 +19,7 @@ public enum HostileBehaviour
     /// <summary><c>/apis</c> answers a group list of about 2 GB.</summary>
     HugeDiscovery,
 
-    /// <summary>Headers at once, then the body one byte at a time, 200 ms apart.</summary>
+    /// <summary>Headers at once, then the body (about 600 bytes) one byte at a time, 200 ms apart.</summary>
     SlowDrip,
 
     /// <summary>A list whose item name holds bytes that are not UTF-8.</summary>
@@ -120,7 +120,8 @@ internal static class HostileResponses
     private static async Task SlowDripAsync(HttpContext context, KubeRequest request)
     {
         var cancellationToken = context.RequestAborted;
-        var body = Encoding.UTF8.GetBytes($"{{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":{{}},\"items\":[{{\"metadata\":{{\"name\":\"{request.Resource?.Plural ?? "x"}-slow\"}}}}]}}");
+        // About 600 bytes at 5 a second: two minutes, past the collector's default request deadline.
+        var body = Encoding.UTF8.GetBytes($"{{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":{{}},\"items\":[{{\"metadata\":{{\"name\":\"{request.Resource?.Plural ?? "x"}-slow\",\"annotations\":{{\"padding\":\"{new string('x', 500)}\"}}}}}}]}}");
         context.Response.StatusCode = 200;
         context.Response.ContentType = KubeApiResponses.JsonContentType;
         context.Response.ContentLength = body.Length;
