@@ -216,11 +216,8 @@ internal sealed class RemediateCommand : BaseCommand
         }
     }
 
-    // --no-exec-plugins comes with the kubeconfig source; it applies to the --apply context as well.
-    private ExecPluginOptions ExecPlugins(ParseResult parseResult) =>
-        Options.FirstOrDefault(o => o.Name == KubeconfigScanSource.NoExecPluginsOption) is Option<bool> noExec && parseResult.GetValue(noExec)
-            ? ExecPluginOptions.Default with { Allowed = false }
-            : ExecPluginOptions.Default;
+    // --no-exec-plugins and --exec-plugin-timeout come with the kubeconfig source; they apply to the --apply context as well.
+    private static ExecPluginOptions ExecPlugins(ParseResult parseResult) => KubeconfigScanSource.ExecPluginsOf(parseResult);
 
     private async Task<int> ApplyAsync(string? kubeconfig, string context, ExecPluginOptions execPlugins, List<NamespaceRemediation> verified, CancellationToken cancellationToken)
     {

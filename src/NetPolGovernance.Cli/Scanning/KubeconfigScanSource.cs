@@ -41,6 +41,12 @@ internal sealed class KubeconfigScanSource : IScanSource
         Description = "Refuse kubeconfig users that authenticate with an exec credential plugin (their contexts are Unknown); by default the plugin runs, as kubectl runs it.",
     };
 
+    private readonly Option<int?> _execPluginTimeout = new(ExecPluginTimeoutOption)
+    {
+        Description = "Seconds an exec credential plugin may run before it is stopped with its child processes (its context is then Unknown). Default 120, between 1 and 1800.",
+        HelpName = "SECONDS",
+    };
+
     private readonly KubernetesSnapshotCollector _collector;
     private readonly KubeconfigEnvironment _environment;
 
@@ -55,6 +61,9 @@ internal sealed class KubeconfigScanSource : IScanSource
     /// <summary>The option name, shared with <c>remediate --apply</c> (which reads it from the same command).</summary>
     public const string NoExecPluginsOption = "--no-exec-plugins";
 
+    /// <summary>The option name, shared with <c>remediate --apply</c> as <see cref="NoExecPluginsOption"/> is.</summary>
+    public const string ExecPluginTimeoutOption = "--exec-plugin-timeout";
+
     public string Usage => "--kubeconfig [FILE] [--context NAME... | --all-contexts]";
 
     public void AddOptions(Command command)
@@ -64,6 +73,33 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_contexts);
         command.Options.Add(_allContexts);
         command.Options.Add(_noExecPlugins);
+        command.Options.Add(_execPluginTimeout);
+        _execPluginTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } seconds && !ExecPluginOptions.TimeoutRange.Contains(TimeSpan.FromSeconds(seconds)))
+            {
+                result.AddError($"{ExecPluginTimeoutOption} must be a whole number of seconds between 1 and 1800, not {seconds}");
+            }
+        });
+    }
+
+    /// <summary>What <c>--no-exec-plugins</c> and <c>--exec-plugin-timeout</c> on <paramref name="parseResult"/> ask for (any command that has them).</summary>
+    public static ExecPluginOptions ExecPluginsOf(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var execPlugins = ExecPluginOptions.Default;
+        var options = parseResult.CommandResult.Command.Options;
+        if (options.FirstOrDefault(o => o.Name == NoExecPluginsOption) is Option<bool> noExec && parseResult.GetValue(noExec))
+        {
+            execPlugins = execPlugins with { Allowed = false };
+        }
+
+        if (options.FirstOrDefault(o => o.Name == ExecPluginTimeoutOption) is Option<int?> timeout && parseResult.GetValue(timeout) is { } seconds)
+        {
+            execPlugins = execPlugins with { Timeout = TimeSpan.FromSeconds(seconds) };
+        }
+
+        return execPlugins;
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -90,7 +126,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         {
             kubeconfig = await KubeconfigFile.LoadAsync(parseResult.GetValue(_kubeconfig), _environment, cancellationToken).ConfigureAwait(false);
             contexts = kubeconfig.SelectContexts(requested, all);
-            kubeconfig.ExecPlugins = ExecPluginOptions.Default with { Allowed = !parseResult.GetValue(_noExecPlugins) };
+            kubeconfig.ExecPlugins = ExecPluginsOf(parseResult);
         }
         catch (KubeconfigException ex)
         {

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Simulator.Fleet;
+using NetPolGovernance.Simulator.Kubernetes;
 
 namespace NetPolGovernance.Cli.Simulation;
 
@@ -51,6 +52,12 @@ internal sealed class FleetSimulationCommandOptions
         DefaultValueFactory = _ => 0.1,
     };
 
+    private readonly Option<string?> _hostile = new("--sim-hostile")
+    {
+        Description = "Make the first simulated cluster's API server hostile: endless-continue, oversized-page, huge-body, huge-discovery, slow-drip, invalid-utf8, invalid-json or token-echo (docs/security.md).",
+        HelpName = "BEHAVIOUR",
+    };
+
     /// <param name="clusters">The cluster-count option of the command (e.g. <c>--simulated-fleet</c>); validated here.</param>
     public FleetSimulationCommandOptions(Option<int> clusters)
     {
@@ -70,10 +77,11 @@ internal sealed class FleetSimulationCommandOptions
 
             return value;
         };
+        _hostile.AcceptOnlyFromAmong([.. Enum.GetValues<HostileBehaviour>().Select(HostileName)]);
     }
 
     /// <summary>The <c>--sim-*</c> options (not the cluster count).</summary>
-    public IReadOnlyList<Option> Shape => [_seed, _latency, _namespaces, _pods, _faultRate];
+    public IReadOnlyList<Option> Shape => [_seed, _latency, _namespaces, _pods, _faultRate, _hostile];
 
     public void AddTo(Command command)
     {
@@ -105,6 +113,15 @@ internal sealed class FleetSimulationCommandOptions
             PodsPerNamespace = parseResult.GetValue(_pods),
             FaultRate = parseResult.GetValue(_faultRate),
         };
+        if (parseResult.GetValue(_hostile) is { } hostile)
+        {
+            var behaviour = Enum.GetValues<HostileBehaviour>().First(b => HostileName(b) == hostile);
+            options = options with
+            {
+                Overrides = new Dictionary<int, ClusterOverride> { [0] = new() { Private = false, Stopped = false, Hostile = behaviour } },
+            };
+        }
+
         try
         {
             options.Validate();
@@ -116,6 +133,10 @@ internal sealed class FleetSimulationCommandOptions
 
         return options;
     }
+
+    /// <summary><c>endless-continue</c> for <see cref="HostileBehaviour.EndlessContinue"/>.</summary>
+    private static string HostileName(HostileBehaviour behaviour) =>
+        string.Concat(behaviour.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     /// <summary>Parses a whole number in [min, max]; anything else is a parse error naming the option and the value.</summary>
     private static void InRange(Option<int> option, int min, int max) =>

@@ -82,14 +82,53 @@ internal sealed class ArmRequestSender
             message.Request.Content = RequestContent.Create(BinaryData.Empty);
         }
 
+        // The body is read here, to a bound, not buffered whole by the pipeline: a server (or a proxy) that sends
+        // gigabytes is refused at MaxResponseBytes. runCommand results (their logs at most 512 kB) come through here too.
+        message.BufferResponse = false;
         await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
+        await BufferCappedAsync(response, uri, cancellationToken).ConfigureAwait(false);
         if (response.IsError)
         {
             throw new RequestFailedException(response);
         }
 
         return new ArmResult(response, response.Content);
+    }
+
+    /// <summary>The most of one ARM or Resource Graph response body that is read (a page of 1,000 Resource Graph rows is about 2 MB).</summary>
+    public const int MaxResponseBytes = 32 * 1024 * 1024;
+
+    private static async Task BufferCappedAsync(Response response, Uri uri, CancellationToken cancellationToken)
+    {
+        if (response.ContentStream is not { } stream)
+        {
+            return;
+        }
+
+        var buffer = new MemoryStream();
+        await using (stream.ConfigureAwait(false))
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxResponseBytes)
+                {
+                    await buffer.DisposeAsync().ConfigureAwait(false);
+                    throw new RequestFailedException(
+                        response.Status,
+                        $"the response of {uri.GetLeftPart(UriPartial.Path)} is larger than {MaxResponseBytes / (1024 * 1024)} MiB; refusing it (a hostile or broken server or proxy)",
+                        "ResponseTooLarge",
+                        null);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+
+        buffer.Position = 0;
+        response.ContentStream = buffer;
     }
 
     private void CountCall() => Interlocked.Increment(ref _calls);

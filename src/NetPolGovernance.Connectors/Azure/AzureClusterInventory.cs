@@ -76,7 +76,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
             }
             catch (AuthenticationFailedException ex)
             {
-                LogInventoryFailed(ex.GetType().Name, ex.Message);
+                LogInventoryFailed(ex.GetType().Name, ArmErrors.Redact(ex.Message));
                 failure = UnreadableScope(
                     "Azure sign-in",
                     null,
@@ -85,7 +85,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
             }
             catch (RequestFailedException ex)
             {
-                LogInventoryFailed(ex.GetType().Name, ex.Message);
+                LogInventoryFailed(ex.GetType().Name, ArmErrors.Redact(ex.Message));
                 failure = UnreadableScope(
                     "Azure inventory",
                     null,
@@ -142,7 +142,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                     }
                     catch (RequestFailedException ex)
                     {
-                        LogResourceGraphRefused(ex.Status, ex.ErrorCode ?? string.Empty, ex.Message);
+                        LogResourceGraphRefused(ex.Status, ex.ErrorCode ?? string.Empty, ArmErrors.Redact(ex.Message));
                         resourceGraphAnswered = false;
                         break;
                     }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
+using NetPolGovernance.Connectors.Kubernetes.Transport;
 
 namespace NetPolGovernance.Connectors.LogAnalytics;
 
@@ -127,7 +128,24 @@ public sealed class LogsIngestionClient
         var response = message.Response;
         return response.Status is >= 200 and < 300
             ? (response.Status, null)
-            : (response.Status, new RequestFailedException(response));
+            : (response.Status, Redacted(response, message.Request));
+    }
+
+    /// <summary>
+    /// The failure of a response, told by its status, error code and the first line of its message with credentials
+    /// removed (the endpoint may echo the request, Authorization header included); the raw body is not kept, not
+    /// even as an inner exception, because logs print those.
+    /// </summary>
+    private static RequestFailedException Redacted(Response response, Request request)
+    {
+        var token = request.Headers.TryGetValue(HttpHeader.Names.Authorization, out var authorization)
+                    && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : null;
+        var original = new RequestFailedException(response);
+        var line = CredentialRedaction.Redact(Azure.ArmErrors.Describe(original), token) ?? string.Empty;
+        var code = original.ErrorCode is null ? null : CredentialRedaction.Redact(original.ErrorCode, token);
+        return new RequestFailedException(response.Status, $"Logs Ingestion answered {line}", code, null);
     }
 
     private sealed record BatchOutcome(int Sent, IReadOnlyList<FailedBatch> Failures);

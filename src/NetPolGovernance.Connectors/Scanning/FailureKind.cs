@@ -23,6 +23,12 @@ public enum FailureKind
 
     /// <summary>A response or object that could not be read.</summary>
     Format = 5,
+
+    /// <summary>
+    /// The server's answer went past a bound of the collector (pages per list, items per page, bytes per response or
+    /// per cluster, discovery size): a hostile or broken server, or a cluster larger than the bounds allow.
+    /// </summary>
+    Limit = 6,
 }
 
 /// <summary>A failure: its kind and the one line a human acts on.</summary>

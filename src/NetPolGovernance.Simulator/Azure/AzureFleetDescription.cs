@@ -19,6 +19,9 @@ public sealed record AzureFleetDescription
     /// <summary>Resource Graph answers 403 AuthorizationFailed to every query (forces the ARM fallback).</summary>
     public bool ResourceGraphRefused { get; init; }
 
+    /// <summary>When true, refusals (403 on a subscription's clusters) echo the request's Authorization header and a SAS URL, as a careless proxy would.</summary>
+    public bool EchoCredentialsInErrors { get; init; }
+
     /// <summary>The first N Resource Graph requests answer 429 with <see cref="ThrottleRetryAfterSeconds"/>.</summary>
     public int ResourceGraphThrottledRequests { get; init; }
 

@@ -295,7 +295,10 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
                 context,
                 403,
                 "AuthorizationFailed",
-                $"The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/read' over scope '/subscriptions/{subscriptionId}'.").ConfigureAwait(false);
+                (_fleet.EchoCredentialsInErrors
+                    ? $"Request Authorization: {context.Request.Headers.Authorization}, logs ?sig=ArmEchoedSignature0123456789: "
+                    : string.Empty)
+                + $"The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/read' over scope '/subscriptions/{subscriptionId}'.").ConfigureAwait(false);
             return;
         }
 

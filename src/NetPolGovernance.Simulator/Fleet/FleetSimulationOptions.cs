@@ -72,4 +72,7 @@ public sealed record ClusterOverride
     public SimulatedFault? Fault { get; init; }
 
     public SimulatedEngine? Engine { get; init; }
+
+    /// <summary>The cluster's API server turns hostile this way (tests and <c>--sim-hostile</c>); null = well-behaved.</summary>
+    public Kubernetes.HostileBehaviour? Hostile { get; init; }
 }

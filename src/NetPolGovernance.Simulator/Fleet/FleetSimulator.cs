@@ -105,6 +105,11 @@ internal sealed class FleetSimulator : IAsyncDisposable
             cluster.ServeGroup(group);
         }
 
+        if (plan.Hostile is { } hostile)
+        {
+            cluster.Faults.Add(KubeFault.Hostile(hostile), HostileResponses.MatchFor(hostile));
+        }
+
         switch (plan.Fault)
         {
             case SimulatedFault.Throttled:

@@ -28,6 +28,9 @@ public sealed record SimulatedClusterPlan
 
     public SimulatedFault Fault { get; init; }
 
+    /// <summary>How the cluster's API server is hostile, if it is (<see cref="ClusterOverride.Hostile"/>).</summary>
+    public Kubernetes.HostileBehaviour? Hostile { get; init; }
+
     /// <summary>Namespaces ordered by name (the order the API server lists them in).</summary>
     public required IReadOnlyList<NamespacePlan> Namespaces { get; init; }
 

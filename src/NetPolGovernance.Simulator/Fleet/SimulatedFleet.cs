@@ -89,6 +89,7 @@ public sealed class SimulatedFleet
             Private = isPrivate,
             Stopped = stopped,
             Fault = fault,
+            Hostile = pinned?.Hostile,
             Namespaces = PlanNamespaces(index, engine),
         };
     }

@@ -58,6 +58,13 @@ internal static class KubeApiHandler
                     await Task.Delay(fault.Delay, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (fault.Behaviour is { } behaviour)
+                {
+                    cluster.Traffic.Record(request, 200, 0);
+                    await HostileResponses.RespondAsync(behaviour, context, request).ConfigureAwait(false);
+                    return;
+                }
+
                 if (fault.BodyBytes is not null)
                 {
                     // Served normally below; RespondAsync cuts the body.

@@ -32,6 +32,12 @@ internal sealed record KubeFault
     /// <summary>When set, a 200 with exactly this JSON body is served instead of the real answer.</summary>
     public string? RawBody { get; private init; }
 
+    /// <summary>When set, the request is answered by this hostile behaviour (<see cref="HostileResponses"/>).</summary>
+    public HostileBehaviour? Behaviour { get; private init; }
+
+    /// <summary>A hostile answer (endless continue tokens, an oversized page, a huge body, ...); see <see cref="HostileBehaviour"/>.</summary>
+    public static KubeFault Hostile(HostileBehaviour behaviour) => new() { Behaviour = behaviour };
+
     /// <summary>404 with the API server's "could not find the requested resource" (a collection the server does not serve).</summary>
     public static KubeFault NotFound() => new() { StatusCode = 404, Reason = "NotFound", Message = _ => "the server could not find the requested resource" };
 

@@ -48,4 +48,25 @@ public sealed class BlobDeadLetterStoreTests(AzuriteFixture azurite)
         Assert.Equal("Custom-NetPolFindings_CL", entry.StreamName);
         Assert.Equal("{\"RowId\":\"a\"}"u8.ToArray(), Assert.Single(entry.Rows));
     }
+
+    [Fact]
+    public async Task ClaimPendingAsync_ReplaySlowerThanTheLease_LeaseRenewedSoNoOtherInstanceCanClaimIt()
+    {
+        // Arrange: the shortest lease the blob service grants (15 s); the claim is held for longer than that.
+        var ct = TestContext.Current.CancellationToken;
+        var container = azurite.Server.NextAccount().CreateBlobServiceClient().GetBlobContainerClient(BlobDeadLetterStore.DefaultContainerName);
+        await using var replaying = new BlobDeadLetterStore(container, leaseDuration: TimeSpan.FromSeconds(15));
+        await using var other = new BlobDeadLetterStore(container, leaseDuration: TimeSpan.FromSeconds(15));
+        await replaying.WriteAsync("Custom-NetPolFindings_CL", ["{\"RowId\":\"slow\"}"u8.ToArray()], ct);
+        var entry = Assert.Single(await replaying.ClaimPendingAsync(ct).ToListAsync(ct));
+
+        // Act: a replay that takes 22 s (ingestion retries, a throttled service), while another instance looks.
+        await Task.Delay(TimeSpan.FromSeconds(22), ct);
+        var claimedByOther = await other.ClaimPendingAsync(ct).ToListAsync(ct);
+        await replaying.CompleteAsync(entry, ct);
+
+        // Assert: the other instance could not claim (and so not re-send) it, and the slow replay still completed it.
+        Assert.Empty(claimedByOther);
+        Assert.Empty(await container.GetBlobsAsync(cancellationToken: ct).ToListAsync(ct));
+    }
 }

@@ -86,6 +86,82 @@ public sealed class ExecPluginTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemediateApply_ExecContext_RunsThePluginOnceForTheReadAndTheApply()
+    {
+        var cluster = _server.AddCluster("exec-apply-once").Add(KubeObjects.Namespace("default"), KubeObjects.Namespace("kube-system"), KubeObjects.Namespace("shop"), KubeObjects.Pod("shop", "web-1"));
+        var kubeconfig = ExecKubeconfig(cluster, CountingPlugin(cluster.Token));
+        using var cli = new CliHarness();
+
+        await cli.RunAsync("remediate", "--kubeconfig", kubeconfig, "--context", "exec", "--apply");
+
+        // The read and the apply both talked to the cluster, with one run of the plugin between them.
+        Assert.Contains(cluster.Traffic.Requests, r => r.Verb == KubeVerb.List);
+        Assert.Contains(cluster.Traffic.Requests, r => r.Verb == KubeVerb.Create);
+        Assert.Equal(1, Runs);
+    }
+
+    [Fact]
+    public async Task BuildConfiguration_SameContextTwice_RunsThePluginOnceWhileItsCredentialIsValid()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = _server.AddCluster("exec-cached");
+        var kubeconfig = ExecKubeconfig(cluster, CountingPlugin(cluster.Token));
+
+        var first = await (await KubeconfigFile.LoadAsync([kubeconfig], ct)).BuildConfigurationAsync("exec", ct);
+        var second = await (await KubeconfigFile.LoadAsync([kubeconfig], ct)).BuildConfigurationAsync("exec", ct);
+
+        Assert.Equal(1, Runs);
+        Assert.Equal(cluster.Token, first.AccessToken);
+        Assert.Equal(cluster.Token, second.AccessToken);
+    }
+
+    [Fact]
+    public async Task BuildConfiguration_CredentialExpired_RunsThePluginAgain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = _server.AddCluster("exec-expired");
+        var script = _dir.Write("expired.sh", $$$"""
+            echo run >> "$RUNS"
+            printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{cluster.Token}}}","expirationTimestamp":"2001-01-01T00:00:00Z"}}'
+            """);
+        var kubeconfig = ExecKubeconfig(cluster, script);
+
+        await (await KubeconfigFile.LoadAsync([kubeconfig], ct)).BuildConfigurationAsync("exec", ct);
+        await (await KubeconfigFile.LoadAsync([kubeconfig], ct)).BuildConfigurationAsync("exec", ct);
+
+        Assert.Equal(2, Runs);
+    }
+
+    [Fact]
+    public async Task Scan_ExecPluginTimeoutFlag_StopsThePluginAfterThatManySeconds()
+    {
+        var cluster = _server.AddCluster("exec-flag-timeout");
+        var script = _dir.Write("slow.sh", "sleep 300");
+        var kubeconfig = ExecKubeconfig(cluster, script);
+        using var cli = new CliHarness();
+
+        await cli.RunAsync("scan", "--kubeconfig", kubeconfig, "--exec-plugin-timeout", "1", "--format", "json");
+
+        using var report = JsonDocument.Parse(cli.RawStandardOutput);
+        var result = report.RootElement.GetProperty("clusters")[0];
+        Assert.Equal("Unknown", result.GetProperty("status").GetString());
+        Assert.Contains("did not finish within 1 s", result.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1801")]
+    public async Task Scan_ExecPluginTimeoutOutOfRange_IsRefusedNamingTheFlag(string seconds)
+    {
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("scan", "--kubeconfig", Path.Combine(_dir.Path, "absent"), "--exec-plugin-timeout", seconds);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--exec-plugin-timeout must be a whole number of seconds between 1 and 1800", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BuildConfiguration_PluginOutlivesItsTimeout_IsKilledWithItsChildren()
     {
         var ct = TestContext.Current.CancellationToken;

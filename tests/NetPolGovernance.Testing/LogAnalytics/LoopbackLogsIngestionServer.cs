@@ -126,6 +126,12 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
         }
     }
 
+    /// <summary>When true, the error messages of <see cref="FailAlways"/> echo the request's Authorization header and a SAS URL (redaction tests).</summary>
+    public bool EchoCredentials { get; set; }
+
+    /// <summary>The SAS signature the echoing error messages carry.</summary>
+    public const string EchoedSasSignature = "LoopbackSasSignature0123456789";
+
     /// <summary>Every request answers <paramref name="status"/> until <see cref="StopFailing"/>.</summary>
     public void FailAlways(int status) => _failAlwaysStatus = status;
 
@@ -182,7 +188,10 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
 
         if (_failAlwaysStatus != 0)
         {
-            return (await ErrorAsync(context, _failAlwaysStatus, "InjectedFailure", "Injected failure.").ConfigureAwait(false), stream, 0, 0, 0);
+            var message = EchoCredentials
+                ? $"Injected failure for request with Authorization: {context.Request.Headers.Authorization}; retry from https://loopback.blob.core.windows.net/rows?sv=2024-11-04&sig={EchoedSasSignature}"
+                : "Injected failure.";
+            return (await ErrorAsync(context, _failAlwaysStatus, "InjectedFailure", message).ConfigureAwait(false), stream, 0, 0, 0);
         }
 
         if (_faults.TryDequeue(out var fault))

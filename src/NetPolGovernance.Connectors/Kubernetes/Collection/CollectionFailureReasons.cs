@@ -32,6 +32,7 @@ internal static class CollectionFailureReasons
         ListExpiredException expired => new(
             FailureKind.Other,
             $"{expired.Message}; the cluster is changing faster than it can be listed, scan again or raise the page size"),
+        ResponseLimitException limit => new(FailureKind.Limit, $"response limit: {limit.Message}"),
         TimeoutException timeout => new(FailureKind.Timeout, $"timeout: {timeout.Message}"),
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => new(
             FailureKind.Network,
@@ -53,6 +54,9 @@ internal static class CollectionFailureReasons
             $"credentials: the kubeconfig user could not produce credentials: {config.Message}"),
         IncompleteClusterReadException incomplete => new(FailureKind.Format, incomplete.Message),
         KubernetesObjectFormatException format => new(FailureKind.Format, $"unreadable object from the API server: {format.Message}"),
+        InvalidOperationException { InnerException: System.Text.DecoderFallbackException } => new(
+            FailureKind.Format,
+            $"unreadable response from the API server{At(server)}: a string is not valid UTF-8"),
         System.Text.Json.JsonException json => new(FailureKind.Format, $"unreadable response from the API server{At(server)}: {json.Message}"),
         _ => null,
     };

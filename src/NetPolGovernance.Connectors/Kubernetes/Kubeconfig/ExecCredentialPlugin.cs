@@ -13,6 +13,9 @@ public sealed record ExecPluginOptions
     /// <summary>The longest a plugin may run; kubectl's client waits as long.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>The bounds of <see cref="Timeout"/> (<c>--exec-plugin-timeout</c>).</summary>
+    public static readonly ValueRange<TimeSpan> TimeoutRange = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(30));
+
     /// <summary>False with <c>--no-exec-plugins</c>: a context whose user has <c>exec</c> is refused, nothing runs.</summary>
     public bool Allowed { get; init; } = true;
 
@@ -23,8 +26,11 @@ public sealed record ExecPluginOptions
     public static ExecPluginOptions Default { get; } = new();
 }
 
-/// <summary>The credential an exec plugin printed (an <c>ExecCredential</c>'s status).</summary>
-internal sealed record ExecCredential(string? Token, string? ClientCertificatePem, string? ClientKeyPem);
+/// <summary>The credential an exec plugin printed (an <c>ExecCredential</c>'s status), with its <c>expirationTimestamp</c> if it gave one.</summary>
+internal sealed record ExecCredential(string? Token, string? ClientCertificatePem, string? ClientKeyPem)
+{
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>
 /// Runs one exec credential plugin the way kubectl does, but strictly: the command with its <c>args</c> (no shell),
@@ -37,6 +43,53 @@ internal sealed record ExecCredential(string? Token, string? ClientCertificatePe
 internal static class ExecCredentialPlugin
 {
     private const int MaxOutputBytes = 1024 * 1024;
+
+    /// <summary>A cached credential is used until this long before its expiry, then the plugin runs again.</summary>
+    private static readonly TimeSpan s_expiryMargin = TimeSpan.FromSeconds(30);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExecCredentialCacheEntry> s_cache = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The credential of <paramref name="context"/>'s plugin: run once per context and plugin definition in this
+    /// process and kept while it is valid (no <c>expirationTimestamp</c>: for the process), so a command that reads
+    /// and then writes the same context (<c>remediate --apply</c>) runs the plugin once. Concurrent callers wait for
+    /// the one run; a failed run is not kept.
+    /// </summary>
+    public static async Task<ExecCredential> GetAsync(string context, ExternalExecution exec, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(exec);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var entry = s_cache.GetOrAdd(CacheKey(context, exec), _ => new ExecCredentialCacheEntry());
+        await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (entry.Credential is { } cached && (cached.ExpiresAt is not { } expires || expires - s_expiryMargin > timeProvider.GetUtcNow()))
+            {
+                return cached;
+            }
+
+            entry.Credential = null;
+            var credential = await RunAsync(context, exec, timeout, cancellationToken).ConfigureAwait(false);
+            entry.Credential = credential;
+            return credential;
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private static string CacheKey(string context, ExternalExecution exec) =>
+        string.Join(
+            '\0',
+            [
+                context,
+                exec.ApiVersion ?? string.Empty,
+                exec.Command ?? string.Empty,
+                .. exec.Arguments ?? [],
+                "\u0001",
+                .. (exec.EnvironmentVariables ?? []).SelectMany(v => v.Select(p => p.Key + "=" + p.Value)),
+            ]);
 
     public static async Task<ExecCredential> RunAsync(string context, ExternalExecution exec, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -126,7 +179,10 @@ internal static class ExecCredentialPlugin
                 throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} printed no ExecCredential status");
             }
 
-            var credential = new ExecCredential(Text(status, "token"), Text(status, "clientCertificateData"), Text(status, "clientKeyData"));
+            var credential = new ExecCredential(Text(status, "token"), Text(status, "clientCertificateData"), Text(status, "clientKeyData"))
+            {
+                ExpiresAt = DateTimeOffset.TryParse(Text(status, "expirationTimestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expires) ? expires : null,
+            };
             if (credential.Token is null && (credential.ClientCertificatePem is null || credential.ClientKeyPem is null))
             {
                 throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} printed neither a token nor a client certificate and key");
@@ -239,4 +295,14 @@ public sealed class ExecPluginException : Exception
         : base(message, innerException)
     {
     }
+}
+
+/// <summary>One context's cached plugin credential and the gate that lets one run at a time.</summary>
+internal sealed class ExecCredentialCacheEntry : IDisposable
+{
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public ExecCredential? Credential { get; set; }
+
+    public void Dispose() => Gate.Dispose();
 }

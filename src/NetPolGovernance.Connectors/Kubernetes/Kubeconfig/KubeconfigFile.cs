@@ -180,7 +180,7 @@ public sealed class KubeconfigFile
     /// The client configuration of one context, in this order: the context's server and TLS settings are checked by
     /// <see cref="ClusterTransportPolicy"/> (a refusal throws <see cref="ClusterTransportException"/> before any
     /// credential is produced); then, when the user has an exec plugin, it is refused
-    /// (<see cref="ExecPluginOptions.Allowed"/> false) or run once (<see cref="ExecCredentialPlugin"/>) and its
+    /// (<see cref="ExecPluginOptions.Allowed"/> false) or run once per context and process (<see cref="ExecCredentialPlugin.GetAsync"/>, which keeps the credential while it is valid) and its
     /// credential put in the configuration, so KubernetesClient never runs it (it would otherwise run it twice: once while
     /// building the configuration and again for the first request, because its token provider starts with an empty
     /// cache). One call, one run.
@@ -205,7 +205,7 @@ public sealed class KubeconfigFile
                 $"credentials: context '{context}' authenticates with an exec credential plugin ('{TerminalText.Escape(exec.Command)}'); --no-exec-plugins refuses to run it");
         }
 
-        var credential = await ExecCredentialPlugin.RunAsync(context, exec, ExecPlugins.Timeout, cancellationToken).ConfigureAwait(false);
+        var credential = await ExecCredentialPlugin.GetAsync(context, exec, ExecPlugins.Timeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         if (credential.Token is { } token)
         {
             configuration.AccessToken = token;

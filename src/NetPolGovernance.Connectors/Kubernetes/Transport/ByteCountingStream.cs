@@ -1,16 +1,27 @@
 namespace NetPolGovernance.Connectors.Kubernetes.Transport;
 
-/// <summary>A read-only pass-through stream that reports how many bytes were read through it.</summary>
+/// <summary>
+/// A read-only pass-through stream that reports how many bytes were read through it and, given a limit, throws the
+/// exception <c>overLimit</c> makes as soon as more than the limit has arrived (the reader never sees those bytes).
+/// </summary>
 internal sealed class ByteCountingStream : Stream
 {
     private readonly Stream _inner;
     private readonly Action<int> _onRead;
+    private readonly long _limit;
+    private readonly Func<long, Exception>? _overLimit;
+    private long _total;
 
-    public ByteCountingStream(Stream inner, Action<int> onRead)
+    public ByteCountingStream(Stream inner, Action<int> onRead, long limit = long.MaxValue, Func<long, Exception>? overLimit = null)
     {
         _inner = inner;
         _onRead = onRead;
+        _limit = limit;
+        _overLimit = overLimit;
     }
+
+    /// <summary>Bytes read through this stream.</summary>
+    public long Total => _total;
 
     public override bool CanRead => true;
 
@@ -66,7 +77,12 @@ internal sealed class ByteCountingStream : Stream
     {
         if (read > 0)
         {
+            _total += read;
             _onRead(read);
+            if (_total > _limit)
+            {
+                throw _overLimit?.Invoke(_limit) ?? new IOException($"more than {_limit} bytes");
+            }
         }
 
         return read;

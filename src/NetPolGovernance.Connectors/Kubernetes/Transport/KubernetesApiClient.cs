@@ -20,6 +20,9 @@ internal sealed partial class KubernetesApiClient
     /// <summary>Metadata-only lists, with plain JSON as the fallback for servers that cannot convert.</summary>
     public const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
+    /// <summary>The most of an error body that is read (a Status is a few hundred bytes).</summary>
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
     private readonly KubeClient _client;
     private readonly KubernetesCollectorOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -50,7 +53,16 @@ internal sealed partial class KubernetesApiClient
     /// when the HTTP client timed out.
     /// </summary>
     public Task<JsonDocument?> GetAsync(string relativePath, string? accept, string description, bool notFoundIsNull, CancellationToken cancellationToken) =>
-        SendAsync(relativePath, accept, description, notFoundIsNull, ResponseSize.Small, static (body, token) => JsonDocument.ParseAsync(body, default, token), cancellationToken);
+        SendAsync(
+            relativePath,
+            accept,
+            description,
+            notFoundIsNull,
+            ResponseSize.Small,
+            _options.MaxDocumentBytes,
+            nameof(KubernetesCollectorOptions.MaxDocumentBytes),
+            static (body, token) => JsonDocument.ParseAsync(body, default, token),
+            cancellationToken);
 
     /// <summary>
     /// Lists a collection page by page and keeps every item (for the small lists: namespaces, policies, DaemonSets).
@@ -85,13 +97,23 @@ internal sealed partial class KubernetesApiClient
     /// </summary>
     public async Task<bool> StreamListAsync(string relativePath, string? accept, string description, IListPageSink sink, CancellationToken cancellationToken)
     {
+        var maxItems = (int)Math.Min(int.MaxValue, (long)_options.PageSize * _options.MaxPageItemsFactor);
+        var limited = new PageItemLimit(sink, maxItems, _options.MaxItemsPerList, description);
         for (var restart = 0; ; restart++)
         {
             try
             {
                 string? next = null;
+                var pages = 0;
                 do
                 {
+                    if (++pages > _options.MaxPagesPerList)
+                    {
+                        throw new ResponseLimitException(
+                            description,
+                            string.Create(CultureInfo.InvariantCulture, $"the API server sent more than {_options.MaxPagesPerList} pages and still a continue token (endless paging: a hostile or broken API server, or a list larger than the bound {nameof(KubernetesCollectorOptions.MaxPagesPerList)} allows)"));
+                    }
+
                     var separator = relativePath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
                     var url = $"{relativePath}{separator}limit={_options.PageSize.ToString(CultureInfo.InvariantCulture)}"
                               + (next is null ? string.Empty : "&continue=" + Uri.EscapeDataString(next));
@@ -103,10 +125,12 @@ internal sealed partial class KubernetesApiClient
 
                         // A list that needs a second page is a large one (thousands of pods): its further pages are bulk transfers.
                         next is null ? ResponseSize.Small : ResponseSize.Large,
+                        _options.MaxResponseBytes,
+                        nameof(KubernetesCollectorOptions.MaxResponseBytes),
                         (body, token) =>
                         {
-                            sink.BeginPage();
-                            return ListBodyReader.ReadAsync(body, sink, token);
+                            limited.BeginPage();
+                            return ListBodyReader.ReadAsync(body, limited, token);
                         },
                         cancellationToken).ConfigureAwait(false);
                     if (end is null)
@@ -114,7 +138,7 @@ internal sealed partial class KubernetesApiClient
                         return false;
                     }
 
-                    sink.CommitPage();
+                    limited.CommitPage();
                     next = end.Continue;
                 }
                 while (next is not null);
@@ -123,7 +147,7 @@ internal sealed partial class KubernetesApiClient
             }
             catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Gone)
             {
-                sink.Restart();
+                limited.Restart();
                 if (restart >= _options.MaxListRestarts)
                 {
                     throw new ListExpiredException(description, restart + 1);
@@ -141,10 +165,16 @@ internal sealed partial class KubernetesApiClient
         string description,
         bool notFoundIsNull,
         ResponseSize size,
+        long maxBytes,
+        string maxBytesOption,
         Func<Stream, CancellationToken, Task<T>> readBody,
         CancellationToken cancellationToken)
         where T : class
     {
+        Exception OverLimit(long limit) => new ResponseLimitException(
+            description,
+            $"the response body is larger than {Size(limit)} (a hostile or broken API server, or a response larger than the bound {maxBytesOption} allows)");
+
         for (var attempt = 0; ; attempt++)
         {
             // Small responses share one multiplexed HTTP/2 connection per cluster (as client-go does), falling back to
@@ -164,19 +194,24 @@ internal sealed partial class KubernetesApiClient
 
             Interlocked.Increment(ref _calls);
             TimeSpan delay;
+
+            // One deadline for the whole request, body included: the HTTP client's own timeout ends at the headers.
+            using var requestDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            requestDeadline.CancelAfter(_options.RequestTimeout);
+            var requestToken = requestDeadline.Token;
             try
             {
-                using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, requestToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
-                    var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                    await using var counted = new ByteCountingStream(stream, CountBytes);
-                    return await readBody(counted, cancellationToken).ConfigureAwait(false);
+                    var stream = await response.Content.ReadAsStreamAsync(requestToken).ConfigureAwait(false);
+                    await using var counted = new ByteCountingStream(stream, CountBytes, maxBytes, OverLimit);
+                    return await readBody(counted, requestToken).ConfigureAwait(false);
                 }
 
                 // A server can echo the request, token included: never let that reach a reason or a log.
                 var message = CredentialRedaction.Redact(
-                    await ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false),
+                    await ReadStatusMessageAsync(response, requestToken).ConfigureAwait(false),
                     request.Headers.Authorization?.Parameter);
                 var status = response.StatusCode;
                 if (status == HttpStatusCode.NotFound && notFoundIsNull)
@@ -204,7 +239,9 @@ internal sealed partial class KubernetesApiClient
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"{description}: no response from the API server within {_client.HttpClient.Timeout.TotalSeconds:0} s", ex);
+                throw requestDeadline.IsCancellationRequested
+                    ? new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{description}: the API server did not complete its response within {_options.RequestTimeout.TotalSeconds:0.#} s ({nameof(KubernetesCollectorOptions.RequestTimeout)}; a server that drips its answer is cut off here)"), ex)
+                    : new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{description}: no response from the API server within {_client.HttpClient.Timeout.TotalSeconds:0} s"), ex);
             }
 
             await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -239,16 +276,38 @@ internal sealed partial class KubernetesApiClient
         return TimeSpan.FromMilliseconds(Math.Min(jittered, _options.MaxRetryAfter.TotalMilliseconds));
     }
 
-    private void CountBytes(int count) => Interlocked.Add(ref _bytes, count);
+    private void CountBytes(int count)
+    {
+        if (Interlocked.Add(ref _bytes, count) > _options.MaxClusterBytes)
+        {
+            throw new ResponseLimitException(
+                "read the cluster",
+                $"the API server sent more than {Size(_options.MaxClusterBytes)} in all (a hostile or broken API server, or a cluster larger than the bound {nameof(KubernetesCollectorOptions.MaxClusterBytes)} allows)");
+        }
+    }
 
-    /// <summary>Reads an error body (counted) and returns its <c>Status.message</c>, if it is a Status.</summary>
+    private static string Size(long bytes) =>
+        bytes >= 1024 * 1024
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB");
+
+    /// <summary>Reads an error body (counted, at most <see cref="MaxErrorBodyBytes"/>) and returns its <c>Status.message</c>, if it is a Status.</summary>
     private async Task<string?> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        CountBytes(body.Length);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var counted = new ByteCountingStream(stream, CountBytes);
+        var buffer = new byte[MaxErrorBodyBytes];
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await counted.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            filled += read;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(body);
+            // A body cut at the bound is not JSON: no message, only the status.
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, filled));
             return document.RootElement.ValueKind == JsonValueKind.Object
                    && document.RootElement.TryGetProperty("message", out var message)
                    && message.ValueKind == JsonValueKind.String
@@ -269,6 +328,64 @@ internal sealed partial class KubernetesApiClient
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName}: {Request} expired (410 Gone); restarting the list ({Restart})")]
     private partial void LogListRestart(string clusterName, string request, int restart);
+}
+
+/// <summary>Passes a list's items on, and throws once a page holds more than the bound allows.</summary>
+internal sealed class PageItemLimit : IListPageSink
+{
+    private readonly IListPageSink _inner;
+    private readonly int _maxItems;
+    private readonly int _maxListItems;
+    private readonly string _request;
+    private int _items;
+    private int _committed;
+
+    public PageItemLimit(IListPageSink inner, int maxItems, int maxListItems, string request)
+    {
+        _inner = inner;
+        _maxItems = maxItems;
+        _maxListItems = maxListItems;
+        _request = request;
+    }
+
+    public void BeginPage()
+    {
+        _items = 0;
+        _inner.BeginPage();
+    }
+
+    public void OnItem(ReadOnlySpan<byte> item)
+    {
+        if (++_items > _maxItems)
+        {
+            throw new ResponseLimitException(
+                _request,
+                string.Create(CultureInfo.InvariantCulture, $"a page holds more than {_maxItems} items although the limit asked was smaller (the API server ignores limit; the bound is {nameof(KubernetesCollectorOptions.MaxPageItemsFactor)} times {nameof(KubernetesCollectorOptions.PageSize)})"));
+        }
+
+        if (_committed + _items > _maxListItems)
+        {
+            throw new ResponseLimitException(
+                _request,
+                string.Create(CultureInfo.InvariantCulture, $"the list holds more than {_maxListItems} items, more than a cluster can (a hostile or broken API server, or a list larger than the bound {nameof(KubernetesCollectorOptions.MaxItemsPerList)} allows)"));
+        }
+
+        _inner.OnItem(item);
+    }
+
+    public void CommitPage()
+    {
+        _committed += _items;
+        _items = 0;
+        _inner.CommitPage();
+    }
+
+    public void Restart()
+    {
+        _committed = 0;
+        _items = 0;
+        _inner.Restart();
+    }
 }
 
 /// <summary>How large a response is expected to be; it decides the HTTP version of the request.</summary>

@@ -71,3 +71,36 @@ internal sealed class ListExpiredException : Exception
 
     public string Request { get; }
 }
+
+/// <summary>
+/// The API server's answer went past a bound of <see cref="Collection.KubernetesCollectorOptions"/>: too many pages,
+/// too many items in a page, too many bytes in a response or from the cluster. Its message names the request, the
+/// bound and the option that sets it.
+/// </summary>
+internal sealed class ResponseLimitException : Exception
+{
+    public ResponseLimitException(string request, string message)
+        : base($"{request}: {message}")
+    {
+        Request = request;
+    }
+
+    public ResponseLimitException()
+    {
+        Request = string.Empty;
+    }
+
+    public ResponseLimitException(string message)
+        : base(message)
+    {
+        Request = string.Empty;
+    }
+
+    public ResponseLimitException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Request = string.Empty;
+    }
+
+    public string Request { get; }
+}

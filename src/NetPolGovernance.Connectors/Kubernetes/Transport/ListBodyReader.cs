@@ -162,7 +162,16 @@ internal static class ListBodyReader
                     return false;
                 }
 
-                sink.OnItem(data[start..(int)reader.BytesConsumed]);
+                var item = data[start..(int)reader.BytesConsumed];
+
+                // The JSON reader checks structure, not the UTF-8 inside strings: a name with invalid bytes must fail
+                // here, as unreadable, not later where a string is decoded.
+                if (!System.Text.Unicode.Utf8.IsValid(item))
+                {
+                    throw new JsonException("an item of the list is not valid UTF-8");
+                }
+
+                sink.OnItem(item);
                 return true;
         }
     }
