@@ -43,7 +43,64 @@ public sealed record CiliumRule
 
     /// <summary><c>enableDefaultDeny.egress</c>; null when not written (defaults to true).</summary>
     public bool? EnableDefaultDenyEgress { get; init; }
+
+    /// <summary>
+    /// The decoded <c>ingress</c> entries. Fewer entries than <see cref="IngressCount"/> means they were not decoded
+    /// (reachability then answers Unknown where the rule applies); the same holds for the three lists below.
+    /// </summary>
+    public IReadOnlyList<CiliumPeerRule> Ingress { get; init; } = [];
+
+    /// <summary>The decoded <c>ingressDeny</c> entries.</summary>
+    public IReadOnlyList<CiliumPeerRule> IngressDeny { get; init; } = [];
+
+    /// <summary>The decoded <c>egress</c> entries.</summary>
+    public IReadOnlyList<CiliumPeerRule> Egress { get; init; } = [];
+
+    /// <summary>The decoded <c>egressDeny</c> entries.</summary>
+    public IReadOnlyList<CiliumPeerRule> EgressDeny { get; init; } = [];
 }
+
+/// <summary>
+/// One entry of a Cilium <c>ingress</c>, <c>ingressDeny</c>, <c>egress</c> or <c>egressDeny</c> list, reduced to the
+/// L3/L4 subset reachability evaluates: <c>from/toEndpoints</c>, <c>from/toEntities</c>, <c>from/toCIDR</c> and
+/// <c>from/toCIDRSet</c> (both in <see cref="Cidrs"/>), <c>toPorts</c>. A list written empty is null here, as Cilium
+/// treats it as not set. <see cref="Unmodelled"/> names every other field the entry sets (<c>toFQDNs</c>,
+/// <c>toServices</c>, <c>fromRequires</c>, <c>icmps</c>, ...).
+/// </summary>
+public sealed record CiliumPeerRule
+{
+    public IReadOnlyList<LabelSelector>? Endpoints { get; init; }
+
+    public IReadOnlyList<string>? Entities { get; init; }
+
+    public IReadOnlyList<CiliumCidr>? Cidrs { get; init; }
+
+    public IReadOnlyList<CiliumPortRule>? Ports { get; init; }
+
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
+}
+
+/// <summary>A CIDR of <c>fromCIDR</c> (no except) or <c>fromCIDRSet</c>; <see cref="Unmodelled"/> names <c>cidrGroupRef</c>.</summary>
+public sealed record CiliumCidr
+{
+    public string? Cidr { get; init; }
+
+    public IReadOnlyList<string>? Except { get; init; }
+
+    public string? Unmodelled { get; init; }
+}
+
+/// <summary>One <c>toPorts</c> entry: its <c>ports</c> (null: every port) and the L7 or TLS fields it sets.</summary>
+public sealed record CiliumPortRule
+{
+    public IReadOnlyList<CiliumPort>? Ports { get; init; }
+
+    /// <summary><c>rules</c> (L7), <c>serverNames</c>, <c>originatingTLS</c>, <c>terminatingTLS</c>, <c>listener</c> when set.</summary>
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
+}
+
+/// <summary>One Cilium port: <c>port</c> as written (a number, a name, or null/<c>0</c> for every port), <c>endPort</c>, <c>protocol</c> (null means ANY).</summary>
+public sealed record CiliumPort(string? Port, int? EndPort, string? Protocol);
 
 /// <summary>
 /// A Calico NetworkPolicy (namespaced) or GlobalNetworkPolicy, from <c>projectcalico.org/v3</c> or
@@ -81,9 +138,64 @@ public sealed record CalicoPolicy
 
     public int EgressRuleCount { get; init; }
 
+    /// <summary>
+    /// The decoded ingress rules, in order. Fewer entries than <see cref="IngressRuleCount"/> means the rules were not
+    /// decoded (reachability then answers Unknown where the policy applies).
+    /// </summary>
+    public IReadOnlyList<CalicoRule> Ingress { get; init; } = [];
+
+    /// <summary>The decoded egress rules, in order (see <see cref="Ingress"/>).</summary>
+    public IReadOnlyList<CalicoRule> Egress { get; init; } = [];
+
     public SourceLocation? Source { get; init; }
 
     public bool IsGlobal => Namespace is null;
+}
+
+/// <summary>
+/// One Calico rule: <c>action</c>, <c>protocol</c>/<c>notProtocol</c> (names or numbers, as written), <c>source</c>
+/// and <c>destination</c>. <see cref="Unmodelled"/> names the other match fields it sets (<c>http</c>, <c>icmp</c>,
+/// <c>notICMP</c>, <c>ipVersion</c>).
+/// </summary>
+public sealed record CalicoRule
+{
+    public string? Action { get; init; }
+
+    public string? Protocol { get; init; }
+
+    public string? NotProtocol { get; init; }
+
+    public int? IpVersion { get; init; }
+
+    public CalicoEntity? Source { get; init; }
+
+    public CalicoEntity? Destination { get; init; }
+
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
+}
+
+/// <summary>
+/// A Calico <c>source</c> or <c>destination</c>: <c>nets</c>, <c>notNets</c>, <c>selector</c>, <c>notSelector</c>,
+/// <c>namespaceSelector</c>, <c>ports</c> and <c>notPorts</c> (numbers, <c>from:to</c> ranges or names, as text).
+/// <see cref="Unmodelled"/> names <c>serviceAccounts</c> and <c>services</c> when set.
+/// </summary>
+public sealed record CalicoEntity
+{
+    public IReadOnlyList<string>? Nets { get; init; }
+
+    public IReadOnlyList<string>? NotNets { get; init; }
+
+    public string? Selector { get; init; }
+
+    public string? NotSelector { get; init; }
+
+    public string? NamespaceSelector { get; init; }
+
+    public IReadOnlyList<string>? Ports { get; init; }
+
+    public IReadOnlyList<string>? NotPorts { get; init; }
+
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
 }
 
 /// <summary>AdminNetworkPolicy or BaselineAdminNetworkPolicy (cluster-scoped).</summary>

@@ -197,22 +197,17 @@ internal static class KubernetesObjectReader
         };
     }
 
-    private static LabelSelector? ReadSelector(JsonFields? parent, string name)
-    {
-        if (parent?.Object(name) is not { } selector)
-        {
-            return null;
-        }
+    private static LabelSelector? ReadSelector(JsonFields? parent, string name) =>
+        parent?.Object(name) is { } selector ? ReadSelectorFields(selector) : null;
 
-        return new LabelSelector
-        {
-            MatchLabels = selector.StringMap("matchLabels"),
-            MatchExpressions = selector.ObjectList("matchExpressions")?.Select(expression => new LabelSelectorRequirement(
-                expression.String("key") ?? throw new KubernetesObjectFormatException(expression.Child("key"), "is required"),
-                expression.String("operator") ?? throw new KubernetesObjectFormatException(expression.Child("operator"), "is required"),
-                expression.StringList("values"))).ToList(),
-        };
-    }
+    private static LabelSelector ReadSelectorFields(JsonFields selector) => new()
+    {
+        MatchLabels = selector.StringMap("matchLabels"),
+        MatchExpressions = selector.ObjectList("matchExpressions")?.Select(expression => new LabelSelectorRequirement(
+            expression.String("key") ?? throw new KubernetesObjectFormatException(expression.Child("key"), "is required"),
+            expression.String("operator") ?? throw new KubernetesObjectFormatException(expression.Child("operator"), "is required"),
+            expression.StringList("values"))).ToList(),
+    };
 
     private static CiliumPolicy ReadCiliumPolicy(JsonFields root, JsonFields metadata, string kind, SourceLocation? source)
     {
@@ -250,6 +245,97 @@ internal static class KubernetesObjectReader
             EgressDenyCount = rule.Count("egressDeny"),
             EnableDefaultDenyIngress = defaultDeny?.Bool("ingress"),
             EnableDefaultDenyEgress = defaultDeny?.Bool("egress"),
+            Ingress = ReadCiliumPeerRules(rule, "ingress", "from"),
+            IngressDeny = ReadCiliumPeerRules(rule, "ingressDeny", "from"),
+            Egress = ReadCiliumPeerRules(rule, "egress", "to"),
+            EgressDeny = ReadCiliumPeerRules(rule, "egressDeny", "to"),
+        };
+    }
+
+    // The L3/L4 subset reach evaluates (docs/semantics.md §7.1); every other field an entry sets is named as unmodelled.
+    private static List<CiliumPeerRule> ReadCiliumPeerRules(JsonFields rule, string section, string prefix) =>
+        rule.ObjectList(section)?.Select(entry => ReadCiliumPeerRule(entry, prefix)).ToList() ?? [];
+
+    private static CiliumPeerRule ReadCiliumPeerRule(JsonFields entry, string prefix)
+    {
+        string[] modelled = [prefix + "Endpoints", prefix + "Entities", prefix + "CIDR", prefix + "CIDRSet", "toPorts"];
+        var cidrs = new List<CiliumCidr>();
+        foreach (var cidr in entry.StringList(prefix + "CIDR") ?? [])
+        {
+            cidrs.Add(new CiliumCidr { Cidr = cidr });
+        }
+
+        foreach (var set in entry.ObjectList(prefix + "CIDRSet") ?? [])
+        {
+            cidrs.Add(new CiliumCidr
+            {
+                Cidr = set.String("cidr"),
+                Except = set.StringList("except"),
+                Unmodelled = set.Has("cidrGroupRef") ? "cidrGroupRef" : set.Has("cidrGroupSelector") ? "cidrGroupSelector" : null,
+            });
+        }
+
+        var endpoints = entry.ObjectList(prefix + "Endpoints")?.Select(ReadSelectorFields).ToList();
+        var entities = entry.StringList(prefix + "Entities");
+        var ports = entry.ObjectList("toPorts")?.Select(ReadCiliumPortRule).ToList();
+        return new CiliumPeerRule
+        {
+            Endpoints = endpoints is { Count: > 0 } ? endpoints : null,
+            Entities = entities is { Count: > 0 } ? entities : null,
+            Cidrs = cidrs.Count > 0 ? cidrs : null,
+            Ports = ports is { Count: > 0 } ? ports : null,
+            Unmodelled = [.. SetFields(entry).Where(f => !modelled.Contains(f, StringComparer.Ordinal))],
+        };
+    }
+
+    private static CiliumPortRule ReadCiliumPortRule(JsonFields entry)
+    {
+        var ports = entry.ObjectList("ports")?.Select(p => new CiliumPort(p.String("port"), p.Int("endPort"), p.String("protocol"))).ToList();
+        return new CiliumPortRule
+        {
+            Ports = ports is { Count: > 0 } ? ports : null,
+            Unmodelled = [.. SetFields(entry).Where(f => f != "ports")],
+        };
+    }
+
+    /// <summary>The fields of a mapping that are set (not null), in written order.</summary>
+    private static IEnumerable<string> SetFields(JsonFields fields) =>
+        fields.Element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name);
+
+    private static List<CalicoRule> ReadCalicoRules(JsonFields? spec, string direction) =>
+        spec?.ObjectList(direction)?.Select(rule =>
+        {
+            string[] modelled = ["action", "protocol", "notProtocol", "ipVersion", "source", "destination", "metadata"];
+            return new CalicoRule
+            {
+                Action = rule.String("action"),
+                Protocol = rule.String("protocol"),
+                NotProtocol = rule.String("notProtocol"),
+                IpVersion = rule.Int("ipVersion"),
+                Source = ReadCalicoEntity(rule.Object("source")),
+                Destination = ReadCalicoEntity(rule.Object("destination")),
+                Unmodelled = [.. SetFields(rule).Where(f => !modelled.Contains(f, StringComparer.Ordinal))],
+            };
+        }).ToList() ?? [];
+
+    private static CalicoEntity? ReadCalicoEntity(JsonFields? entity)
+    {
+        if (entity is not { } e)
+        {
+            return null;
+        }
+
+        string[] modelled = ["nets", "notNets", "selector", "notSelector", "namespaceSelector", "ports", "notPorts"];
+        return new CalicoEntity
+        {
+            Nets = e.StringList("nets"),
+            NotNets = e.StringList("notNets"),
+            Selector = e.String("selector"),
+            NotSelector = e.String("notSelector"),
+            NamespaceSelector = e.String("namespaceSelector"),
+            Ports = e.StringList("ports"),
+            NotPorts = e.StringList("notPorts"),
+            Unmodelled = [.. SetFields(e).Where(f => !modelled.Contains(f, StringComparer.Ordinal))],
         };
     }
 
@@ -270,6 +356,8 @@ internal static class KubernetesObjectReader
             Types = spec?.StringList("types") ?? spec?.StringList("policyTypes"),
             IngressRuleCount = spec?.Count("ingress") ?? 0,
             EgressRuleCount = spec?.Count("egress") ?? 0,
+            Ingress = ReadCalicoRules(spec, "ingress"),
+            Egress = ReadCalicoRules(spec, "egress"),
             Source = source,
         };
     }
