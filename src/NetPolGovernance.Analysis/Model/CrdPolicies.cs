@@ -88,6 +88,9 @@ public sealed record CiliumCidr
     public IReadOnlyList<string>? Except { get; init; }
 
     public string? Unmodelled { get; init; }
+
+    /// <summary>True for an entry of <c>fromCIDRSet</c>/<c>toCIDRSet</c>, false for one of <c>fromCIDR</c>/<c>toCIDR</c>.</summary>
+    public bool InSet { get; init; }
 }
 
 /// <summary>One <c>toPorts</c> entry: its <c>ports</c> (null: every port) and the L7 or TLS fields it sets.</summary>

@@ -8,7 +8,8 @@ namespace NetPolGovernance.Analysis.Validation;
 /// Validates a snapshot the way the Kubernetes API server validates objects on create (docs/semantics.md §14):
 /// NetworkPolicy (<c>networking.k8s.io/v1</c>), label selectors and metadata labels, object names, and the
 /// AdminNetworkPolicy / BaselineAdminNetworkPolicy fields the analysis reads (<c>policy.networking.k8s.io/v1alpha1</c>
-/// CRD schema). Pure: the same snapshot gives the same report.
+/// CRD schema), and the CRD policy kinds' structural rules (<see cref="CrdPolicyValidator"/>). Pure: the same snapshot
+/// gives the same report.
 /// </summary>
 public static class ObjectValidator
 {
@@ -30,6 +31,9 @@ public static class ObjectValidator
 
     /// <summary>The ANP/BANP version whose schema is checked; other versions are left to the coverage notes.</summary>
     public const string AdminApiVersion = "policy.networking.k8s.io/v1alpha1";
+
+    /// <summary>The ClusterNetworkPolicy version whose schema is checked.</summary>
+    public const string ClusterNetworkPolicyApiVersion = "policy.networking.k8s.io/v1alpha2";
 
     private static readonly string[] s_protocols = ["TCP", "UDP", "SCTP"];
     private static readonly string[] s_policyTypes = ["Ingress", "Egress"];
@@ -68,6 +72,21 @@ public static class ObjectValidator
         foreach (var policy in snapshot.AdminPolicies.Where(p => p.Kind is "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy" && p.ApiVersion == AdminApiVersion))
         {
             Collect(rejected, ValidateAdminPolicy(policy), policy.Kind, null, policy.Name, policy.Source, policy);
+        }
+
+        foreach (var policy in snapshot.AdminPolicies.Where(p => p.Kind == "ClusterNetworkPolicy" && p.ApiVersion == ClusterNetworkPolicyApiVersion))
+        {
+            Collect(rejected, CrdPolicyValidator.ClusterNetworkPolicy(policy), policy.Kind, null, policy.Name, policy.Source, policy);
+        }
+
+        foreach (var policy in snapshot.CiliumPolicies)
+        {
+            Collect(rejected, CrdPolicyValidator.Cilium(policy), policy.Kind, policy.Namespace, policy.Name, policy.Source, policy);
+        }
+
+        foreach (var policy in snapshot.CalicoPolicies.Where(p => p.ApiGroup == "projectcalico.org" && p.Kind is "NetworkPolicy" or "GlobalNetworkPolicy"))
+        {
+            Collect(rejected, CrdPolicyValidator.Calico(policy), "Calico" + policy.Kind, policy.Namespace, policy.Name, policy.Source, policy);
         }
 
         return rejected.Count == 0 ? ValidationReport.Empty : new ValidationReport(rejected);

@@ -271,6 +271,7 @@ internal static class KubernetesObjectReader
             {
                 Cidr = set.String("cidr"),
                 Except = set.StringList("except"),
+                InSet = true,
                 Unmodelled = set.Has("cidrGroupRef") ? "cidrGroupRef" : set.Has("cidrGroupSelector") ? "cidrGroupSelector" : null,
             });
         }
