@@ -241,16 +241,14 @@ public sealed record AdminPolicy
     /// <summary>The decoded egress rules, in order (see <see cref="Ingress"/>).</summary>
     public IReadOnlyList<AdminPolicyRule> Egress { get; init; } = [];
 
-    /// <summary>The rules as written, reduced to what validation checks (action, peers, ports).</summary>
-    public IReadOnlyList<AdminRuleShape> Rules { get; init; } = [];
-
     public SourceLocation? Source { get; init; }
 }
 
 /// <summary>
-/// One ANP/BANP/ClusterNetworkPolicy rule: the action as written (<c>Allow</c>, <c>Accept</c>, <c>Deny</c>,
-/// <c>Pass</c>), the peers (<c>from</c> or <c>to</c>) and the ports (<c>ports</c> in v1alpha1, <c>protocols</c> in
-/// v1alpha2; null when omitted, which matches every port).
+/// One ANP/BANP/ClusterNetworkPolicy rule, as reachability evaluates it and validation checks it: the action as
+/// written (<c>Allow</c>, <c>Accept</c>, <c>Deny</c>, <c>Pass</c>; empty when missing), the peers (<c>from</c> or
+/// <c>to</c>; empty when missing) and the ports (<c>ports</c> in v1alpha1, <c>protocols</c> in v1alpha2; null when
+/// omitted, which matches every port).
 /// </summary>
 public sealed record AdminPolicyRule
 {
@@ -264,12 +262,22 @@ public sealed record AdminPolicyRule
 }
 
 /// <summary>
-/// One peer. Exactly one of <see cref="Namespaces"/>, <see cref="IsPods"/> (with its two selectors) and
-/// <see cref="Networks"/> is set for the modelled forms; <see cref="Unmodelled"/> names any other form
-/// (<c>nodes</c>, <c>domainNames</c>, or a field the reader does not know).
+/// One peer. For a valid peer exactly one of <see cref="Namespaces"/>, <see cref="IsPods"/> (with its two selectors)
+/// and <see cref="Networks"/> is set for the modelled forms; <see cref="Unmodelled"/> names any other form
+/// (<c>nodes</c>, <c>domainNames</c>, or a field the reader does not know). <see cref="Fields"/> lists the fields the
+/// peer sets as written, so validation can tell a peer that sets two of them.
 /// </summary>
 public sealed record AdminPolicyPeer
 {
+    /// <summary>The fields the peer sets (known ones first: <c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>, <c>domainNames</c>).</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>True when <c>pods</c> is set but lacks <c>namespaceSelector</c> or <c>podSelector</c>.</summary>
+    public bool PodsIncomplete { get; init; }
+
+    /// <summary><c>nodes</c> as written (not evaluated; validated).</summary>
+    public LabelSelector? Nodes { get; init; }
+
     public LabelSelector? Namespaces { get; init; }
 
     public bool IsPods { get; init; }
@@ -286,10 +294,13 @@ public sealed record AdminPolicyPeer
 /// <summary>
 /// One port entry: a number (<see cref="Port"/>), an inclusive range (<see cref="Port"/> to <see cref="EndPort"/>),
 /// or a container port name (<see cref="NamedPort"/>, resolved on the destination pod). Protocol null means TCP.
-/// <see cref="Unmodelled"/> names a form the reader does not know.
+/// <see cref="Unmodelled"/> names a form the reader does not know; <see cref="Fields"/> lists the forms an entry sets
+/// (<c>portNumber</c>, <c>namedPort</c>, <c>portRange</c> in v1alpha1).
 /// </summary>
 public sealed record AdminPolicyPort
 {
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
     public string? Protocol { get; init; }
 
     public int? Port { get; init; }
@@ -299,50 +310,4 @@ public sealed record AdminPolicyPort
     public string? NamedPort { get; init; }
 
     public string? Unmodelled { get; init; }
-}
-
-/// <summary>One ANP/BANP rule as written. <see cref="Direction"/> is <c>ingress</c> or <c>egress</c>.</summary>
-public sealed record AdminRuleShape
-{
-    public required string Direction { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Action { get; init; }
-
-    /// <summary><c>from</c> (ingress) or <c>to</c> (egress); null when missing.</summary>
-    public IReadOnlyList<AdminPeerShape>? Peers { get; init; }
-
-    public IReadOnlyList<AdminPortShape>? Ports { get; init; }
-}
-
-/// <summary>One peer: the fields it sets (<c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>), its selectors and CIDRs.</summary>
-public sealed record AdminPeerShape
-{
-    public IReadOnlyList<string> Fields { get; init; } = [];
-
-    /// <summary>Each selector of the peer with its path inside the peer, e.g. <c>pods.podSelector</c>.</summary>
-    public IReadOnlyList<KeyValuePair<string, LabelSelector>> Selectors { get; init; } = [];
-
-    /// <summary>True when <c>pods</c> is set but lacks <c>namespaceSelector</c> or <c>podSelector</c>.</summary>
-    public bool PodsIncomplete { get; init; }
-
-    /// <summary><c>networks</c> as written; null when not set.</summary>
-    public IReadOnlyList<string>? Networks { get; init; }
-}
-
-/// <summary>One port: the fields it sets (<c>portNumber</c>, <c>namedPort</c>, <c>portRange</c>) and their values.</summary>
-public sealed record AdminPortShape
-{
-    public IReadOnlyList<string> Fields { get; init; } = [];
-
-    public string? Protocol { get; init; }
-
-    public int? Port { get; init; }
-
-    public string? NamedPort { get; init; }
-
-    public int? Start { get; init; }
-
-    public int? End { get; init; }
 }

@@ -61,17 +61,16 @@ internal static class CrdPolicyValidator
                 v.Add(new Violation($"spec.{direction}", "rules-max", $"Too many: {count}: must have at most {ObjectValidator.MaxRules} items"));
             }
 
-            var shapes = policy.Rules.Where(r => r.Direction == direction).ToList();
             for (var i = 0; i < rules.Count; i++)
             {
-                ClusterNetworkPolicyRule(v, $"spec.{direction}[{i}]", direction, rules[i], i < shapes.Count ? shapes[i] : null);
+                ClusterNetworkPolicyRule(v, $"spec.{direction}[{i}]", direction, rules[i]);
             }
         }
 
         return v;
     }
 
-    private static void ClusterNetworkPolicyRule(List<Violation> v, string path, string direction, AdminPolicyRule rule, AdminRuleShape? shape)
+    private static void ClusterNetworkPolicyRule(List<Violation> v, string path, string direction, AdminPolicyRule rule)
     {
         if (rule.Action is not ("Accept" or "Deny" or "Pass"))
         {
@@ -85,8 +84,8 @@ internal static class CrdPolicyValidator
 
         var peersName = direction == "ingress" ? "from" : "to";
         string[] peerFields = direction == "ingress" ? ["namespaces", "pods"] : ["namespaces", "pods", "nodes", "networks", "domainNames"];
-        var peers = shape?.Peers;
-        if (peers is not { Count: > 0 })
+        var peers = rule.Peers;
+        if (peers.Count == 0)
         {
             v.Add(new Violation($"{path}.{peersName}", "peers-required", "Required value: at least one peer"));
         }

@@ -66,9 +66,8 @@ public sealed class CrdPolicyValidatorTests
         Tier = "Admin",
         Priority = 10,
         SubjectNamespaces = LabelSelector.Everything,
-        Ingress = [new AdminPolicyRule { Action = "Accept", Peers = [new AdminPolicyPeer { Namespaces = LabelSelector.Everything }], Ports = [new AdminPolicyPort { Protocol = "TCP", Port = 80 }] }],
+        Ingress = [new AdminPolicyRule { Action = "Accept", Peers = [new AdminPolicyPeer { Fields = ["namespaces"], Namespaces = LabelSelector.Everything }], Ports = [new AdminPolicyPort { Protocol = "TCP", Port = 80 }] }],
         IngressRuleCount = 1,
-        Rules = [new AdminRuleShape { Direction = "ingress", Action = "Accept", Peers = [new AdminPeerShape { Fields = ["namespaces"] }] }],
     };
 
     public static TheoryData<string, object, string, string> Invalid => new()
@@ -104,8 +103,8 @@ public sealed class CrdPolicyValidatorTests
         { "cnp: priority range", s_cnp with { Priority = 1001 }, "priority-range", "spec.priority" },
         { "cnp: priority required", s_cnp with { Priority = null }, "priority-required", "spec.priority" },
         { "cnp: action enum", s_cnp with { Ingress = [s_cnp.Ingress[0] with { Action = "Allow" }] }, "action-supported", "spec.ingress[0].action" },
-        { "cnp: peers required", s_cnp with { Rules = [s_cnp.Rules[0] with { Peers = [] }] }, "peers-required", "spec.ingress[0].from" },
-        { "cnp: ingress peer form", s_cnp with { Rules = [s_cnp.Rules[0] with { Peers = [new AdminPeerShape { Fields = ["networks"], Networks = ["10.0.0.0/8"] }] }] }, "peer-one-of", "spec.ingress[0].from[0]" },
+        { "cnp: peers required", s_cnp with { Ingress = [s_cnp.Ingress[0] with { Peers = [] }] }, "peers-required", "spec.ingress[0].from" },
+        { "cnp: ingress peer form", s_cnp with { Ingress = [s_cnp.Ingress[0] with { Peers = [new AdminPolicyPeer { Fields = ["networks"], Networks = ["10.0.0.0/8"] }] }] }, "peer-one-of", "spec.ingress[0].from[0]" },
         { "cnp: port range", s_cnp with { Ingress = [s_cnp.Ingress[0] with { Ports = [new AdminPolicyPort { Protocol = "TCP", Port = 0 }] }] }, "port-range", "spec.ingress[0].protocols[0].destinationPort" },
         { "cnp: subject one of", s_cnp with { SubjectIsPods = true, SubjectPodsNamespaceSelector = LabelSelector.Everything, SubjectPodsPodSelector = LabelSelector.Everything }, "subject-one-of", "spec.subject" },
     };

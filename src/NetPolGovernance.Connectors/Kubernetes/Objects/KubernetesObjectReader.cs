@@ -386,7 +386,6 @@ internal static class KubernetesObjectReader
             Tier = spec?.String("tier"),
             Ingress = spec?.ObjectList("ingress")?.Select(r => ReadAdminRule(r, "from")).ToList() ?? [],
             Egress = spec?.ObjectList("egress")?.Select(r => ReadAdminRule(r, "to")).ToList() ?? [],
-            Rules = [.. ReadAdminRules(spec, "ingress", "from"), .. ReadAdminRules(spec, "egress", "to")],
             Source = source,
         };
     }
@@ -404,14 +403,23 @@ internal static class KubernetesObjectReader
 
     private static AdminPolicyPeer ReadAdminPeer(JsonFields peer)
     {
+        string[] known = ["namespaces", "pods", "nodes", "networks", "domainNames"];
+        var fields = SetFields(peer).ToList();
+        var pods = peer.Object("pods");
+        var result = new AdminPolicyPeer
+        {
+            Fields = [.. fields.Where(known.Contains), .. fields.Where(f => !known.Contains(f))],
+            PodsIncomplete = pods is { } p && (!p.Has("namespaceSelector") || !p.Has("podSelector")),
+            Nodes = ReadSelector(peer, "nodes"),
+        };
         if (peer.Has("namespaces"))
         {
-            return new AdminPolicyPeer { Namespaces = ReadSelector(peer, "namespaces") ?? LabelSelector.Everything };
+            return result with { Namespaces = ReadSelector(peer, "namespaces") ?? LabelSelector.Everything };
         }
 
-        if (peer.Object("pods") is { } pods)
+        if (pods is not null)
         {
-            return new AdminPolicyPeer
+            return result with
             {
                 IsPods = true,
                 PodsNamespaceSelector = ReadSelector(pods, "namespaceSelector"),
@@ -421,10 +429,10 @@ internal static class KubernetesObjectReader
 
         if (peer.StringList("networks") is { } networks)
         {
-            return new AdminPolicyPeer { Networks = networks };
+            return result with { Networks = networks };
         }
 
-        return new AdminPolicyPeer
+        return result with
         {
             Unmodelled = peer.Has("nodes") ? "nodes" : peer.Has("domainNames") ? "domainNames" : "an unrecognised peer",
         };
@@ -432,22 +440,23 @@ internal static class KubernetesObjectReader
 
     private static AdminPolicyPort ReadAdminPortV1Alpha1(JsonFields entry)
     {
+        var fields = SetFields(entry).ToList();
         if (entry.Object("portNumber") is { } number)
         {
-            return new AdminPolicyPort { Protocol = number.String("protocol"), Port = number.Int("port") };
+            return new AdminPolicyPort { Fields = fields, Protocol = number.String("protocol"), Port = number.Int("port") };
         }
 
         if (entry.String("namedPort") is { } name)
         {
-            return new AdminPolicyPort { NamedPort = name };
+            return new AdminPolicyPort { Fields = fields, NamedPort = name };
         }
 
         if (entry.Object("portRange") is { } range)
         {
-            return new AdminPolicyPort { Protocol = range.String("protocol"), Port = range.Int("start"), EndPort = range.Int("end") };
+            return new AdminPolicyPort { Fields = fields, Protocol = range.String("protocol"), Port = range.Int("start"), EndPort = range.Int("end") };
         }
 
-        return new AdminPolicyPort { Unmodelled = "an unrecognised port" };
+        return new AdminPolicyPort { Fields = fields, Unmodelled = "an unrecognised port" };
     }
 
     private static AdminPolicyPort ReadAdminProtocol(JsonFields entry)
@@ -475,65 +484,6 @@ internal static class KubernetesObjectReader
         }
 
         return new AdminPolicyPort { Unmodelled = "an unrecognised protocol" };
-    }
-
-    private static IEnumerable<AdminRuleShape> ReadAdminRules(JsonFields? spec, string direction, string peersName) =>
-        spec?.ObjectList(direction)?.Select(rule => new AdminRuleShape
-        {
-            Direction = direction,
-            Name = rule.String("name"),
-            Action = rule.String("action"),
-            Peers = rule.ObjectList(peersName)?.Select(ReadAdminPeerShape).ToList(),
-            Ports = rule.ObjectList("ports")?.Select(ReadAdminPortShape).ToList(),
-        }) ?? [];
-
-    private static AdminPeerShape ReadAdminPeerShape(JsonFields peer)
-    {
-        string[] known = ["namespaces", "pods", "nodes", "networks"];
-        var fields = peer.Element.EnumerateObject()
-            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-            .Select(p => p.Name)
-            .ToList();
-        var selectors = new List<KeyValuePair<string, LabelSelector>>();
-        void Add(string path, LabelSelector? selector)
-        {
-            if (selector is not null)
-            {
-                selectors.Add(new(path, selector));
-            }
-        }
-
-        Add("namespaces", ReadSelector(peer, "namespaces"));
-        Add("nodes", ReadSelector(peer, "nodes"));
-        var pods = peer.Object("pods");
-        Add("pods.namespaceSelector", ReadSelector(pods, "namespaceSelector"));
-        Add("pods.podSelector", ReadSelector(pods, "podSelector"));
-        return new AdminPeerShape
-        {
-            Fields = fields.Where(known.Contains).Concat(fields.Where(f => !known.Contains(f))).ToList(),
-            Selectors = selectors,
-            PodsIncomplete = pods is { } p && (!p.Has("namespaceSelector") || !p.Has("podSelector")),
-            Networks = peer.StringList("networks"),
-        };
-    }
-
-    private static AdminPortShape ReadAdminPortShape(JsonFields port)
-    {
-        var fields = port.Element.EnumerateObject()
-            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-            .Select(p => p.Name)
-            .ToList();
-        var number = port.Object("portNumber");
-        var range = port.Object("portRange");
-        return new AdminPortShape
-        {
-            Fields = fields,
-            Protocol = number?.String("protocol") ?? range?.String("protocol"),
-            Port = number?.Int("port"),
-            NamedPort = port.String("namedPort"),
-            Start = range?.Int("start"),
-            End = range?.Int("end"),
-        };
     }
 
     private static WorkloadTemplate ReadWorkload(JsonFields root, JsonFields metadata, string kind, JsonFields? spec, SourceLocation? source)
