@@ -20,6 +20,7 @@ internal sealed class CalicoSubject : ICoverageSubject
 
     public CalicoSubject(CalicoPolicy policy, string name, bool global, CalicoSelector? selector, CalicoSelector? namespaceSelector)
     {
+        Policy = policy;
         Name = name;
         Namespace = global ? null : policy.Namespace;
         Source = policy.Source;
@@ -34,6 +35,9 @@ internal sealed class CalicoSubject : ICoverageSubject
     }
 
     public PolicyKind Kind { get; }
+
+    /// <summary>The policy as read (its rules are evaluated by reachability).</summary>
+    public CalicoPolicy Policy { get; }
 
     public string? Namespace { get; }
 

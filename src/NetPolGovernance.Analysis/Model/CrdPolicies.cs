@@ -43,7 +43,67 @@ public sealed record CiliumRule
 
     /// <summary><c>enableDefaultDeny.egress</c>; null when not written (defaults to true).</summary>
     public bool? EnableDefaultDenyEgress { get; init; }
+
+    /// <summary>
+    /// The decoded <c>ingress</c> entries. Fewer entries than <see cref="IngressCount"/> means they were not decoded
+    /// (reachability then answers Unknown where the rule applies); the same holds for the three lists below.
+    /// </summary>
+    public IReadOnlyList<CiliumPeerRule> Ingress { get; init; } = [];
+
+    /// <summary>The decoded <c>ingressDeny</c> entries.</summary>
+    public IReadOnlyList<CiliumPeerRule> IngressDeny { get; init; } = [];
+
+    /// <summary>The decoded <c>egress</c> entries.</summary>
+    public IReadOnlyList<CiliumPeerRule> Egress { get; init; } = [];
+
+    /// <summary>The decoded <c>egressDeny</c> entries.</summary>
+    public IReadOnlyList<CiliumPeerRule> EgressDeny { get; init; } = [];
 }
+
+/// <summary>
+/// One entry of a Cilium <c>ingress</c>, <c>ingressDeny</c>, <c>egress</c> or <c>egressDeny</c> list, reduced to the
+/// L3/L4 subset reachability evaluates: <c>from/toEndpoints</c>, <c>from/toEntities</c>, <c>from/toCIDR</c> and
+/// <c>from/toCIDRSet</c> (both in <see cref="Cidrs"/>), <c>toPorts</c>. A list written empty is null here, as Cilium
+/// treats it as not set. <see cref="Unmodelled"/> names every other field the entry sets (<c>toFQDNs</c>,
+/// <c>toServices</c>, <c>fromRequires</c>, <c>icmps</c>, ...).
+/// </summary>
+public sealed record CiliumPeerRule
+{
+    public IReadOnlyList<LabelSelector>? Endpoints { get; init; }
+
+    public IReadOnlyList<string>? Entities { get; init; }
+
+    public IReadOnlyList<CiliumCidr>? Cidrs { get; init; }
+
+    public IReadOnlyList<CiliumPortRule>? Ports { get; init; }
+
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
+}
+
+/// <summary>A CIDR of <c>fromCIDR</c> (no except) or <c>fromCIDRSet</c>; <see cref="Unmodelled"/> names <c>cidrGroupRef</c>.</summary>
+public sealed record CiliumCidr
+{
+    public string? Cidr { get; init; }
+
+    public IReadOnlyList<string>? Except { get; init; }
+
+    public string? Unmodelled { get; init; }
+
+    /// <summary>True for an entry of <c>fromCIDRSet</c>/<c>toCIDRSet</c>, false for one of <c>fromCIDR</c>/<c>toCIDR</c>.</summary>
+    public bool InSet { get; init; }
+}
+
+/// <summary>One <c>toPorts</c> entry: its <c>ports</c> (null: every port) and the L7 or TLS fields it sets.</summary>
+public sealed record CiliumPortRule
+{
+    public IReadOnlyList<CiliumPort>? Ports { get; init; }
+
+    /// <summary><c>rules</c> (L7), <c>serverNames</c>, <c>originatingTLS</c>, <c>terminatingTLS</c>, <c>listener</c> when set.</summary>
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
+}
+
+/// <summary>One Cilium port: <c>port</c> as written (a number, a name, or null/<c>0</c> for every port), <c>endPort</c>, <c>protocol</c> (null means ANY).</summary>
+public sealed record CiliumPort(string? Port, int? EndPort, string? Protocol);
 
 /// <summary>
 /// A Calico NetworkPolicy (namespaced) or GlobalNetworkPolicy, from <c>projectcalico.org/v3</c> or
@@ -81,9 +141,64 @@ public sealed record CalicoPolicy
 
     public int EgressRuleCount { get; init; }
 
+    /// <summary>
+    /// The decoded ingress rules, in order. Fewer entries than <see cref="IngressRuleCount"/> means the rules were not
+    /// decoded (reachability then answers Unknown where the policy applies).
+    /// </summary>
+    public IReadOnlyList<CalicoRule> Ingress { get; init; } = [];
+
+    /// <summary>The decoded egress rules, in order (see <see cref="Ingress"/>).</summary>
+    public IReadOnlyList<CalicoRule> Egress { get; init; } = [];
+
     public SourceLocation? Source { get; init; }
 
     public bool IsGlobal => Namespace is null;
+}
+
+/// <summary>
+/// One Calico rule: <c>action</c>, <c>protocol</c>/<c>notProtocol</c> (names or numbers, as written), <c>source</c>
+/// and <c>destination</c>. <see cref="Unmodelled"/> names the other match fields it sets (<c>http</c>, <c>icmp</c>,
+/// <c>notICMP</c>, <c>ipVersion</c>).
+/// </summary>
+public sealed record CalicoRule
+{
+    public string? Action { get; init; }
+
+    public string? Protocol { get; init; }
+
+    public string? NotProtocol { get; init; }
+
+    public int? IpVersion { get; init; }
+
+    public CalicoEntity? Source { get; init; }
+
+    public CalicoEntity? Destination { get; init; }
+
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
+}
+
+/// <summary>
+/// A Calico <c>source</c> or <c>destination</c>: <c>nets</c>, <c>notNets</c>, <c>selector</c>, <c>notSelector</c>,
+/// <c>namespaceSelector</c>, <c>ports</c> and <c>notPorts</c> (numbers, <c>from:to</c> ranges or names, as text).
+/// <see cref="Unmodelled"/> names <c>serviceAccounts</c> and <c>services</c> when set.
+/// </summary>
+public sealed record CalicoEntity
+{
+    public IReadOnlyList<string>? Nets { get; init; }
+
+    public IReadOnlyList<string>? NotNets { get; init; }
+
+    public string? Selector { get; init; }
+
+    public string? NotSelector { get; init; }
+
+    public string? NamespaceSelector { get; init; }
+
+    public IReadOnlyList<string>? Ports { get; init; }
+
+    public IReadOnlyList<string>? NotPorts { get; init; }
+
+    public IReadOnlyList<string> Unmodelled { get; init; } = [];
 }
 
 /// <summary>AdminNetworkPolicy or BaselineAdminNetworkPolicy (cluster-scoped).</summary>
@@ -126,16 +241,14 @@ public sealed record AdminPolicy
     /// <summary>The decoded egress rules, in order (see <see cref="Ingress"/>).</summary>
     public IReadOnlyList<AdminPolicyRule> Egress { get; init; } = [];
 
-    /// <summary>The rules as written, reduced to what validation checks (action, peers, ports).</summary>
-    public IReadOnlyList<AdminRuleShape> Rules { get; init; } = [];
-
     public SourceLocation? Source { get; init; }
 }
 
 /// <summary>
-/// One ANP/BANP/ClusterNetworkPolicy rule: the action as written (<c>Allow</c>, <c>Accept</c>, <c>Deny</c>,
-/// <c>Pass</c>), the peers (<c>from</c> or <c>to</c>) and the ports (<c>ports</c> in v1alpha1, <c>protocols</c> in
-/// v1alpha2; null when omitted, which matches every port).
+/// One ANP/BANP/ClusterNetworkPolicy rule, as reachability evaluates it and validation checks it: the action as
+/// written (<c>Allow</c>, <c>Accept</c>, <c>Deny</c>, <c>Pass</c>; empty when missing), the peers (<c>from</c> or
+/// <c>to</c>; empty when missing) and the ports (<c>ports</c> in v1alpha1, <c>protocols</c> in v1alpha2; null when
+/// omitted, which matches every port).
 /// </summary>
 public sealed record AdminPolicyRule
 {
@@ -149,12 +262,22 @@ public sealed record AdminPolicyRule
 }
 
 /// <summary>
-/// One peer. Exactly one of <see cref="Namespaces"/>, <see cref="IsPods"/> (with its two selectors) and
-/// <see cref="Networks"/> is set for the modelled forms; <see cref="Unmodelled"/> names any other form
-/// (<c>nodes</c>, <c>domainNames</c>, or a field the reader does not know).
+/// One peer. For a valid peer exactly one of <see cref="Namespaces"/>, <see cref="IsPods"/> (with its two selectors)
+/// and <see cref="Networks"/> is set for the modelled forms; <see cref="Unmodelled"/> names any other form
+/// (<c>nodes</c>, <c>domainNames</c>, or a field the reader does not know). <see cref="Fields"/> lists the fields the
+/// peer sets as written, so validation can tell a peer that sets two of them.
 /// </summary>
 public sealed record AdminPolicyPeer
 {
+    /// <summary>The fields the peer sets (known ones first: <c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>, <c>domainNames</c>).</summary>
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>True when <c>pods</c> is set but lacks <c>namespaceSelector</c> or <c>podSelector</c>.</summary>
+    public bool PodsIncomplete { get; init; }
+
+    /// <summary><c>nodes</c> as written (not evaluated; validated).</summary>
+    public LabelSelector? Nodes { get; init; }
+
     public LabelSelector? Namespaces { get; init; }
 
     public bool IsPods { get; init; }
@@ -171,10 +294,13 @@ public sealed record AdminPolicyPeer
 /// <summary>
 /// One port entry: a number (<see cref="Port"/>), an inclusive range (<see cref="Port"/> to <see cref="EndPort"/>),
 /// or a container port name (<see cref="NamedPort"/>, resolved on the destination pod). Protocol null means TCP.
-/// <see cref="Unmodelled"/> names a form the reader does not know.
+/// <see cref="Unmodelled"/> names a form the reader does not know; <see cref="Fields"/> lists the forms an entry sets
+/// (<c>portNumber</c>, <c>namedPort</c>, <c>portRange</c> in v1alpha1).
 /// </summary>
 public sealed record AdminPolicyPort
 {
+    public IReadOnlyList<string> Fields { get; init; } = [];
+
     public string? Protocol { get; init; }
 
     public int? Port { get; init; }
@@ -184,50 +310,4 @@ public sealed record AdminPolicyPort
     public string? NamedPort { get; init; }
 
     public string? Unmodelled { get; init; }
-}
-
-/// <summary>One ANP/BANP rule as written. <see cref="Direction"/> is <c>ingress</c> or <c>egress</c>.</summary>
-public sealed record AdminRuleShape
-{
-    public required string Direction { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Action { get; init; }
-
-    /// <summary><c>from</c> (ingress) or <c>to</c> (egress); null when missing.</summary>
-    public IReadOnlyList<AdminPeerShape>? Peers { get; init; }
-
-    public IReadOnlyList<AdminPortShape>? Ports { get; init; }
-}
-
-/// <summary>One peer: the fields it sets (<c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>), its selectors and CIDRs.</summary>
-public sealed record AdminPeerShape
-{
-    public IReadOnlyList<string> Fields { get; init; } = [];
-
-    /// <summary>Each selector of the peer with its path inside the peer, e.g. <c>pods.podSelector</c>.</summary>
-    public IReadOnlyList<KeyValuePair<string, LabelSelector>> Selectors { get; init; } = [];
-
-    /// <summary>True when <c>pods</c> is set but lacks <c>namespaceSelector</c> or <c>podSelector</c>.</summary>
-    public bool PodsIncomplete { get; init; }
-
-    /// <summary><c>networks</c> as written; null when not set.</summary>
-    public IReadOnlyList<string>? Networks { get; init; }
-}
-
-/// <summary>One port: the fields it sets (<c>portNumber</c>, <c>namedPort</c>, <c>portRange</c>) and their values.</summary>
-public sealed record AdminPortShape
-{
-    public IReadOnlyList<string> Fields { get; init; } = [];
-
-    public string? Protocol { get; init; }
-
-    public int? Port { get; init; }
-
-    public string? NamedPort { get; init; }
-
-    public int? Start { get; init; }
-
-    public int? End { get; init; }
 }

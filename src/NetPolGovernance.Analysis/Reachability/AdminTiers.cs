@@ -365,16 +365,6 @@ internal sealed class AdminTiers
             return result;
         }
 
-        private static Match Both(Match peers, Match ports) =>
-            peers == Match.No || ports == Match.No ? Match.No
-            : peers == Match.Yes && ports == Match.Yes ? Match.Yes
-            : Match.Maybe;
-    }
-
-    private enum Match
-    {
-        No,
-        Maybe,
-        Yes,
+        private static Match Both(Match peers, Match ports) => Matches.Both(peers, ports);
     }
 }

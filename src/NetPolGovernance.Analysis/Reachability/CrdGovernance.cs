@@ -1,18 +1,16 @@
 using NetPolGovernance.Analysis.Coverage;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Model;
-using NetPolGovernance.Analysis.Semantics;
 
 namespace NetPolGovernance.Analysis.Reachability;
 
 /// <summary>
-/// Cilium and Calico policies for reachability: the rules of these kinds are not evaluated yet, so a counted object
-/// that governs a side of the connection (the same selection as coverage, docs/semantics.md §9) makes the answer
-/// unknown, naming the object. Objects the cluster's engine does not enforce take no part, as in <c>scan</c>.
+/// The Cilium and Calico policies reachability evaluates (docs/semantics.md §7.1, §7.2): only the objects of kinds the
+/// cluster's engine may enforce take part, as in <c>scan</c>; the others are named in a note. Calico's converted copies
+/// and Staged kinds are dropped as for coverage (§9.2).
 /// </summary>
 internal sealed class CrdGovernance
 {
-    private readonly ICoverageSubject[] _subjects;
     private readonly CalicoPolicy[] _serviceAccountPolicies;
     private readonly Dictionary<string, NamespaceView> _namespaces = new(StringComparer.Ordinal);
 
@@ -23,22 +21,37 @@ internal sealed class CrdGovernance
             _namespaces.TryAdd(ns.Name, new NamespaceView(ns));
         }
 
-        var subjects = new List<ICoverageSubject>();
-        var candidates = snapshot.CiliumPolicies.Select(p => (ICoverageSubject)new CiliumSubject(p))
-            .Concat(CalicoPolicies.Normalize(snapshot.CalicoPolicies, new List<string>()));
-        foreach (var subject in candidates)
+        var cilium = new List<CiliumPolicy>();
+        foreach (var policy in snapshot.CiliumPolicies)
         {
-            if (engine.Counts(subject.Kind))
+            var kind = policy.IsClusterwide ? PolicyKind.CiliumClusterwideNetworkPolicy : PolicyKind.CiliumNetworkPolicy;
+            if (engine.Counts(kind))
             {
-                subjects.Add(subject);
+                cilium.Add(policy);
             }
             else
             {
-                ignored.Add($"{PolicyKinds.DisplayName(subject.Kind)} {Name(subject)} is not enforced by the cluster's engine ({engine.Basis}) and was not evaluated");
+                ignored.Add($"{PolicyKinds.DisplayName(kind)} {Name(policy.Namespace, policy.Name)} is not enforced by the cluster's engine ({engine.Basis}) and was not evaluated");
             }
         }
 
-        _subjects = [.. subjects];
+        var calico = new List<CalicoSubject>();
+        foreach (var subject in CalicoPolicies.Normalize(snapshot.CalicoPolicies, new List<string>()))
+        {
+            if (engine.Counts(subject.Kind))
+            {
+                calico.Add(subject);
+            }
+            else
+            {
+                ignored.Add($"{PolicyKinds.DisplayName(subject.Kind)} {Name(subject.Namespace, subject.Name)} is not enforced by the cluster's engine ({engine.Basis}) and was not evaluated");
+            }
+        }
+
+        Cilium = new CiliumRules(cilium);
+        CiliumEnforcesAlways = engine.Engine == PolicyEngine.Cilium && !engine.EnforcementDisabled
+            && string.Equals(snapshot.EngineEvidence?.CiliumPolicyEnforcementMode?.Trim(), "always", StringComparison.OrdinalIgnoreCase);
+        Calico = new CalicoTier(calico);
 
         // Pods carry no service account, so a policy selecting by one could apply to any pod it may reach.
         var calicoCounted = engine.Counts(PolicyKind.CalicoNetworkPolicy) || engine.Counts(PolicyKind.CalicoGlobalNetworkPolicy);
@@ -50,28 +63,18 @@ internal sealed class CrdGovernance
             : [];
     }
 
-    /// <summary>The unknown markers for the objects that govern <paramref name="pod"/> in <paramref name="direction"/>.</summary>
-    public IEnumerable<string> Governing(PodInfo pod, PolicyDirection direction)
+    public CiliumRules Cilium { get; }
+
+    public CalicoTier Calico { get; }
+
+    /// <summary>Cilium runs with <c>enable-policy: always</c>: every endpoint is in default deny, selected or not.</summary>
+    public bool CiliumEnforcesAlways { get; }
+
+    /// <summary>The pod with the label views Cilium and Calico selectors see.</summary>
+    public PodView View(PodInfo pod)
     {
-        foreach (var reason in ByServiceAccount(pod))
-        {
-            yield return reason;
-        }
-
-        if (_subjects.Length == 0)
-        {
-            yield break;
-        }
-
         var ns = _namespaces.GetValueOrDefault(pod.Namespace) ?? new NamespaceView(new NamespaceInfo { Name = pod.Namespace, Implied = true });
-        var view = new PodView(pod, ns);
-        foreach (var subject in _subjects)
-        {
-            if ((subject.Governs(view) & direction) == direction || (subject.DefaultDenies(ns) & direction) == direction)
-            {
-                yield return $"unknown: {PolicyKinds.DisplayName(subject.Kind)} {Name(subject)} selects {SnapshotIndex.Key(pod.Namespace, pod.Name)} for {(direction == PolicyDirection.Ingress ? "ingress" : "egress")} and its rules are not evaluated, so it could change it";
-            }
-        }
+        return new PodView(pod, ns);
     }
 
     /// <summary>Calico policies selecting by service account, which the snapshot cannot judge, for the pod's namespace.</summary>
@@ -80,5 +83,5 @@ internal sealed class CrdGovernance
             .Where(p => p.Namespace is null || string.Equals(p.Namespace, pod.Namespace, StringComparison.Ordinal))
             .Select(p => $"unknown: Calico {p.Kind} {(p.Namespace is null ? p.Name : SnapshotIndex.Key(p.Namespace, p.Name))} serviceAccountSelector (not modelled: pods carry no service account) could change it");
 
-    private static string Name(ICoverageSubject subject) => subject.Namespace is null ? subject.Name : SnapshotIndex.Key(subject.Namespace, subject.Name);
+    private static string Name(string? ns, string name) => ns is null ? name : SnapshotIndex.Key(ns, name);
 }

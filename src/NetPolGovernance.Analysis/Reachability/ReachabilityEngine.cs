@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetPolGovernance.Analysis.Coverage;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
@@ -9,8 +10,8 @@ namespace NetPolGovernance.Analysis.Reachability;
 /// Answers connection questions on a snapshot: allowed(src → dst, protocol, port) = egress-allowed(src) AND
 /// ingress-allowed(dst) (docs/semantics.md §4–§7). Each side goes through the Admin tier (AdminNetworkPolicy and
 /// Admin-tier ClusterNetworkPolicy), then NetworkPolicy, then the Baseline tier (§11), for the kinds the cluster's
-/// engine enforces (§10). Cilium and Calico objects that govern a side make the answer unknown, as does any field
-/// that is not modelled. Pure and immutable after construction, so one engine may answer many questions, from many
+/// engine enforces (§10); on the middle tier Cilium rules add to NetworkPolicy with deny-over-allow (§7.1) and Calico
+/// policies share Calico's default tier with it (§7.2). Any field that is not modelled makes the answer unknown. Pure and immutable after construction, so one engine may answer many questions, from many
 /// threads. <see cref="TrafficBetween"/> and <see cref="AllowedTraffic"/> (used by remediation) stay NetworkPolicy-only.
 /// </summary>
 public sealed class ReachabilityEngine
@@ -23,11 +24,29 @@ public sealed class ReachabilityEngine
     private readonly string[] _ignored;
 
     public ReachabilityEngine(ClusterSnapshot snapshot)
+        : this(snapshot, declaredEngine: null)
+    {
+    }
+
+    /// <summary>
+    /// An engine for <paramref name="snapshot"/>, with the policy engine the user declared (<c>--engine</c>) where the
+    /// snapshot cannot name one (docs/semantics.md §10); an unrecognised name is refused.
+    /// </summary>
+    public ReachabilityEngine(ClusterSnapshot snapshot, string? declaredEngine)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        PolicyEngine? declared = null;
+        if (declaredEngine is not null)
+        {
+            declared = EngineState.FromName(declaredEngine)
+                ?? throw new ArgumentException(
+                    $"unknown policy engine '{declaredEngine}'; expected one of {string.Join(", ", PolicyEngines.DeclarableNames)}",
+                    nameof(declaredEngine));
+        }
+
         _index = new SnapshotIndex(snapshot);
         _selection = new PolicySelection(_index);
-        _engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence);
+        _engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence, declared);
         var ignored = new List<string>();
         _tiers = new AdminTiers(snapshot, _engine, ignored);
         _crds = new CrdGovernance(snapshot, _engine, ignored);
@@ -83,7 +102,7 @@ public sealed class ReachabilityEngine
     {
         var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
         var subjectKey = SnapshotIndex.Key(subject.Namespace, subject.Name);
-        unknowns.AddRange(_crds.Governing(subject, direction));
+        unknowns.AddRange(_crds.ByServiceAccount(subject));
 
         var admin = _tiers.Decide(AdminTier.Admin, direction, subject, other, receiver, protocol, port, _index);
         unknowns.AddRange(admin.Unknowns);
@@ -96,17 +115,9 @@ public sealed class ReachabilityEngine
         }
 
         var passed = admin.Action == TierAction.Pass ? $"passed on by {admin.Rule}; " : string.Empty;
-        if (_selection.Selecting(subject, direction).Count > 0)
+        if (Middle(direction, subject, other, receiver, protocol, port, unknowns) is { } decided)
         {
-            // An unresolvable named port matters only when nothing else admits the connection.
-            var unresolved = new List<string>();
-            var outcome = Side(direction, subject, other, receiver, protocol, port, unresolved);
-            if (!outcome.Allowed)
-            {
-                unknowns.AddRange(unresolved);
-            }
-
-            return passed.Length == 0 ? outcome : outcome with { Text = $"{label}: {passed}{outcome.Text[(label.Length + 2)..]}" };
+            return passed.Length == 0 ? decided : decided with { Text = $"{label}: {passed}{decided.Text[(label.Length + 2)..]}" };
         }
 
         var baseline = _tiers.Decide(AdminTier.Baseline, direction, subject, other, receiver, protocol, port, _index);
@@ -117,6 +128,132 @@ public sealed class ReachabilityEngine
             TierAction.Allow => new SideOutcome(true, $"{label}: {passed}{subjectKey} not isolated by NetworkPolicy, allowed by {baseline.Rule} (Baseline tier)"),
             _ => new SideOutcome(true, $"{label}: {passed}{subjectKey} not isolated"),
         };
+    }
+
+    /// <summary>
+    /// The tier between Admin and Baseline: NetworkPolicy, with the Cilium rules (§7.1) or Calico's default tier (§7.2)
+    /// where the engine counts them. Null when nothing there isolates the pod (or a Calico rule passed it on): the
+    /// Baseline tier decides next.
+    /// </summary>
+    private SideOutcome? Middle(
+        PolicyDirection direction,
+        PodInfo subject,
+        Party other,
+        PodInfo? receiver,
+        TransportProtocol protocol,
+        int port,
+        List<string> unknowns)
+    {
+        var useCilium = !_crds.Cilium.IsEmpty || _crds.CiliumEnforcesAlways;
+        var useCalico = !_crds.Calico.IsEmpty && !subject.HostNetwork;
+        if (useCilium || useCalico)
+        {
+            var view = _crds.View(subject);
+            var otherView = other.Pod is { } otherPod ? _crds.View(otherPod) : null;
+            if (useCilium && useCalico)
+            {
+                // Only with an unknown engine do both count; one engine enforces one of the two.
+                var ciliumSelects = _crds.Cilium.Selects(view, direction);
+                var calicoSelects = _crds.Calico.Selects(view, direction);
+                if (ciliumSelects && calicoSelects)
+                {
+                    unknowns.Add($"unknown: both Cilium and Calico policies select {SnapshotIndex.Key(subject.Namespace, subject.Name)} and the engine is {_engine.Name} ({_engine.Basis}), so which of them is enforced could change it");
+                }
+
+                useCilium = ciliumSelects || !calicoSelects;
+                useCalico = !useCilium;
+            }
+
+            if (useCilium)
+            {
+                return CiliumSide(direction, subject, view, other, otherView, receiver, protocol, port, unknowns);
+            }
+
+            var decision = _crds.Calico.Decide(
+                direction,
+                view,
+                other,
+                otherView,
+                receiver,
+                protocol,
+                port,
+                _selection.Selecting(subject, direction),
+                (policy, reasons) => Admitting(policy, direction, other, receiver, protocol, port, reasons));
+            unknowns.AddRange(decision.Unknowns);
+            return decision.Action is TierAction.Allow or TierAction.Deny ? new SideOutcome(decision.Action == TierAction.Allow, decision.Text) : null;
+        }
+
+        if (_selection.Selecting(subject, direction).Count == 0)
+        {
+            return null;
+        }
+
+        // An unresolvable named port matters only when nothing else admits the connection.
+        var unresolved = new List<string>();
+        var outcome = Side(direction, subject, other, receiver, protocol, port, unresolved);
+        if (!outcome.Allowed)
+        {
+            unknowns.AddRange(unresolved);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Cilium (§7.1): a matching deny rule wins; otherwise, where a NetworkPolicy or a Cilium rule isolates the pod,
+    /// the connection needs an allow from either; otherwise the pod is not isolated.
+    /// </summary>
+    private SideOutcome? CiliumSide(
+        PolicyDirection direction,
+        PodInfo subject,
+        PodView view,
+        Party other,
+        PodView? otherView,
+        PodInfo? receiver,
+        TransportProtocol protocol,
+        int port,
+        List<string> unknowns)
+    {
+        var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
+        var subjectKey = SnapshotIndex.Key(subject.Namespace, subject.Name);
+        var cilium = _crds.Cilium.Evaluate(direction, view, other, otherView, receiver, protocol, port);
+        if (cilium.DeniedBy is { } deny)
+        {
+            return new SideOutcome(false, $"{label}: {subjectKey} denied by {deny} (Cilium deny rules override every allow)");
+        }
+
+        var policies = _selection.Selecting(subject, direction);
+        var ciliumIsolatedBy = _crds.CiliumEnforcesAlways && !subject.HostNetwork ? [.. cilium.IsolatedBy, "Cilium enable-policy=always"] : cilium.IsolatedBy;
+        if (policies.Count == 0 && ciliumIsolatedBy.Count == 0)
+        {
+            unknowns.AddRange(cilium.DenyUnknowns);
+            if (cilium.AllowedBy is null)
+            {
+                return null;
+            }
+
+            return new SideOutcome(true, $"{label}: {subjectKey} not isolated (Cilium default deny is off), admitted by {cilium.AllowedBy}");
+        }
+
+        var unresolved = new List<string>();
+        var networkPolicy = policies.Count > 0 ? Side(direction, subject, other, receiver, protocol, port, unresolved) : default;
+        if (networkPolicy.Allowed)
+        {
+            unknowns.AddRange(cilium.DenyUnknowns);
+            return networkPolicy;
+        }
+
+        var isolatedBy = string.Join(", ", policies.Select(p => p.Key).Concat(ciliumIsolatedBy));
+        if (cilium.AllowedBy is { } allow)
+        {
+            unknowns.AddRange(cilium.DenyUnknowns);
+            return new SideOutcome(true, $"{label}: {subjectKey} isolated by {isolatedBy}, admitted by {allow}");
+        }
+
+        unknowns.AddRange(unresolved);
+        unknowns.AddRange(cilium.AllowUnknowns);
+        var traffic = string.Create(CultureInfo.InvariantCulture, $"{port}/{protocol.ToKubernetes()}");
+        return new SideOutcome(false, $"{label}: {subjectKey} isolated by {isolatedBy}; no {label} rule admits {other} on {traffic}");
     }
 
     /// <summary>
@@ -185,27 +322,7 @@ public sealed class ReachabilityEngine
         var admitting = new List<string>();
         foreach (var policy in policies)
         {
-            var rules = PolicyDirections.Rules(policy.Policy, direction);
-            for (var i = 0; i < rules.Count; i++)
-            {
-                var peer = RuleMatcher.MatchingPeer(rules[i], policy.Policy.Namespace, other, _index, direction);
-                if (peer is null)
-                {
-                    continue;
-                }
-
-                if (RuleMatcher.Ports(rules[i], receiver).Contains(protocol, port))
-                {
-                    var ports = RuleMatcher.DescribeAdmittingPort(rules[i], receiver, protocol, port);
-                    admitting.Add(string.Create(CultureInfo.InvariantCulture, $"{policy.Key} rule {i + 1} ({peer}, {ports})"));
-                }
-                else if (RuleMatcher.HasUnresolvableNamedPort(rules[i], receiver))
-                {
-                    notes.Add(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"unknown: NetworkPolicy {policy.Key} {label} rule {i + 1} names a port, but the container ports of {SnapshotIndex.Key(receiver!.Namespace, receiver.Name)} are unknown, so the name could not be resolved and could change it"));
-                }
-            }
+            admitting.AddRange(Admitting(policy, direction, other, receiver, protocol, port, notes));
         }
 
         var isolatedBy = string.Join(", ", policies.Select(p => p.Key));
@@ -213,6 +330,43 @@ public sealed class ReachabilityEngine
         return admitting.Count > 0
             ? new SideOutcome(true, $"{label}: {subjectKey} isolated by {isolatedBy}, admitted by {string.Join(", ", admitting)}")
             : new SideOutcome(false, $"{label}: {subjectKey} isolated by {isolatedBy}; no {label} rule admits {other} on {traffic}");
+    }
+
+    /// <summary>The rules of one NetworkPolicy that admit the connection; an unresolvable named port is added to <paramref name="notes"/>.</summary>
+    private List<string> Admitting(
+        CompiledPolicy policy,
+        PolicyDirection direction,
+        Party other,
+        PodInfo? receiver,
+        TransportProtocol protocol,
+        int port,
+        List<string> notes)
+    {
+        var label = direction == PolicyDirection.Ingress ? "ingress" : "egress";
+        var admitting = new List<string>();
+        var rules = PolicyDirections.Rules(policy.Policy, direction);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var peer = RuleMatcher.MatchingPeer(rules[i], policy.Policy.Namespace, other, _index, direction);
+            if (peer is null)
+            {
+                continue;
+            }
+
+            if (RuleMatcher.Ports(rules[i], receiver).Contains(protocol, port))
+            {
+                var ports = RuleMatcher.DescribeAdmittingPort(rules[i], receiver, protocol, port);
+                admitting.Add(string.Create(CultureInfo.InvariantCulture, $"{policy.Key} rule {i + 1} ({peer}, {ports})"));
+            }
+            else if (RuleMatcher.HasUnresolvableNamedPort(rules[i], receiver))
+            {
+                notes.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"unknown: NetworkPolicy {policy.Key} {label} rule {i + 1} names a port, but the container ports of {SnapshotIndex.Key(receiver!.Namespace, receiver.Name)} are unknown, so the name could not be resolved and could change it"));
+            }
+        }
+
+        return admitting;
     }
 
     private static SideOutcome Outside(PolicyDirection direction, Party party) =>

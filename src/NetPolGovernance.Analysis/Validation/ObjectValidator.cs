@@ -8,7 +8,8 @@ namespace NetPolGovernance.Analysis.Validation;
 /// Validates a snapshot the way the Kubernetes API server validates objects on create (docs/semantics.md §14):
 /// NetworkPolicy (<c>networking.k8s.io/v1</c>), label selectors and metadata labels, object names, and the
 /// AdminNetworkPolicy / BaselineAdminNetworkPolicy fields the analysis reads (<c>policy.networking.k8s.io/v1alpha1</c>
-/// CRD schema). Pure: the same snapshot gives the same report.
+/// CRD schema), and the CRD policy kinds' structural rules (<see cref="CrdPolicyValidator"/>). Pure: the same snapshot
+/// gives the same report.
 /// </summary>
 public static class ObjectValidator
 {
@@ -30,6 +31,9 @@ public static class ObjectValidator
 
     /// <summary>The ANP/BANP version whose schema is checked; other versions are left to the coverage notes.</summary>
     public const string AdminApiVersion = "policy.networking.k8s.io/v1alpha1";
+
+    /// <summary>The ClusterNetworkPolicy version whose schema is checked.</summary>
+    public const string ClusterNetworkPolicyApiVersion = "policy.networking.k8s.io/v1alpha2";
 
     private static readonly string[] s_protocols = ["TCP", "UDP", "SCTP"];
     private static readonly string[] s_policyTypes = ["Ingress", "Egress"];
@@ -68,6 +72,21 @@ public static class ObjectValidator
         foreach (var policy in snapshot.AdminPolicies.Where(p => p.Kind is "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy" && p.ApiVersion == AdminApiVersion))
         {
             Collect(rejected, ValidateAdminPolicy(policy), policy.Kind, null, policy.Name, policy.Source, policy);
+        }
+
+        foreach (var policy in snapshot.AdminPolicies.Where(p => p.Kind == "ClusterNetworkPolicy" && p.ApiVersion == ClusterNetworkPolicyApiVersion))
+        {
+            Collect(rejected, CrdPolicyValidator.ClusterNetworkPolicy(policy), policy.Kind, null, policy.Name, policy.Source, policy);
+        }
+
+        foreach (var policy in snapshot.CiliumPolicies)
+        {
+            Collect(rejected, CrdPolicyValidator.Cilium(policy), policy.Kind, policy.Namespace, policy.Name, policy.Source, policy);
+        }
+
+        foreach (var policy in snapshot.CalicoPolicies.Where(p => p.ApiGroup == "projectcalico.org" && p.Kind is "NetworkPolicy" or "GlobalNetworkPolicy"))
+        {
+            Collect(rejected, CrdPolicyValidator.Calico(policy), "Calico" + policy.Kind, policy.Namespace, policy.Name, policy.Source, policy);
         }
 
         return rejected.Count == 0 ? ValidationReport.Empty : new ValidationReport(rejected);
@@ -159,27 +178,29 @@ public static class ObjectValidator
             v.Add("spec.egress", "rules-max", $"Too many: {policy.EgressRuleCount}: must have at most {MaxRules} items");
         }
 
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var rule in policy.Rules)
+        for (var i = 0; i < policy.Ingress.Count; i++)
         {
-            var i = index.TryGetValue(rule.Direction, out var n) ? n : 0;
-            index[rule.Direction] = i + 1;
-            AdminRule(v, $"spec.{rule.Direction}[{i}]", rule, baseline);
+            AdminRule(v, $"spec.ingress[{i}]", "ingress", policy.Ingress[i], baseline);
+        }
+
+        for (var i = 0; i < policy.Egress.Count; i++)
+        {
+            AdminRule(v, $"spec.egress[{i}]", "egress", policy.Egress[i], baseline);
         }
 
         return v.List;
     }
 
-    private static void AdminRule(Violations v, string path, AdminRuleShape rule, bool baseline)
+    private static void AdminRule(Violations v, string path, string direction, AdminPolicyRule rule, bool baseline)
     {
         string[] actions = baseline ? ["Allow", "Deny"] : ["Allow", "Deny", "Pass"];
-        if (rule.Action is not { } action)
+        if (rule.Action.Length == 0)
         {
             v.Add(path + ".action", "action-supported", "Required value");
         }
-        else if (!actions.Contains(action, StringComparer.Ordinal))
+        else if (!actions.Contains(rule.Action, StringComparer.Ordinal))
         {
-            v.Add(path + ".action", "action-supported", $"Unsupported value \"{action}\": supported values are {string.Join(", ", actions.Select(a => $"\"{a}\""))}");
+            v.Add(path + ".action", "action-supported", $"Unsupported value \"{rule.Action}\": supported values are {string.Join(", ", actions.Select(a => $"\"{a}\""))}");
         }
 
         if (rule.Name is { Length: > MaxRuleNameLength })
@@ -187,8 +208,8 @@ public static class ObjectValidator
             v.Add(path + ".name", "rule-name-length", $"must be no more than {MaxRuleNameLength} characters");
         }
 
-        var peersName = rule.Direction == "ingress" ? "from" : "to";
-        string[] peerFields = rule.Direction == "ingress" ? ["namespaces", "pods"] : ["namespaces", "pods", "nodes", "networks"];
+        var peersName = direction == "ingress" ? "from" : "to";
+        string[] peerFields = direction == "ingress" ? ["namespaces", "pods"] : ["namespaces", "pods", "nodes", "networks"];
         if (rule.Peers is not { Count: > 0 } peers)
         {
             v.Add($"{path}.{peersName}", "peers-required", "Required value: at least one peer");
@@ -219,10 +240,10 @@ public static class ObjectValidator
                     v.Add(peerPath + ".pods", "pods-selectors", "Required value: pods needs both namespaceSelector and podSelector");
                 }
 
-                foreach (var (selectorPath, selector) in peer.Selectors)
-                {
-                    v.Selector($"{peerPath}.{selectorPath}", selector);
-                }
+                v.Selector(peerPath + ".namespaces", peer.Namespaces);
+                v.Selector(peerPath + ".nodes", peer.Nodes);
+                v.Selector(peerPath + ".pods.namespaceSelector", peer.PodsNamespaceSelector);
+                v.Selector(peerPath + ".pods.podSelector", peer.PodsPodSelector);
 
                 if (peer.Networks is { } networks)
                 {
@@ -256,7 +277,7 @@ public static class ObjectValidator
         }
     }
 
-    private static void AdminPort(Violations v, string path, AdminPortShape port)
+    private static void AdminPort(Violations v, string path, AdminPolicyPort port)
     {
         string[] forms = ["portNumber", "namedPort", "portRange"];
         if (port.Fields.Count != 1 || !forms.Contains(port.Fields[0], StringComparer.Ordinal))
@@ -283,7 +304,7 @@ public static class ObjectValidator
 
         if (port.Fields.Contains("portRange"))
         {
-            if (port.Start is not { } start || port.End is not { } end)
+            if (port.Port is not { } start || port.EndPort is not { } end)
             {
                 v.Add(path + ".portRange", "port-range", "Required value: start and end");
             }

@@ -14,7 +14,7 @@ public sealed record Violation(string Field, string Rule, string Message)
 /// <summary>An object the API server would reject, with every rule it breaks.</summary>
 public sealed record RejectedObject
 {
-    /// <summary>For example <c>NetworkPolicy</c>, <c>AdminNetworkPolicy</c>, <c>Pod</c>.</summary>
+    /// <summary>For example <c>NetworkPolicy</c>, <c>AdminNetworkPolicy</c>, <c>CiliumNetworkPolicy</c>, <c>CalicoNetworkPolicy</c>, <c>Pod</c>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>Null for cluster-scoped objects (Namespace, ANP, BANP).</summary>
@@ -36,7 +36,8 @@ public sealed record RejectedObject
     public string Describe() => Namespace is null ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
 
     /// <summary>True for the policy kinds that count as protection (they are left out of coverage when rejected).</summary>
-    public bool IsPolicy => Kind is "NetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy";
+    public bool IsPolicy => Kind is "NetworkPolicy" or "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy" or "ClusterNetworkPolicy"
+        or "CiliumNetworkPolicy" or "CiliumClusterwideNetworkPolicy" or "CalicoNetworkPolicy" or "CalicoGlobalNetworkPolicy";
 
     /// <summary>The lower-case plural resource name of a kind, as in an API path.</summary>
     public static string Resource(string kind) => kind switch
@@ -44,6 +45,11 @@ public sealed record RejectedObject
         "NetworkPolicy" => "networkpolicies",
         "AdminNetworkPolicy" => "adminnetworkpolicies",
         "BaselineAdminNetworkPolicy" => "baselineadminnetworkpolicies",
+        "ClusterNetworkPolicy" => "clusternetworkpolicies",
+        "CiliumNetworkPolicy" => "ciliumnetworkpolicies",
+        "CiliumClusterwideNetworkPolicy" => "ciliumclusterwidenetworkpolicies",
+        "CalicoNetworkPolicy" => "networkpolicies.projectcalico.org",
+        "CalicoGlobalNetworkPolicy" => "globalnetworkpolicies.projectcalico.org",
         "Namespace" => "namespaces",
         "Pod" => "pods",
         _ => kind.ToLowerInvariant() + "s",
@@ -82,6 +88,8 @@ public sealed record ValidationReport(IReadOnlyList<RejectedObject> Rejected)
         {
             NetworkPolicies = [.. snapshot.NetworkPolicies.Where(p => !rejected.Contains(p))],
             AdminPolicies = [.. snapshot.AdminPolicies.Where(p => !rejected.Contains(p))],
+            CiliumPolicies = [.. snapshot.CiliumPolicies.Where(p => !rejected.Contains(p))],
+            CalicoPolicies = [.. snapshot.CalicoPolicies.Where(p => !rejected.Contains(p))],
         };
     }
 }

@@ -16,6 +16,8 @@ namespace NetPolGovernance.Cli.Commands;
 /// the report names it) or <c>ip:ADDRESS</c>. Each query is judged on its own: a bad one gets an error entry and the
 /// others are still answered. Exit 0 when every question got a confident answer, 3 when at least one answer is
 /// unknown, 1 when a question could not be answered (bad endpoint, unknown pod, port out of range) or the input is bad.
+/// <c>--engine</c> declares the policy engine where the snapshot cannot name one, as for scan; policies the API server
+/// would reject are left out with a warning, as scan leaves them out.
 /// </summary>
 internal sealed class ReachCommand : BaseCommand
 {
@@ -30,6 +32,8 @@ internal sealed class ReachCommand : BaseCommand
         Description = "JSON file with an array of {from, to, protocol, port}; answers are printed as a JSON array.",
         HelpName = "FILE",
     };
+
+    private readonly Option<string> _engine = EngineOption.Create();
 
     public ReachCommand(IEnumerable<IScanSource> sources, IInteractionService interaction)
         : base("reach", "Explain whether a connection is allowed by the cluster's network policies.")
@@ -48,6 +52,7 @@ internal sealed class ReachCommand : BaseCommand
         Options.Add(_protocol);
         Options.Add(_port);
         Options.Add(_queries);
+        Options.Add(_engine);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -56,8 +61,9 @@ internal sealed class ReachCommand : BaseCommand
         {
             var queries = await QueriesAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var single = queries is null ? SingleQuery(parseResult) : null;
-            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
-            var engine = new ReachabilityEngine(snapshot);
+            var loaded = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
+            var snapshot = RejectedPolicies.LeaveOut(loaded, _interaction);
+            var engine = new ReachabilityEngine(snapshot, EngineOption.Value(parseResult, _engine));
             if (single is not null)
             {
                 var result = engine.Evaluate(single);

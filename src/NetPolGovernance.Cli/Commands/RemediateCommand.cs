@@ -83,7 +83,8 @@ internal sealed class RemediateCommand : BaseCommand
         {
             var apply = parseResult.GetValue(_apply);
             var context = apply ? SingleValue(parseResult, _context) ?? throw new ScanInputException("--apply needs --context NAME: the one cluster to change") : null;
-            var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: true, cancellationToken).ConfigureAwait(false);
+            var loaded = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: true, cancellationToken).ConfigureAwait(false);
+            var snapshot = RejectedPolicies.LeaveOut(loaded, _interaction);
             var profile = Enum.Parse<RemediationProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
             var namespaces = Targets(parseResult, snapshot);
             var plan = RemediationPlanner.Plan(snapshot, namespaces, profile);

@@ -72,7 +72,7 @@ public sealed class RejectedObjectsCheckTests
             Priority = priority,
             SubjectNamespaces = Sel(),
             IngressRuleCount = 1,
-            Rules = [new AdminRuleShape { Direction = "ingress", Action = "Deny", Peers = [new AdminPeerShape { Fields = ["namespaces"] }] }],
+            Ingress = [new AdminPolicyRule { Action = "Deny", Peers = [new AdminPolicyPeer { Fields = ["namespaces"], Namespaces = Sel() }] }],
         };
 
         // No engine profile: CRD kinds count as if enforced, so only validation decides whether the ANP covers.

@@ -1,3 +1,4 @@
+using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Model;
 using static NetPolGovernance.Analysis.Tests.Builders.Snap;
 
@@ -200,12 +201,24 @@ public sealed class AnyKindCoverageTests
     [Fact]
     public void Calico_InvalidSelector_SelectsNothingAndIsNoted()
     {
-        var snapshot = App(s_pods) with { CalicoPolicies = [Calico("app", "broken", "app == ")] };
+        // Through crd.projectcalico.org the Calico API server, which would refuse it, is bypassed.
+        var snapshot = App(s_pods) with { CalicoPolicies = [Calico("app", "broken", "app == ", group: "crd.projectcalico.org")] };
 
         var result = SnapshotAnalyzer.Analyze(snapshot, Options());
 
         Assert.Empty(result.Namespaces.Single().IngressCoveredPods);
         Assert.Contains(result.Notes, n => n.Contains("broken", StringComparison.Ordinal) && n.Contains("invalid selector", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Calico_InvalidSelectorThroughItsApiServer_IsRejected()
+    {
+        var snapshot = App(s_pods) with { CalicoPolicies = [Calico("app", "broken", "app == ")] };
+
+        var ns = SnapshotAnalyzer.Analyze(snapshot, Options()).Namespaces.Single();
+
+        Assert.Empty(ns.IngressCoveredPods);
+        Assert.Equal(CheckResult.Fail, FindingOf(ns, "NPG-N11").Result);
     }
 
     [Fact]

@@ -84,9 +84,52 @@ internal static class SnapshotGen
                 DerivedFrom = flags == 1 ? "Deployment/web" : null,
             });
 
+    private static readonly Gen<CiliumPortRule> s_ciliumPorts = Gen.Select(
+        Gen.Select(Gen.OneOfConst<string?>(null, "0", "80", "5432", "http", "65535"), Gen.Int[0, 70000].Nullable(0.7), Gen.OneOfConst<string?>(null, "TCP", "UDP", "ANY", "ICMP"))
+            .Select(p => new CiliumPort(p.Item1, p.Item2, p.Item3)).Array[0, 2].Null(0.3),
+        Gen.OneOfConst<string[]>([], [], [], ["rules"]),
+        (ports, unmodelled) => new CiliumPortRule { Ports = ports is { Length: > 0 } ? ports : null, Unmodelled = unmodelled });
+
+    // Decoded entries: endpoints, entities, CIDR sets and ports in random combinations, sometimes a field outside the subset.
+    private static readonly Gen<CiliumPeerRule> s_ciliumPeer = Gen.Select(
+        Selector.Where(s => s is not null).Select(s => s!).Array[0, 2].Null(0.5),
+        Gen.OneOfConst("world", "cluster", "all", "host", "kube-apiserver", "world-ipv6", "bogus").Array[0, 2].Null(0.5),
+        Gen.Select(s_cidr, s_cidr.Array[0, 2].Null(0.5), (c, e) => new CiliumCidr { Cidr = c, Except = e }).Array[0, 2].Null(0.5),
+        s_ciliumPorts.Array[0, 2].Null(0.5),
+        Gen.OneOfConst<string[]>([], [], [], ["toFQDNs"], ["icmps"], ["fromRequires"]),
+        (endpoints, entities, cidrs, ports, unmodelled) => new CiliumPeerRule
+        {
+            Endpoints = endpoints is { Length: > 0 } ? endpoints : null,
+            Entities = entities is { Length: > 0 } ? entities : null,
+            Cidrs = cidrs is { Length: > 0 } ? cidrs : null,
+            Ports = ports is { Length: > 0 } ? ports : null,
+            Unmodelled = unmodelled,
+        });
+
     private static readonly Gen<CiliumRule> s_ciliumRule =
-        Gen.Select(Selector, Gen.Int[0, 2], Gen.Int[0, 1], Gen.Int[0, 2], Gen.Int[0, 1],
-            (selector, i, id, e, ed) => new CiliumRule { EndpointSelector = selector, HasNodeSelector = selector is null, IngressCount = i, IngressDenyCount = id, EgressCount = e, EgressDenyCount = ed });
+        Gen.Select(
+            Gen.Select(Selector, Gen.Bool.Nullable(0.7), Gen.Bool.Nullable(0.7), Gen.Int[0, 4]),
+            s_ciliumPeer.Array[0, 2],
+            s_ciliumPeer.Array[0, 1],
+            s_ciliumPeer.Array[0, 2],
+            s_ciliumPeer.Array[0, 1],
+            (head, ingress, ingressDeny, egress, egressDeny) => new CiliumRule
+            {
+                EndpointSelector = head.Item1,
+                HasNodeSelector = head.Item1 is null,
+                EnableDefaultDenyIngress = head.Item2,
+                EnableDefaultDenyEgress = head.Item3,
+
+                // Now and then the rules were only counted, not decoded (a reader that could not read them).
+                Ingress = head.Item4 == 0 ? [] : ingress,
+                IngressCount = ingress.Length,
+                IngressDeny = ingressDeny,
+                IngressDenyCount = ingressDeny.Length,
+                Egress = egress,
+                EgressCount = egress.Length,
+                EgressDeny = egressDeny,
+                EgressDenyCount = egressDeny.Length,
+            });
 
     private static readonly Gen<CiliumPolicy> s_cilium =
         Gen.Select(s_namespace.Null(0.3), Gen.Int[0, 3], s_ciliumRule.Array[0, 2],
@@ -102,6 +145,39 @@ internal static class SnapshotGen
         null, "", "all()", "app == 'a'", "app != 'a' && has(tier)", "env in {'a','b'}", "!(tier not in {''})",
         "projectcalico.org/name == 'ns-a'", "app ==", "((", "global()", "app contains 'a' || tier starts with 'b'");
 
+    private static readonly Gen<CalicoEntity> s_calicoEntity = Gen.Select(
+        Gen.Select(s_cidr.Array[0, 2].Null(0.6), s_cidr.Array[0, 1].Null(0.8)),
+        Gen.Select(s_calicoSelector, s_calicoSelector, s_calicoSelector),
+        Gen.OneOfConst<string[]?>(null, null, ["80"], ["1:1000"], ["http"], ["5432", "443"]),
+        Gen.OneOfConst<string[]?>(null, null, null, ["80"]),
+        Gen.OneOfConst<string[]>([], [], [], ["services"]),
+        (nets, selectors, ports, notPorts, unmodelled) => new CalicoEntity
+        {
+            Nets = nets.Item1,
+            NotNets = nets.Item2,
+            Selector = selectors.Item1,
+            NotSelector = selectors.Item2,
+            NamespaceSelector = selectors.Item3,
+            Ports = ports,
+            NotPorts = notPorts,
+            Unmodelled = unmodelled,
+        });
+
+    private static readonly Gen<CalicoRule> s_calicoRule = Gen.Select(
+        Gen.OneOfConst<string?>("Allow", "Deny", "Pass", "Log", "Bogus", null),
+        Gen.OneOfConst<string?>(null, "TCP", "UDP", "6", "ICMP"),
+        s_calicoEntity.Null(0.4),
+        s_calicoEntity.Null(0.4),
+        Gen.OneOfConst<string[]>([], [], [], ["http"]),
+        (action, protocol, source, destination, unmodelled) => new CalicoRule
+        {
+            Action = action,
+            Protocol = protocol,
+            Source = source,
+            Destination = destination,
+            Unmodelled = unmodelled,
+        });
+
     private static readonly Gen<CalicoPolicy> s_calico =
         Gen.Select(
             Gen.Select(s_namespace.Null(0.3), Gen.OneOfConst("default.", "", "knp.default.", "security."), Gen.Int[0, 3]),
@@ -109,7 +185,7 @@ internal static class SnapshotGen
             Gen.OneOfConst("NetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy"),
             Gen.Select(s_calicoSelector, s_calicoSelector, s_calicoSelector),
             Gen.OneOfConst<string[]?>(null, [], ["Ingress"], ["Egress", "Ingress"]),
-            Gen.Select(Gen.Int[0, 2], Gen.Int[0, 2]),
+            Gen.Select(s_calicoRule.Array[0, 2], s_calicoRule.Array[0, 2], Gen.OneOfConst<double?>(null, 10, 1000, 2000), Gen.OneOfConst<string?>(null, null, "default", "security"), Gen.Int[0, 4]),
             (name, group, kind, selectors, types, rules) => new CalicoPolicy
             {
                 ApiGroup = group,
@@ -120,8 +196,12 @@ internal static class SnapshotGen
                 NamespaceSelector = selectors.Item2,
                 ServiceAccountSelector = selectors.Item3,
                 Types = types,
-                IngressRuleCount = rules.Item1,
-                EgressRuleCount = rules.Item2,
+                Order = rules.Item3,
+                Tier = rules.Item4,
+                Ingress = rules.Item5 == 0 ? [] : rules.Item1,
+                IngressRuleCount = rules.Item1.Length,
+                Egress = rules.Item2,
+                EgressRuleCount = rules.Item2.Length,
             });
 
     private static readonly Gen<AdminPolicy> s_admin =

@@ -266,7 +266,7 @@ public sealed class ReachabilityEngineTests
     }
 
     [Fact]
-    public void Evaluate_CiliumPolicySelectingTheDestination_AnswerIsUnknownNamingIt()
+    public void Evaluate_CiliumPolicyWithRulesNotRead_AnswerIsUnknownNamingIt()
     {
         var rule = new CiliumRule { EndpointSelector = LabelSelector.Everything, IngressCount = 1 };
         var snapshot = Db() with { CiliumPolicies = [new CiliumPolicy { Kind = "CiliumNetworkPolicy", Namespace = "db", Name = "l7", Rules = [rule] }] };
@@ -274,7 +274,7 @@ public sealed class ReachabilityEngineTests
         var result = Ask(snapshot, "web/api", "db/postgres", TransportProtocol.Tcp, 5432);
 
         Assert.Equal(ReachabilityVerdict.Unknown, result.Verdict);
-        Assert.Contains("unknown: CiliumNetworkPolicy db/l7 selects db/postgres for ingress", Assert.Single(result.UnknownBecause), StringComparison.Ordinal);
+        Assert.Contains("unknown: CiliumNetworkPolicy db/l7 selects db/postgres but its ingress rules were not read", Assert.Single(result.UnknownBecause), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -252,7 +252,7 @@ public sealed class TieredPolicyTests
     }
 
     [Fact]
-    public void CalicoPolicySelectingTheSource_IsUnknown()
+    public void CalicoPolicyWithRulesNotRead_IsUnknown()
     {
         var calico = new CalicoPolicy { ApiGroup = "projectcalico.org", Kind = "NetworkPolicy", Namespace = "web", Name = "egress", Selector = "app == 'api'", Types = ["Egress"], EgressRuleCount = 1 };
         var snapshot = Cluster([]) with { CalicoPolicies = [calico] };
@@ -260,7 +260,7 @@ public sealed class TieredPolicyTests
         var result = Ask(snapshot);
 
         Assert.Equal(ReachabilityVerdict.Unknown, result.Verdict);
-        Assert.Contains("unknown: CalicoNetworkPolicy web/egress selects web/api for egress", Assert.Single(result.UnknownBecause), StringComparison.Ordinal);
+        Assert.Contains("unknown: Calico NetworkPolicy web/egress egress rules were not read", Assert.Single(result.UnknownBecause), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -304,24 +304,23 @@ public sealed class ObjectValidatorTests
         Priority = priority,
         SubjectNamespaces = Sel("tier=sensitive"),
         IngressRuleCount = 1,
-        Rules =
+        Ingress =
         [
-            new AdminRuleShape
+            new AdminPolicyRule
             {
-                Direction = "ingress",
                 Name = "deny-all",
                 Action = "Deny",
-                Peers = [new AdminPeerShape { Fields = ["namespaces"], Selectors = [new("namespaces", Sel())] }],
-                Ports = [new AdminPortShape { Fields = ["portNumber"], Port = 80, Protocol = "TCP" }],
+                Peers = [new AdminPolicyPeer { Fields = ["namespaces"], Namespaces = Sel() }],
+                Ports = [new AdminPolicyPort { Fields = ["portNumber"], Port = 80, Protocol = "TCP" }],
             },
         ],
     };
 
     private static AdminPolicy Banp() => Anp(null) with { Kind = "BaselineAdminNetworkPolicy", Name = "default" };
 
-    private static AdminRuleShape Rule0(AdminPolicy policy) => policy.Rules[0];
+    private static AdminPolicyRule Rule0(AdminPolicy policy) => policy.Ingress[0];
 
-    private static AdminPolicy WithRule(AdminPolicy policy, AdminRuleShape rule) => policy with { Rules = [rule] };
+    private static AdminPolicy WithRule(AdminPolicy policy, AdminPolicyRule rule) => policy with { Ingress = [rule] };
 
     [Fact]
     public void Anp_Valid_HasNoViolation() => Assert.Empty(ObjectValidator.ValidateAdminPolicy(Anp()));
@@ -385,29 +384,30 @@ public sealed class ObjectValidatorTests
     [Fact]
     public void Anp_PeerWithTwoForms_IsRejected() =>
         AssertOnly(
-            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Peers = [new AdminPeerShape { Fields = ["namespaces", "pods"] }] })),
+            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Peers = [new AdminPolicyPeer { Fields = ["namespaces", "pods"] }] })),
             "peer-one-of",
             "spec.ingress[0].from[0]");
 
     [Fact]
     public void Anp_IngressPeerNetworks_IsRejected() =>
         AssertOnly(
-            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Peers = [new AdminPeerShape { Fields = ["networks"], Networks = ["10.0.0.0/8"] }] })),
+            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Peers = [new AdminPolicyPeer { Fields = ["networks"], Networks = ["10.0.0.0/8"] }] })),
             "peer-one-of",
             "spec.ingress[0].from[0]");
 
     [Fact]
     public void Anp_EgressNetworks_ValidAndInvalidCidr()
     {
-        AdminRuleShape Egress(string cidr) => new()
+        AdminPolicy Egress(string cidr) => Anp() with
         {
-            Direction = "egress",
-            Action = "Deny",
-            Peers = [new AdminPeerShape { Fields = ["networks"], Networks = [cidr] }],
+            Ingress = [],
+            IngressRuleCount = 0,
+            Egress = [new AdminPolicyRule { Action = "Deny", Peers = [new AdminPolicyPeer { Fields = ["networks"], Networks = [cidr] }] }],
+            EgressRuleCount = 1,
         };
 
-        Assert.Empty(ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Egress("10.0.0.0/8"))));
-        AssertOnly(ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Egress("10.0.0.0/33"))), "cidr-valid", "spec.egress[0].to[0].networks[0]");
+        Assert.Empty(ObjectValidator.ValidateAdminPolicy(Egress("10.0.0.0/8")));
+        AssertOnly(ObjectValidator.ValidateAdminPolicy(Egress("10.0.0.0/33")), "cidr-valid", "spec.egress[0].to[0].networks[0]");
     }
 
     [Fact]
@@ -415,7 +415,7 @@ public sealed class ObjectValidatorTests
         AssertOnly(
             ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with
             {
-                Peers = [new AdminPeerShape { Fields = ["namespaces"], Selectors = [new("namespaces", Sel("bad key=x"))] }],
+                Peers = [new AdminPolicyPeer { Fields = ["namespaces"], Namespaces = Sel("bad key=x") }],
             })),
             "label-key",
             "spec.ingress[0].from[0].namespaces.matchLabels");
@@ -425,21 +425,21 @@ public sealed class ObjectValidatorTests
     [InlineData(65536)]
     public void Anp_PortNumberOutOfRange_IsRejected(int port) =>
         AssertOnly(
-            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Ports = [new AdminPortShape { Fields = ["portNumber"], Port = port }] })),
+            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Ports = [new AdminPolicyPort { Fields = ["portNumber"], Port = port }] })),
             "port-range",
             "spec.ingress[0].ports[0].portNumber.port");
 
     [Fact]
     public void Anp_PortRangeStartNotBelowEnd_IsRejected() =>
         AssertOnly(
-            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Ports = [new AdminPortShape { Fields = ["portRange"], Start = 90, End = 90 }] })),
+            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Ports = [new AdminPolicyPort { Fields = ["portRange"], Port = 90, EndPort = 90 }] })),
             "portrange-order",
             "spec.ingress[0].ports[0].portRange");
 
     [Fact]
     public void Anp_PortWithTwoForms_IsRejected() =>
         AssertOnly(
-            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Ports = [new AdminPortShape { Fields = ["portNumber", "namedPort"], Port = 80, NamedPort = "http" }] })),
+            ObjectValidator.ValidateAdminPolicy(WithRule(Anp(), Rule0(Anp()) with { Ports = [new AdminPolicyPort { Fields = ["portNumber", "namedPort"], Port = 80, NamedPort = "http" }] })),
             "port-one-of",
             "spec.ingress[0].ports[0]");
 

@@ -197,22 +197,17 @@ internal static class KubernetesObjectReader
         };
     }
 
-    private static LabelSelector? ReadSelector(JsonFields? parent, string name)
-    {
-        if (parent?.Object(name) is not { } selector)
-        {
-            return null;
-        }
+    private static LabelSelector? ReadSelector(JsonFields? parent, string name) =>
+        parent?.Object(name) is { } selector ? ReadSelectorFields(selector) : null;
 
-        return new LabelSelector
-        {
-            MatchLabels = selector.StringMap("matchLabels"),
-            MatchExpressions = selector.ObjectList("matchExpressions")?.Select(expression => new LabelSelectorRequirement(
-                expression.String("key") ?? throw new KubernetesObjectFormatException(expression.Child("key"), "is required"),
-                expression.String("operator") ?? throw new KubernetesObjectFormatException(expression.Child("operator"), "is required"),
-                expression.StringList("values"))).ToList(),
-        };
-    }
+    private static LabelSelector ReadSelectorFields(JsonFields selector) => new()
+    {
+        MatchLabels = selector.StringMap("matchLabels"),
+        MatchExpressions = selector.ObjectList("matchExpressions")?.Select(expression => new LabelSelectorRequirement(
+            expression.String("key") ?? throw new KubernetesObjectFormatException(expression.Child("key"), "is required"),
+            expression.String("operator") ?? throw new KubernetesObjectFormatException(expression.Child("operator"), "is required"),
+            expression.StringList("values"))).ToList(),
+    };
 
     private static CiliumPolicy ReadCiliumPolicy(JsonFields root, JsonFields metadata, string kind, SourceLocation? source)
     {
@@ -250,6 +245,98 @@ internal static class KubernetesObjectReader
             EgressDenyCount = rule.Count("egressDeny"),
             EnableDefaultDenyIngress = defaultDeny?.Bool("ingress"),
             EnableDefaultDenyEgress = defaultDeny?.Bool("egress"),
+            Ingress = ReadCiliumPeerRules(rule, "ingress", "from"),
+            IngressDeny = ReadCiliumPeerRules(rule, "ingressDeny", "from"),
+            Egress = ReadCiliumPeerRules(rule, "egress", "to"),
+            EgressDeny = ReadCiliumPeerRules(rule, "egressDeny", "to"),
+        };
+    }
+
+    // The L3/L4 subset reach evaluates (docs/semantics.md §7.1); every other field an entry sets is named as unmodelled.
+    private static List<CiliumPeerRule> ReadCiliumPeerRules(JsonFields rule, string section, string prefix) =>
+        rule.ObjectList(section)?.Select(entry => ReadCiliumPeerRule(entry, prefix)).ToList() ?? [];
+
+    private static CiliumPeerRule ReadCiliumPeerRule(JsonFields entry, string prefix)
+    {
+        string[] modelled = [prefix + "Endpoints", prefix + "Entities", prefix + "CIDR", prefix + "CIDRSet", "toPorts"];
+        var cidrs = new List<CiliumCidr>();
+        foreach (var cidr in entry.StringList(prefix + "CIDR") ?? [])
+        {
+            cidrs.Add(new CiliumCidr { Cidr = cidr });
+        }
+
+        foreach (var set in entry.ObjectList(prefix + "CIDRSet") ?? [])
+        {
+            cidrs.Add(new CiliumCidr
+            {
+                Cidr = set.String("cidr"),
+                Except = set.StringList("except"),
+                InSet = true,
+                Unmodelled = set.Has("cidrGroupRef") ? "cidrGroupRef" : set.Has("cidrGroupSelector") ? "cidrGroupSelector" : null,
+            });
+        }
+
+        var endpoints = entry.ObjectList(prefix + "Endpoints")?.Select(ReadSelectorFields).ToList();
+        var entities = entry.StringList(prefix + "Entities");
+        var ports = entry.ObjectList("toPorts")?.Select(ReadCiliumPortRule).ToList();
+        return new CiliumPeerRule
+        {
+            Endpoints = endpoints is { Count: > 0 } ? endpoints : null,
+            Entities = entities is { Count: > 0 } ? entities : null,
+            Cidrs = cidrs.Count > 0 ? cidrs : null,
+            Ports = ports is { Count: > 0 } ? ports : null,
+            Unmodelled = [.. SetFields(entry).Where(f => !modelled.Contains(f, StringComparer.Ordinal))],
+        };
+    }
+
+    private static CiliumPortRule ReadCiliumPortRule(JsonFields entry)
+    {
+        var ports = entry.ObjectList("ports")?.Select(p => new CiliumPort(p.String("port"), p.Int("endPort"), p.String("protocol"))).ToList();
+        return new CiliumPortRule
+        {
+            Ports = ports is { Count: > 0 } ? ports : null,
+            Unmodelled = [.. SetFields(entry).Where(f => f != "ports")],
+        };
+    }
+
+    /// <summary>The fields of a mapping that are set (not null), in written order.</summary>
+    private static IEnumerable<string> SetFields(JsonFields fields) =>
+        fields.Element.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name);
+
+    private static List<CalicoRule> ReadCalicoRules(JsonFields? spec, string direction) =>
+        spec?.ObjectList(direction)?.Select(rule =>
+        {
+            string[] modelled = ["action", "protocol", "notProtocol", "ipVersion", "source", "destination", "metadata"];
+            return new CalicoRule
+            {
+                Action = rule.String("action"),
+                Protocol = rule.String("protocol"),
+                NotProtocol = rule.String("notProtocol"),
+                IpVersion = rule.Int("ipVersion"),
+                Source = ReadCalicoEntity(rule.Object("source")),
+                Destination = ReadCalicoEntity(rule.Object("destination")),
+                Unmodelled = [.. SetFields(rule).Where(f => !modelled.Contains(f, StringComparer.Ordinal))],
+            };
+        }).ToList() ?? [];
+
+    private static CalicoEntity? ReadCalicoEntity(JsonFields? entity)
+    {
+        if (entity is not { } e)
+        {
+            return null;
+        }
+
+        string[] modelled = ["nets", "notNets", "selector", "notSelector", "namespaceSelector", "ports", "notPorts"];
+        return new CalicoEntity
+        {
+            Nets = e.StringList("nets"),
+            NotNets = e.StringList("notNets"),
+            Selector = e.String("selector"),
+            NotSelector = e.String("notSelector"),
+            NamespaceSelector = e.String("namespaceSelector"),
+            Ports = e.StringList("ports"),
+            NotPorts = e.StringList("notPorts"),
+            Unmodelled = [.. SetFields(e).Where(f => !modelled.Contains(f, StringComparer.Ordinal))],
         };
     }
 
@@ -270,6 +357,8 @@ internal static class KubernetesObjectReader
             Types = spec?.StringList("types") ?? spec?.StringList("policyTypes"),
             IngressRuleCount = spec?.Count("ingress") ?? 0,
             EgressRuleCount = spec?.Count("egress") ?? 0,
+            Ingress = ReadCalicoRules(spec, "ingress"),
+            Egress = ReadCalicoRules(spec, "egress"),
             Source = source,
         };
     }
@@ -297,7 +386,6 @@ internal static class KubernetesObjectReader
             Tier = spec?.String("tier"),
             Ingress = spec?.ObjectList("ingress")?.Select(r => ReadAdminRule(r, "from")).ToList() ?? [],
             Egress = spec?.ObjectList("egress")?.Select(r => ReadAdminRule(r, "to")).ToList() ?? [],
-            Rules = [.. ReadAdminRules(spec, "ingress", "from"), .. ReadAdminRules(spec, "egress", "to")],
             Source = source,
         };
     }
@@ -315,14 +403,23 @@ internal static class KubernetesObjectReader
 
     private static AdminPolicyPeer ReadAdminPeer(JsonFields peer)
     {
+        string[] known = ["namespaces", "pods", "nodes", "networks", "domainNames"];
+        var fields = SetFields(peer).ToList();
+        var pods = peer.Object("pods");
+        var result = new AdminPolicyPeer
+        {
+            Fields = [.. fields.Where(known.Contains), .. fields.Where(f => !known.Contains(f))],
+            PodsIncomplete = pods is { } p && (!p.Has("namespaceSelector") || !p.Has("podSelector")),
+            Nodes = ReadSelector(peer, "nodes"),
+        };
         if (peer.Has("namespaces"))
         {
-            return new AdminPolicyPeer { Namespaces = ReadSelector(peer, "namespaces") ?? LabelSelector.Everything };
+            return result with { Namespaces = ReadSelector(peer, "namespaces") ?? LabelSelector.Everything };
         }
 
-        if (peer.Object("pods") is { } pods)
+        if (pods is not null)
         {
-            return new AdminPolicyPeer
+            return result with
             {
                 IsPods = true,
                 PodsNamespaceSelector = ReadSelector(pods, "namespaceSelector"),
@@ -332,10 +429,10 @@ internal static class KubernetesObjectReader
 
         if (peer.StringList("networks") is { } networks)
         {
-            return new AdminPolicyPeer { Networks = networks };
+            return result with { Networks = networks };
         }
 
-        return new AdminPolicyPeer
+        return result with
         {
             Unmodelled = peer.Has("nodes") ? "nodes" : peer.Has("domainNames") ? "domainNames" : "an unrecognised peer",
         };
@@ -343,22 +440,23 @@ internal static class KubernetesObjectReader
 
     private static AdminPolicyPort ReadAdminPortV1Alpha1(JsonFields entry)
     {
+        var fields = SetFields(entry).ToList();
         if (entry.Object("portNumber") is { } number)
         {
-            return new AdminPolicyPort { Protocol = number.String("protocol"), Port = number.Int("port") };
+            return new AdminPolicyPort { Fields = fields, Protocol = number.String("protocol"), Port = number.Int("port") };
         }
 
         if (entry.String("namedPort") is { } name)
         {
-            return new AdminPolicyPort { NamedPort = name };
+            return new AdminPolicyPort { Fields = fields, NamedPort = name };
         }
 
         if (entry.Object("portRange") is { } range)
         {
-            return new AdminPolicyPort { Protocol = range.String("protocol"), Port = range.Int("start"), EndPort = range.Int("end") };
+            return new AdminPolicyPort { Fields = fields, Protocol = range.String("protocol"), Port = range.Int("start"), EndPort = range.Int("end") };
         }
 
-        return new AdminPolicyPort { Unmodelled = "an unrecognised port" };
+        return new AdminPolicyPort { Fields = fields, Unmodelled = "an unrecognised port" };
     }
 
     private static AdminPolicyPort ReadAdminProtocol(JsonFields entry)
@@ -386,65 +484,6 @@ internal static class KubernetesObjectReader
         }
 
         return new AdminPolicyPort { Unmodelled = "an unrecognised protocol" };
-    }
-
-    private static IEnumerable<AdminRuleShape> ReadAdminRules(JsonFields? spec, string direction, string peersName) =>
-        spec?.ObjectList(direction)?.Select(rule => new AdminRuleShape
-        {
-            Direction = direction,
-            Name = rule.String("name"),
-            Action = rule.String("action"),
-            Peers = rule.ObjectList(peersName)?.Select(ReadAdminPeerShape).ToList(),
-            Ports = rule.ObjectList("ports")?.Select(ReadAdminPortShape).ToList(),
-        }) ?? [];
-
-    private static AdminPeerShape ReadAdminPeerShape(JsonFields peer)
-    {
-        string[] known = ["namespaces", "pods", "nodes", "networks"];
-        var fields = peer.Element.EnumerateObject()
-            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-            .Select(p => p.Name)
-            .ToList();
-        var selectors = new List<KeyValuePair<string, LabelSelector>>();
-        void Add(string path, LabelSelector? selector)
-        {
-            if (selector is not null)
-            {
-                selectors.Add(new(path, selector));
-            }
-        }
-
-        Add("namespaces", ReadSelector(peer, "namespaces"));
-        Add("nodes", ReadSelector(peer, "nodes"));
-        var pods = peer.Object("pods");
-        Add("pods.namespaceSelector", ReadSelector(pods, "namespaceSelector"));
-        Add("pods.podSelector", ReadSelector(pods, "podSelector"));
-        return new AdminPeerShape
-        {
-            Fields = fields.Where(known.Contains).Concat(fields.Where(f => !known.Contains(f))).ToList(),
-            Selectors = selectors,
-            PodsIncomplete = pods is { } p && (!p.Has("namespaceSelector") || !p.Has("podSelector")),
-            Networks = peer.StringList("networks"),
-        };
-    }
-
-    private static AdminPortShape ReadAdminPortShape(JsonFields port)
-    {
-        var fields = port.Element.EnumerateObject()
-            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-            .Select(p => p.Name)
-            .ToList();
-        var number = port.Object("portNumber");
-        var range = port.Object("portRange");
-        return new AdminPortShape
-        {
-            Fields = fields,
-            Protocol = number?.String("protocol") ?? range?.String("protocol"),
-            Port = number?.Int("port"),
-            NamedPort = port.String("namedPort"),
-            Start = range?.Int("start"),
-            End = range?.Int("end"),
-        };
     }
 
     private static WorkloadTemplate ReadWorkload(JsonFields root, JsonFields metadata, string kind, JsonFields? spec, SourceLocation? source)
