@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Service;
 using NetPolGovernance.Simulator.Azure;
+using NetPolGovernance.Simulator.Kubernetes;
 using NetPolGovernance.Testing.Functions;
 using NetPolGovernance.Testing.LogAnalytics;
 using NetPolGovernance.Testing.Service;
@@ -14,8 +15,9 @@ namespace NetPolGovernance.Integration.Tests.Functions;
 /// <summary>
 /// The built Functions worker (src/NetPolGovernance.Functions, its own process) driven by the loopback Functions host
 /// over the host–worker gRPC protocol, with nothing of the app replaced: it signs in through the App Service managed
-/// identity endpoint, reaches "management.azure.com" (the loopback ARM server, through a proxy), Azurite and the
-/// loopback Logs Ingestion API over verified TLS, with its production settings read from the environment.
+/// identity endpoint, reaches "management.azure.com" (the loopback ARM server, through a proxy), Azurite, the loopback
+/// Kubernetes API server (a public cluster, through the kubeconfig ARM hands out) and the loopback Logs Ingestion API over
+/// verified TLS, with its production settings read from the environment.
 /// </summary>
 public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFixture<FunctionsHostFixture>
 {
@@ -42,7 +44,7 @@ public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFix
         Assert.True(timer.Result.Status == Testing.Functions.Rpc.StatusResult.Types.Status.Success, $"{timer.Result.Exception?.Message}{Environment.NewLine}{host.WorkerOutput}");
         var messages = (await fixture.ScanQueue.PeekMessagesAsync(maxMessages: 32, ct)).Value;
         var scanIds = messages.Select(m => ScanIdOf(m.MessageText)).Distinct().ToList();
-        Assert.Equal(3, messages.Length);
+        Assert.Equal(4, messages.Length);
         var scanId = Assert.Single(scanIds);
 
         var main = await host.DrainQueueAsync("ScanCluster", ct);
@@ -50,14 +52,19 @@ public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFix
 
         var rows = fixture.Ingestion.RowsFor(LogAnalyticsSchema.ClusterScans).Where(r => r.GetProperty("ScanId").GetString() == scanId).ToList();
         var statuses = rows.ToDictionary(r => r.GetProperty("ClusterName").GetString()!, r => r.GetProperty("Status").GetString());
-        Assert.True((2, 1, 1) == (main.Succeeded, main.Poisoned, poison.Succeeded), $"{main.Succeeded}/{main.Poisoned}/{poison.Succeeded}: {string.Join(" | ", main.Failures)}{Environment.NewLine}{host.WorkerOutput}");
+        Assert.True((3, 1, 1) == (main.Succeeded, main.Poisoned, poison.Succeeded), $"{main.Succeeded}/{main.Poisoned}/{poison.Succeeded}: {string.Join(" | ", main.Failures)}{Environment.NewLine}{host.WorkerOutput}");
         Assert.Equal(ScanStorageNames.MaxDequeueCount, main.Failures.Count);
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(4, rows.Count);
         Assert.Equal("Scanned", statuses["aks-east"]);
+        Assert.Equal("Scanned", statuses["aks-public"]);
+        Assert.Equal("AksEntraToken", rows.Single(r => r.GetProperty("ClusterName").GetString() == "aks-public").GetProperty("AccessPath").GetString());
+        Assert.True(fixture.PublicCluster.Traffic.Calls > 0);
         Assert.Equal("Scanned", statuses["aks-west"]);
         Assert.Equal("Unknown", statuses["aks-broken"]);
         Assert.Contains("KubernetesPerformanceError", rows.Single(r => r.GetProperty("ClusterName").GetString() == "aks-broken").GetProperty("Error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2 * 4, fixture.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Count(r => r.GetProperty("ScanId").GetString() == scanId));
+        var namespaces = fixture.Ingestion.RowsFor(LogAnalyticsSchema.Namespaces).Where(r => r.GetProperty("ScanId").GetString() == scanId).ToList();
+        Assert.Equal(2 * 4, namespaces.Count(r => r.GetProperty("ClusterName").GetString() is "aks-east" or "aks-west"));
+        Assert.Contains(namespaces, r => r.GetProperty("ClusterName").GetString() == "aks-public" && r.GetProperty("Namespace").GetString() == "payments");
         Assert.Empty((await fixture.ScanQueue.PeekMessagesAsync(maxMessages: 32, ct)).Value);
         Assert.Empty((await fixture.PoisonQueue.PeekMessagesAsync(maxMessages: 32, ct)).Value);
         Assert.True(fixture.Proxy.Tunnels > 0);
@@ -121,13 +128,17 @@ public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFix
     }
 }
 
-/// <summary>One worker for the class: the loopback ARM fleet (three private clusters, one whose runCommand fails), Logs Ingestion, the proxy and an Azurite account.</summary>
+/// <summary>
+/// One worker for the class: the loopback ARM fleet (three private clusters, one whose runCommand fails, and a public
+/// cluster on the loopback Kubernetes API server), Logs Ingestion, the proxy and an Azurite account.
+/// </summary>
 public sealed class FunctionsHostFixture(AzuriteFixture azurite) : IAsyncLifetime
 {
     public const string Subscription = "3b6f2c1d-7a8e-4f90-b1c2-d3e4f5a6b7c8";
 
     private const string ClientId = "5c0ffee0-1234-4abc-9def-001122334455";
 
+    private LoopbackKubernetesApiServer? _kube;
     private AzureLoopbackServer? _arm;
     private LoopbackLogsIngestionServer? _ingestion;
     private LoopbackHttpsProxy? _proxy;
@@ -137,6 +148,9 @@ public sealed class FunctionsHostFixture(AzuriteFixture azurite) : IAsyncLifetim
     public LoopbackFunctionsHost Host => _host ?? throw new InvalidOperationException("not started");
 
     public LoopbackLogsIngestionServer Ingestion => _ingestion ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The public cluster's API server (the worker reads it directly, with an Entra token for the AKS audience).</summary>
+    internal VirtualCluster PublicCluster { get; private set; } = null!;
 
     public LoopbackHttpsProxy Proxy => _proxy ?? throw new InvalidOperationException("not started");
 
@@ -156,15 +170,26 @@ public sealed class FunctionsHostFixture(AzuriteFixture azurite) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
+        const string token = "loopback-arm-and-aks-token";
+        _kube = await LoopbackKubernetesApiServer.StartAsync(ct);
+        PublicCluster = _kube.AddCluster("aks-public", token: token)
+            .Add(KubeObjects.Namespace("payments"), KubeObjects.Pod("payments", "ledger-0", new Dictionary<string, string> { ["app"] = "ledger" }), KubeObjects.DefaultDeny("payments"));
         var fleet = new AzureFleetDescription
         {
+            AcceptedToken = token,
             RunCommandPendingPolls = 0,
             Subscriptions =
             [
                 new SimulatedSubscription
                 {
                     SubscriptionId = Subscription,
-                    Clusters = [Private("aks-east"), Private("aks-west"), Private("aks-broken") with { RunCommandFailureReason = "KubernetesPerformanceError" }],
+                    Clusters =
+                    [
+                        Private("aks-east"),
+                        Private("aks-west"),
+                        Private("aks-broken") with { RunCommandFailureReason = "KubernetesPerformanceError" },
+                        new SimulatedCluster { Name = "aks-public", ApiServerUrl = PublicCluster.ServerUrl.ToString(), CertificateAuthorityPem = _kube.CaPem },
+                    ],
                 },
             ],
         };
@@ -233,6 +258,11 @@ public sealed class FunctionsHostFixture(AzuriteFixture azurite) : IAsyncLifetim
         if (_arm is not null)
         {
             await _arm.DisposeAsync();
+        }
+
+        if (_kube is not null)
+        {
+            await _kube.DisposeAsync();
         }
     }
 
