@@ -41,7 +41,10 @@ public sealed class LoopbackFunctionsHost : IAsyncDisposable
     private readonly WorkerChannel _channel;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Dictionary<string, LoadedFunction> _functions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _identityRequests = new();
+    private readonly string _identityHeader = Guid.NewGuid().ToString("N");
     private Process? _worker;
+    private string? _bundle;
 
     private LoopbackFunctionsHost(LoopbackFunctionsHostOptions options, WebApplication app, WorkerChannel channel)
     {
@@ -65,8 +68,6 @@ public sealed class LoopbackFunctionsHost : IAsyncDisposable
 
     /// <summary>Every HTTP request the managed identity endpoint answered, as <c>resource</c> values, in order.</summary>
     public IReadOnlyList<string> IdentityRequests => [.. _identityRequests];
-
-    private readonly ConcurrentQueue<string> _identityRequests = new();
 
     /// <summary>Starts the host and the worker and completes the start-up handshake; throws with the worker's output when it fails.</summary>
     public static async Task<LoopbackFunctionsHost> StartAsync(LoopbackFunctionsHostOptions options, CancellationToken cancellationToken)
@@ -101,11 +102,11 @@ public sealed class LoopbackFunctionsHost : IAsyncDisposable
         {
             await host.StartWorkerAsync(grpcAddress, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             var output = host.WorkerOutput;
             await host.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"The worker did not start under the loopback host. Worker output:{Environment.NewLine}{output}");
+            throw new InvalidOperationException($"The worker did not start under the loopback host ({ex.Message}). Worker output:{Environment.NewLine}{output}", ex);
         }
 
         return host;
@@ -441,9 +442,6 @@ public sealed class LoopbackFunctionsHost : IAsyncDisposable
             _functions[loaded.Name] = loaded;
         }
     }
-
-    private readonly string _identityHeader = Guid.NewGuid().ToString("N");
-    private string? _bundle;
 
     private static bool IsRedirecting(string name) =>
         name.StartsWith("AZURE_", StringComparison.OrdinalIgnoreCase)
