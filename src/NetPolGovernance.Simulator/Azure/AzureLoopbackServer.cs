@@ -115,6 +115,12 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         Authority.Dispose();
     }
 
+    /// <summary>
+    /// Where links (nextLink, Location) point: the origin the client addressed, as ARM answers on its own host. A client
+    /// that reaches this server through a proxy under the public ARM name gets links under that name.
+    /// </summary>
+    private static Uri LinkBase(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}/");
+
     private async Task HandleAsync(HttpContext context)
     {
         if (_fleet.Latency > TimeSpan.Zero)
@@ -309,7 +315,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         json.Append(']');
         if (offset + page.Count < subscription.Clusters.Count)
         {
-            var next = new Uri(Endpoint, $"subscriptions/{subscriptionId}/{ClustersProvider}?api-version={ManagedClustersClient.ApiVersion}&$skipToken={EncodeOffset(offset + page.Count)}");
+            var next = new Uri(LinkBase(context), $"subscriptions/{subscriptionId}/{ClustersProvider}?api-version={ManagedClustersClient.ApiVersion}&$skipToken={EncodeOffset(offset + page.Count)}");
             json.Append(CultureInfo.InvariantCulture, $",\"nextLink\":\"{next}\"");
         }
 
@@ -383,7 +389,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         _runCommands.Enqueue(new RecordedRunCommand(clusterId, command, token));
         var commandId = Guid.NewGuid().ToString("N");
         _commands[commandId] = new PendingCommand(cluster, _fleet.RunCommandPendingPolls);
-        context.Response.Headers.Location = new Uri(Endpoint, $"{clusterId.TrimStart('/')}/commandResults/{commandId}?api-version={ManagedClustersClient.ApiVersion}").ToString();
+        context.Response.Headers.Location = new Uri(LinkBase(context), $"{clusterId.TrimStart('/')}/commandResults/{commandId}?api-version={ManagedClustersClient.ApiVersion}").ToString();
         context.Response.Headers.RetryAfter = _fleet.RunCommandRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         context.Response.StatusCode = 202;
     }
@@ -398,7 +404,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
         if (Interlocked.Decrement(ref pending.PollsLeft) >= 0)
         {
-            context.Response.Headers.Location = new Uri(Endpoint, $"{clusterId.TrimStart('/')}/commandResults/{commandId}?api-version={ManagedClustersClient.ApiVersion}").ToString();
+            context.Response.Headers.Location = new Uri(LinkBase(context), $"{clusterId.TrimStart('/')}/commandResults/{commandId}?api-version={ManagedClustersClient.ApiVersion}").ToString();
             context.Response.Headers.RetryAfter = _fleet.RunCommandRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             context.Response.StatusCode = 202;
             return;

@@ -30,8 +30,8 @@ public sealed class LoopbackCertificateAuthority : IDisposable
     /// <summary>The CA certificate as PEM (what <c>certificate-authority-data</c> carries, base64-encoded).</summary>
     public string CaPem { get; }
 
-    /// <summary>Creates a fresh CA and a server certificate signed by it.</summary>
-    public static LoopbackCertificateAuthority Create(string commonName = "netpolgov-loopback-ca")
+    /// <summary>Creates a fresh CA and a server certificate signed by it (also valid for <paramref name="dnsNames"/>, when given).</summary>
+    public static LoopbackCertificateAuthority Create(string commonName = "netpolgov-loopback-ca", IReadOnlyList<string>? dnsNames = null)
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -46,6 +46,11 @@ public sealed class LoopbackCertificateAuthority : IDisposable
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
+        foreach (var name in dnsNames ?? [])
+        {
+            names.AddDnsName(name);
+        }
+
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));

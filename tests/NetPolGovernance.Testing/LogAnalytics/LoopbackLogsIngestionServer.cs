@@ -55,6 +55,9 @@ public sealed class LoopbackLogsIngestionServer : IAsyncDisposable
 
     public LoopbackTokenCredential Credential { get; }
 
+    /// <summary>The CA this server's certificate chains to, as PEM (for a process that trusts it through <c>SSL_CERT_FILE</c>).</summary>
+    public string CaPem => _authority.CaPem;
+
     /// <summary>Every request seen, in arrival order, with the status it got.</summary>
     public IReadOnlyList<IngestionRequest> Requests => _requests.ToArray();
 

@@ -39,6 +39,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
     public TokenCredential Credential { get; } = new AzuriteTokenCredential();
 
+    /// <summary>The CA Azurite's certificate chains to, as PEM (for a process that trusts it through <c>SSL_CERT_FILE</c>).</summary>
+    public string CaPem => _authority.CaPem;
+
     /// <summary>Starts Azurite; fails with the command to run when the node tools are not installed.</summary>
     public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken)
     {
