@@ -250,6 +250,10 @@ internal static class KubernetesObjectReader
             EgressDenyCount = rule.Count("egressDeny"),
             EnableDefaultDenyIngress = defaultDeny?.Bool("ingress"),
             EnableDefaultDenyEgress = defaultDeny?.Bool("egress"),
+            UsesFqdnRules = (rule.ObjectList("egress") ?? []).Any(r => r.Has("toFQDNs")),
+            UsesL7Rules = (rule.ObjectList("ingress") ?? []).Concat(rule.ObjectList("egress") ?? [])
+                .SelectMany(r => r.ObjectList("toPorts") ?? [])
+                .Any(p => p.Has("rules")),
         };
     }
 
