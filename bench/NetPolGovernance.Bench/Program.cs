@@ -1,8 +1,10 @@
 using NetPolGovernance.Bench;
 using NetPolGovernance.Bench.Analysis;
 using NetPolGovernance.Bench.Fleet;
+using NetPolGovernance.Bench.Flows;
 using NetPolGovernance.Bench.Kubernetes;
 using NetPolGovernance.Bench.LogAnalytics;
+using NetPolGovernance.Bench.Manifests;
 using NetPolGovernance.Bench.Reachability;
 
 // Benchmark entry point.
@@ -16,8 +18,10 @@ var benchmarks = new SortedDictionary<string, Func<bool, TextWriter, int>>(Strin
     ["analysis"] = AnalysisBenchmark.Run,
     ["azure-inventory"] = AzureInventoryBenchmark.Run,
     ["fleet"] = FleetBenchmark.Run,
+    ["flows"] = FlowsBenchmark.Run,
     ["kubernetes"] = KubernetesCollectionBenchmark.Run,
     ["log-analytics"] = LogAnalyticsBenchmark.Run,
+    ["manifests"] = ManifestParsingBenchmark.Run,
     ["reachability"] = ReachabilityBenchmark.Run,
 };
 

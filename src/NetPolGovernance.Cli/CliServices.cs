@@ -64,6 +64,7 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
+        services.AddSingleton<IFlowQueryClientFactory, DefaultFlowQueryClientFactory>();
         services.AddSingleton<IKubernetesClusterReader>(provider => provider.GetRequiredService<KubernetesSnapshotCollector>());
         services.AddSingleton<IScanSource, AzureScanSource>();
         services.AddSingleton<IScanSource, SimulatedFleetScanSource>();
@@ -73,7 +74,12 @@ internal static class CliServices
         services.AddSingleton<Command, ClustersCommand>();
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
+        services.AddSingleton<Command, StageCommand>();
+        services.AddSingleton<Command, DiffCommand>();
         services.AddSingleton<Command, SimulateCommand>();
+        services.AddSingleton<Command, VersionCommand>();
+        services.AddSingleton<Command, CompletionCommand>();
+        services.AddSingleton<GlobalOptions>();
         services.AddSingleton(provider =>
         {
             var root = new RootCommand("netpolgov: Kubernetes network-policy governance for AKS fleets, per namespace.");
@@ -82,9 +88,33 @@ internal static class CliServices
                 root.Subcommands.Add(command);
             }
 
+            var globals = provider.GetRequiredService<GlobalOptions>();
+            globals.AddTo(root);
+            SetGlobals(root, globals);
+
+            // --version prints what `netpolgov version` prints (version, commit, report schema), not the bare assembly version.
+            var interaction = provider.GetRequiredService<IInteractionService>();
+            foreach (var version in root.Options.OfType<VersionOption>())
+            {
+                version.Action = new VersionOptionAction(interaction);
+            }
+
             return root;
         });
         overrides?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private static void SetGlobals(Command command, GlobalOptions globals)
+    {
+        if (command is BaseCommand baseCommand)
+        {
+            baseCommand.Globals = globals;
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            SetGlobals(subcommand, globals);
+        }
     }
 }

@@ -5,23 +5,30 @@ using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Interaction;
 using Spectre.Console;
 
-var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+// --no-color and NO_COLOR decide the colour system before anything is written (the parser applies them again per command).
+var noColor = args.Contains("--no-color", StringComparer.Ordinal) || GlobalOptions.NoColorRequested(Environment.GetEnvironmentVariable("NO_COLOR"));
+var colors = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect;
+var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out), ColorSystem = colors });
 if (Console.IsOutputRedirected)
 {
     stdout.Profile.Width = 120; // logs and files: no terminal to wrap for
 }
 
-var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-var interaction = new ConsoleInteractionService(stdout, stderr, Console.OpenStandardOutput);
+var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), ColorSystem = colors });
+if (Console.IsErrorRedirected)
+{
+    stderr.Profile.Width = 10_000; // CI logs and pipes: one message, one line, never wrapped at 80 columns
+}
+
+var interaction = new ConsoleInteractionService(stdout, stderr, Console.OpenStandardOutput) { UseColor = !noColor };
 using var loggerFactory = LoggerFactory.Create(logging => logging
-    .SetMinimumLevel(LogLevel.Warning)
-    .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+    .SetMinimumLevel(LogLevel.Information)
+    .AddProvider(new InteractionLoggerProvider(interaction)));
 await using var services = CliServices.Build(interaction, loggerFactory, TimeProvider.System);
 var root = services.GetRequiredService<RootCommand>();
 
 // Ctrl+C and SIGTERM cancel the command's token (our handler, not the parser's, so the command decides what to keep).
 using var interruption = ProcessInterruption.Register();
-var exitCode = await CliParser.Parse(root, args)
-    .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token)
+var exitCode = await CliParser.InvokeAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token)
     .ConfigureAwait(false);
 return interruption.ExitCodeFor(exitCode);

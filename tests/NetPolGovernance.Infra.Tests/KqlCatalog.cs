@@ -60,6 +60,57 @@ internal static partial class KqlCatalog
         }
     }
 
+    /// <summary>
+    /// The documented <c>ContainerNetworkLogs</c> schema (Azure Monitor table reference, resource type
+    /// microsoft.containerservice/managedclusters), which the flows query reads; <c>RetinaNetworkFlowLogs</c> is its former name.
+    /// </summary>
+    public static IReadOnlyList<LogAnalyticsTable> ContainerNetworkLogsTables { get; } = NetworkLogTables();
+
+    /// <summary>The query that reads observed connections for <c>netpolgov stage</c>, against the documented table.</summary>
+    public static IEnumerable<KqlQuery> Flows()
+    {
+        yield return new KqlQuery("flows:ContainerNetworkLogs", NetPolGovernance.Connectors.Flows.ContainerNetworkLogsQuery.Text, ContainerNetworkLogsTables);
+    }
+
+    private static List<LogAnalyticsTable> NetworkLogTables()
+    {
+        LogAnalyticsColumn[] columns =
+        [
+            new("TimeGenerated", LogAnalyticsColumnType.DateTime),
+            new("UUID", LogAnalyticsColumnType.String),
+            new("Verdict", LogAnalyticsColumnType.String),
+            new("DropReason", LogAnalyticsColumnType.String),
+            new("FlowType", LogAnalyticsColumnType.String),
+            new("TrafficDirection", LogAnalyticsColumnType.String),
+            new("TraceObservationPoint", LogAnalyticsColumnType.String),
+            new("Reply", LogAnalyticsColumnType.Boolean),
+            new("SourceNamespace", LogAnalyticsColumnType.String),
+            new("DestinationNamespace", LogAnalyticsColumnType.String),
+            new("SourcePodName", LogAnalyticsColumnType.String),
+            new("DestinationPodName", LogAnalyticsColumnType.String),
+            new("SourceWorkloads", LogAnalyticsColumnType.Dynamic),
+            new("DestinationWorkloads", LogAnalyticsColumnType.Dynamic),
+            new("SourceIdentity", LogAnalyticsColumnType.Int),
+            new("DestinationIdentity", LogAnalyticsColumnType.Int),
+            new("SourceClusterName", LogAnalyticsColumnType.String),
+            new("DestinationClusterName", LogAnalyticsColumnType.String),
+            new("IP", LogAnalyticsColumnType.Dynamic),
+            new("Layer4", LogAnalyticsColumnType.Dynamic),
+            new("Layer7", LogAnalyticsColumnType.Dynamic),
+            new("Policies", LogAnalyticsColumnType.Dynamic),
+            new("Service", LogAnalyticsColumnType.Dynamic),
+            new("EventType", LogAnalyticsColumnType.Dynamic),
+            new("AdditionalFlowData", LogAnalyticsColumnType.Dynamic),
+            new("IngressFlowCount", LogAnalyticsColumnType.Int),
+            new("EgressFlowCount", LogAnalyticsColumnType.Int),
+            new("UnknownDirectionFlowCount", LogAnalyticsColumnType.Int),
+            new("NodeName", LogAnalyticsColumnType.String),
+            new("_SubscriptionId", LogAnalyticsColumnType.String),
+            new("SourceSystem", LogAnalyticsColumnType.String),
+        ];
+        return [new LogAnalyticsTable("ContainerNetworkLogs", columns), new LogAnalyticsTable("RetinaNetworkFlowLogs", columns)];
+    }
+
     [GeneratedRegex(@"^```(?:kusto|kql)\s*\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex KustoBlock();
 }

@@ -13,6 +13,7 @@ public sealed class KqlTests
             .. KqlCatalog.AlertRules(template),
             .. KqlCatalog.Transforms(template),
             .. KqlCatalog.Docs(),
+            .. KqlCatalog.Flows(),
         ];
 
         var diagnostics = await KustoChecker.CheckAsync(queries, TestContext.Current.CancellationToken);

@@ -31,7 +31,7 @@ internal sealed class ClustersListCommand : BaseCommand
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     private readonly AzureCommandOptions _options = new();
-    private readonly Option<string> _format = CliChoice.Create("--format", "Output format.", ["table", "json"], "table");
+    private readonly Option<string> _format = CliChoice.Create("--format", "Output format.", ["table", "json"], "table", "-f");
     private readonly IAzureClientFactory _clients;
     private readonly IInteractionService _interaction;
     private readonly IKubernetesClusterReader _reader;

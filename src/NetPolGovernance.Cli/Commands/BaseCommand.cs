@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NetPolGovernance.Cli.Interaction;
 
 namespace NetPolGovernance.Cli.Commands;
 
@@ -11,6 +12,9 @@ internal abstract class BaseCommand : Command
         SetAction(RunAsync);
     }
 
+    /// <summary>The options every command takes (set by the composition root); applied before the command runs.</summary>
+    internal GlobalOptions? Globals { get; set; }
+
     protected abstract Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken);
 
     /// <summary>
@@ -20,6 +24,16 @@ internal abstract class BaseCommand : Command
     /// </summary>
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        try
+        {
+            Globals?.Apply(parseResult);
+        }
+        catch (Scanning.ScanInputException ex)
+        {
+            await parseResult.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
         try
         {
             return await ExecuteAsync(parseResult, cancellationToken).ConfigureAwait(false);

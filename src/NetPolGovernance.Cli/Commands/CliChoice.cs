@@ -5,13 +5,14 @@ namespace NetPolGovernance.Cli.Commands;
 /// <summary>Option values from a fixed set, matched case-insensitively, listed in help as <c>a|b|c</c>.</summary>
 internal static class CliChoice
 {
-    public static Option<string> Create(string name, string description, IReadOnlyList<string> choices, string? defaultValue)
+    public static Option<string> Create(string name, string description, IReadOnlyList<string> choices, string? defaultValue, params string[] aliases)
     {
-        var option = new Option<string>(name)
+        var option = new Option<string>(name, aliases)
         {
             Description = description,
             HelpName = string.Join('|', choices),
         };
+        option.CompletionSources.Add([.. choices]);
         if (defaultValue is not null)
         {
             option.DefaultValueFactory = _ => defaultValue;

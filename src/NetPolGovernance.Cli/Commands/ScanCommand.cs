@@ -66,7 +66,7 @@ internal sealed class ScanCommand : BaseCommand
             Description = "YAML or JSON file of exemptions (owner, reason, expiry; docs/report.md).",
             HelpName = "FILE",
         };
-        _format = CliChoice.Create("--format", "Report format. Default: table, or from the -o file extension.", _formats.Select(f => f.Name).ToList(), "table");
+        _format = CliChoice.Create("--format", "Report format. Default: table, or from the -o file extension.", _formats.Select(f => f.Name).ToList(), "table", "-f");
         _output = new Option<string?>("--output", "-o")
         {
             Description = "Write the report to FILE instead of stdout.",
@@ -177,11 +177,12 @@ internal sealed class ScanCommand : BaseCommand
         var tally = new ScanTally(plan.Context.Profile, plan.FailOn);
         await using var writer = plan.Format.Create(target);
         await writer.WriteHeaderAsync(new ReportHeader(plan.Context, plan.Source, plan.FailOn), cancellationToken).ConfigureAwait(false);
+        using var progress = new ScanProgress(_interaction, _timeProvider);
         var assessments = scanner.ScanAsync(
-            plan.Session.Inventory.ListAsync(cancellationToken),
+            progress.CountAsync(plan.Session.Inventory.ListAsync(cancellationToken), cancellationToken),
             plan.AnalysisOptions,
             plan.Session.ScanOptions,
-            progress: _interaction.IsInteractive ? new ClusterProgress(_interaction) : null,
+            progress,
             cancellationToken);
         var clustersDone = 0;
         try
@@ -200,10 +201,12 @@ internal sealed class ScanCommand : BaseCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            progress.Stop();
             await KeepAfterInterruptionAsync(sessions, clustersDone).ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
 
+        progress.Complete();
         var outcomes = new List<SinkOutcome>();
         foreach (var session in sessions)
         {
@@ -282,6 +285,11 @@ internal sealed class ScanCommand : BaseCommand
             {
                 return byExtension;
             }
+
+            // A name whose extension no format writes (report.xml) is refused rather than silently given a table.
+            var known = string.Join(", ", _formats.SelectMany(f => f.FileExtensions));
+            throw new ScanInputException(
+                $"{output}: no report format writes {(extension.Length == 0 ? "files without an extension" : $"'{extension}' files")}; name the file {known}, or give --format ({string.Join(", ", _formats.Select(f => f.Name))})");
         }
 
         var name = parseResult.GetValue(_format)!;

@@ -4,7 +4,10 @@ using NetPolGovernance.Connectors.Manifests;
 
 namespace NetPolGovernance.Cli.Scanning;
 
-/// <summary><c>--manifests PATH...</c>: files and folders that together form one cluster (<c>--cluster-name</c>).</summary>
+/// <summary>
+/// <c>--manifests PATH...</c>, or the paths given without an option (<c>netpolgov scan k8s/ base.yaml</c>): files and
+/// folders that together form one cluster (<c>--cluster-name</c>).
+/// </summary>
 internal sealed class ManifestsScanSource : IScanSource
 {
     private readonly Option<string[]> _manifests = new("--manifests")
@@ -13,6 +16,12 @@ internal sealed class ManifestsScanSource : IScanSource
         HelpName = "PATH",
         AllowMultipleArgumentsPerToken = true,
         Arity = ArgumentArity.OneOrMore,
+    };
+
+    private readonly Argument<string[]> _paths = new("PATH")
+    {
+        Description = "Manifest files or folders, as with --manifests.",
+        Arity = ArgumentArity.ZeroOrMore,
     };
 
     private readonly Option<string?> _clusterName = new("--cluster-name")
@@ -27,19 +36,20 @@ internal sealed class ManifestsScanSource : IScanSource
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(_manifests);
+        command.Arguments.Add(_paths);
         command.Options.Add(_clusterName);
     }
 
     public bool IsSelected(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        return parseResult.GetResult(_manifests) is not null;
+        return parseResult.GetResult(_manifests) is not null || parseResult.GetValue(_paths) is { Length: > 0 };
     }
 
     public async Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        var paths = parseResult.GetValue(_manifests) ?? [];
+        string[] paths = [.. parseResult.GetValue(_manifests) ?? [], .. parseResult.GetValue(_paths) ?? []];
         var name = parseResult.GetValue(_clusterName);
         if (name is not null && string.IsNullOrWhiteSpace(name))
         {

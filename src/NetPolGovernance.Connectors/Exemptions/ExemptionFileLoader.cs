@@ -26,24 +26,14 @@ public static class ExemptionFileLoader
     public static async Task<IReadOnlyList<Exemption>> LoadAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] content;
-        try
-        {
-            content = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputFileException(path, null, null, "no such file", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InputFileException(path, null, null, $"cannot read the file: {ex.Message}", ex);
-        }
-
+        var limits = ManifestLimits.Default;
+        var content = await BoundedFileReader.ReadAsync(path, limits.MaxFileBytes, cancellationToken).ConfigureAwait(false);
         var file = path.Replace('\\', '/');
+        ReadOnlyMemory<byte> text = content.AsSpan().StartsWith("\uFEFF"u8) ? content.AsMemory(3) : content;
+        BoundedFileReader.RequireUtf8(text.Span, file);
         var documents = string.Equals(Path.GetExtension(path), ".json", StringComparison.OrdinalIgnoreCase)
-            ? JsonManifestParser.Parse(content, file)
-            : YamlManifestParser.Parse(Encoding.UTF8.GetString(content), file);
+            ? JsonManifestParser.Parse(text, file, limits)
+            : [.. YamlManifestParser.Parse(text, file, limits)];
         return FromDocuments(documents, file);
     }
 
@@ -61,8 +51,8 @@ public static class ExemptionFileLoader
 
     internal static IReadOnlyList<ManifestDocument> ParseDocuments(string text, string source) =>
         text.TrimStart() is ['[' or '{', ..]
-            ? JsonManifestParser.Parse(Encoding.UTF8.GetBytes(text), source)
-            : YamlManifestParser.Parse(text, source);
+            ? JsonManifestParser.Parse(Encoding.UTF8.GetBytes(text), source, ManifestLimits.Default)
+            : [.. YamlManifestParser.Parse(Encoding.UTF8.GetBytes(text), source, ManifestLimits.Default)];
 
     private static List<Exemption> FromDocuments(IReadOnlyList<ManifestDocument> documents, string file)
     {

@@ -9,21 +9,27 @@ namespace NetPolGovernance.Connectors.Manifests;
 /// </summary>
 internal static class JsonManifestParser
 {
-    private static readonly JsonReaderOptions s_options = new()
+    /// <summary>
+    /// The documents of <paramref name="utf8"/> (valid UTF-8 without a byte order mark). Nesting is bounded by
+    /// <see cref="ManifestLimits.MaxDepth"/> and every string and property name by <see cref="ManifestLimits.MaxScalarLength"/> bytes.
+    /// </summary>
+    /// <exception cref="InputFileException">The JSON is malformed or exceeds a limit; the message names the file, line and column.</exception>
+    public static IReadOnlyList<ManifestDocument> Parse(ReadOnlyMemory<byte> utf8, string file, ManifestLimits limits)
     {
-        AllowMultipleValues = true,
-        AllowTrailingCommas = true,
-        CommentHandling = JsonCommentHandling.Skip,
-    };
-
-    /// <exception cref="InputFileException">The JSON is malformed; the message names the file, line and column.</exception>
-    public static IReadOnlyList<ManifestDocument> Parse(ReadOnlyMemory<byte> utf8, string file)
-    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var options = new JsonReaderOptions
+        {
+            AllowMultipleValues = true,
+            AllowTrailingCommas = true,
+            CommentHandling = JsonCommentHandling.Skip,
+            MaxDepth = limits.MaxDepth,
+        };
         var lines = new LineIndex(utf8.Span);
         var documents = new List<ManifestDocument>();
         try
         {
-            var reader = new Utf8JsonReader(utf8.Span, s_options);
+            CheckStrings(utf8.Span, options, limits, lines, file);
+            var reader = new Utf8JsonReader(utf8.Span, options);
             while (true)
             {
                 if (!reader.Read())
@@ -32,24 +38,43 @@ internal static class JsonManifestParser
                 }
 
                 var start = (int)reader.TokenStartIndex;
-                var childLines = ChildLines(utf8.Span[start..], lines, start);
+                var childLines = ChildLines(utf8.Span[start..], lines, start, options);
                 using var document = JsonDocument.ParseValue(ref reader);
                 documents.Add(new ManifestDocument(document.RootElement.Clone(), lines.LineOf(start), childLines));
             }
         }
         catch (JsonException ex)
         {
-            throw new InputFileException(file, (int?)(ex.LineNumber + 1), (int?)(ex.BytePositionInLine + 1), $"malformed JSON: {FirstSentence(ex.Message)}", ex);
+            var problem = ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+                ? $"the JSON nests deeper than {limits.MaxDepth} levels of objects and arrays"
+                : $"malformed JSON: {FirstSentence(ex.Message)}";
+            throw new InputFileException(file, (int?)(ex.LineNumber + 1), (int?)(ex.BytePositionInLine + 1), problem, ex);
         }
 
         return documents;
     }
 
+    /// <summary>One pass over the tokens before anything is built: no string or property name longer than the limit.</summary>
+    private static void CheckStrings(ReadOnlySpan<byte> utf8, JsonReaderOptions options, ManifestLimits limits, LineIndex lines, string file)
+    {
+        var reader = new Utf8JsonReader(utf8, options);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueSpan.Length > limits.MaxScalarLength)
+            {
+                var start = (int)reader.TokenStartIndex;
+                throw new InputFileException(
+                    file, lines.LineOf(start), null,
+                    $"a JSON string of {reader.ValueSpan.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes is longer than the limit of {limits.MaxScalarLength.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+        }
+    }
+
     /// <summary>Start lines of the elements of a root array, or of the root object's <c>items</c> array.</summary>
-    private static List<int> ChildLines(ReadOnlySpan<byte> value, LineIndex lines, int offset)
+    private static List<int> ChildLines(ReadOnlySpan<byte> value, LineIndex lines, int offset, JsonReaderOptions options)
     {
         var result = new List<int>();
-        var reader = new Utf8JsonReader(value, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        var reader = new Utf8JsonReader(value, options with { AllowMultipleValues = false });
         if (!reader.Read())
         {
             return result;

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Validation;
@@ -22,6 +22,9 @@ public sealed record ManifestLoadResult(ClusterSnapshot Snapshot, int FileCount,
 /// </summary>
 public static class ManifestLoader
 {
+    /// <summary>Folders nest at most this deep under a folder named on the command line (a bound for file systems without inodes).</summary>
+    private const int MaxFolderDepth = 64;
+
     private static readonly string[] s_extensions = [".yaml", ".yml", ".json"];
 
     /// <summary>A cluster name from the paths: the first directory's name, or the folder of the first file.</summary>
@@ -40,10 +43,22 @@ public static class ManifestLoader
     }
 
     /// <exception cref="InputFileException">A path is missing or a file is malformed, or nothing Kubernetes-shaped was found.</exception>
-    public static async Task<ManifestLoadResult> LoadAsync(IReadOnlyList<string> paths, ClusterIdentity cluster, CancellationToken cancellationToken)
+    public static Task<ManifestLoadResult> LoadAsync(IReadOnlyList<string> paths, ClusterIdentity cluster, CancellationToken cancellationToken) =>
+        LoadAsync(paths, cluster, ManifestLimits.Default, cancellationToken);
+
+    /// <summary>
+    /// Loads the manifests within <paramref name="limits"/>: a file over a limit (size, nesting, scalar length, alias
+    /// expansion) is an <see cref="InputFileException"/> naming it. The folder walk never opens anything but regular
+    /// files, enters each folder once (a link back into a folder being read is skipped), and says in the snapshot's
+    /// notes what it skipped.
+    /// </summary>
+    /// <exception cref="InputFileException">A path is missing, a file is malformed or over a limit, or nothing Kubernetes-shaped was found.</exception>
+    public static async Task<ManifestLoadResult> LoadAsync(IReadOnlyList<string> paths, ClusterIdentity cluster, ManifestLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.Validate();
         if (paths.Count == 0)
         {
             throw new InputFileException("no manifest path given");
@@ -53,29 +68,34 @@ public static class ManifestLoader
         var files = 0;
         long bytes = 0;
         var documents = 0;
-        foreach (var file in ExpandPaths(paths))
+        foreach (var file in ExpandPaths(paths, builder.AddNote))
         {
-            var content = await ReadFileAsync(file, cancellationToken).ConfigureAwait(false);
+            var content = await BoundedFileReader.ReadAsync(file, limits.MaxFileBytes, cancellationToken).ConfigureAwait(false);
             files++;
             bytes += content.Length;
-            if (IsBlank(content))
+            var text = SkipBom(content);
+            if (IsBlank(text.Span))
             {
                 builder.AddNote($"{file}: the file is empty; skipped");
                 continue;
             }
 
+            BoundedFileReader.RequireUtf8(text.Span, file);
             var parsed = IsJson(file)
-                ? JsonManifestParser.Parse(SkipBom(content), file)
-                : YamlManifestParser.Parse(DecodeUtf8(content, file), file);
-            if (parsed.Count == 0)
-            {
-                builder.AddNote($"{file}: no YAML documents; skipped");
-            }
-
+                ? JsonManifestParser.Parse(text, file, limits)
+                : YamlManifestParser.Parse(text, file, limits);
+            var fileDocuments = 0;
             foreach (var document in parsed)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 documents++;
+                fileDocuments++;
                 ReadDocument(document, file, builder);
+            }
+
+            if (fileDocuments == 0)
+            {
+                builder.AddNote($"{file}: no YAML documents; skipped");
             }
         }
 
@@ -211,79 +231,119 @@ public static class ManifestLoader
         return $"{kind ?? "object"} {name ?? "(unnamed)"}".Trim();
     }
 
-    private static IEnumerable<string> ExpandPaths(IReadOnlyList<string> paths)
+    /// <summary>
+    /// The files to read: each path named (a regular file or a pipe such as <c>&lt;(kubectl get -o yaml)</c>; a device
+    /// or socket is refused), and the manifests found in each folder named.
+    /// </summary>
+    private static IEnumerable<string> ExpandPaths(IReadOnlyList<string> paths, Action<string> note)
     {
+        var entered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            if (File.Exists(path))
+            var probe = FileProbe.Probe(path);
+            switch (probe.Kind)
             {
-                yield return Normalize(path);
-            }
-            else if (Directory.Exists(path))
-            {
-                foreach (var file in EnumerateDirectory(path))
-                {
-                    yield return Normalize(file);
-                }
-            }
-            else
-            {
-                throw new InputFileException(path, null, null, "no such file or directory");
+                case FileKind.Regular or FileKind.Fifo:
+                    yield return Normalize(path);
+                    break;
+                case FileKind.Directory:
+                    foreach (var file in EnumerateDirectory(path, probe, entered, note, depth: 0))
+                    {
+                        yield return Normalize(file);
+                    }
+
+                    break;
+                case FileKind.Missing:
+                    throw new InputFileException(path, null, null, "no such file or directory");
+                default:
+                    throw new InputFileException(path, null, null, $"is {probe.Describe()}, not a regular file; netpolgov reads manifests from files, folders and pipes only");
             }
         }
     }
 
-    private static IEnumerable<string> EnumerateDirectory(string directory)
+    /// <summary>
+    /// The manifests under <paramref name="directory"/>, in ordinal order. Symbolic links are followed, but a folder
+    /// already entered (the same device and inode on Linux, else the same resolved path) is not entered again, so a
+    /// link loop ends; FIFOs, devices and sockets are never opened. Every entry skipped for either reason is a note.
+    /// </summary>
+    private static IEnumerable<string> EnumerateDirectory(string directory, FileProbeResult probe, HashSet<string> entered, Action<string> note, int depth)
     {
-        var entries = new DirectoryInfo(directory).EnumerateFileSystemInfos()
-            .Where(e => !e.Name.StartsWith('.'))
-            .OrderBy(e => e.Name, StringComparer.Ordinal);
-        foreach (var entry in entries)
+        if (!entered.Add(FolderKey(directory, probe)))
         {
-            var path = Path.Combine(directory, entry.Name);
-            if (entry is DirectoryInfo)
-            {
-                foreach (var nested in EnumerateDirectory(path))
-                {
-                    yield return nested;
-                }
-            }
-            else if (s_extensions.Contains(Path.GetExtension(entry.Name), StringComparer.OrdinalIgnoreCase))
-            {
-                yield return path;
-            }
+            note($"{Normalize(directory)}: a link to a folder that is already being read; skipped (no link loop is followed)");
+            yield break;
         }
-    }
 
-    private static async Task<byte[]> ReadFileAsync(string file, CancellationToken cancellationToken)
-    {
+        if (depth >= MaxFolderDepth)
+        {
+            note($"{Normalize(directory)}: folders nest deeper than {MaxFolderDepth} levels; skipped");
+            yield break;
+        }
+
+        List<FileSystemInfo> entries;
         try
         {
-            return await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            entries = [.. new DirectoryInfo(directory).EnumerateFileSystemInfos()
+                .Where(e => !e.Name.StartsWith('.'))
+                .OrderBy(e => e.Name, StringComparer.Ordinal)];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InputFileException(file, null, null, $"cannot read the file: {ex.Message}", ex);
+            throw new InputFileException(Normalize(directory), null, null, $"cannot read the folder: {ex.Message}", ex);
+        }
+
+        foreach (var entry in entries)
+        {
+            var path = Path.Combine(directory, entry.Name);
+            var isManifest = s_extensions.Contains(Path.GetExtension(entry.Name), StringComparer.OrdinalIgnoreCase);
+            var kind = FileProbe.Probe(path);
+            switch (kind.Kind)
+            {
+                case FileKind.Directory:
+                    foreach (var nested in EnumerateDirectory(path, kind, entered, note, depth + 1))
+                    {
+                        yield return nested;
+                    }
+
+                    break;
+                case FileKind.Regular when isManifest:
+                    yield return path;
+                    break;
+                case FileKind.Regular:
+                    break;
+                case FileKind.Missing when isManifest:
+                    note($"{Normalize(path)}: a link to nothing; skipped");
+                    break;
+                case FileKind.Missing:
+                    break;
+                default:
+                    if (isManifest)
+                    {
+                        note($"{Normalize(path)}: {kind.Describe()}, not a regular file; skipped without opening it");
+                    }
+
+                    break;
+            }
         }
     }
 
-    private static string DecodeUtf8(byte[] content, string file)
+    private static string FolderKey(string directory, FileProbeResult probe)
     {
-        try
+        if (probe.Identity is { } id)
         {
-            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(SkipBom(content).Span);
+            return string.Create(CultureInfo.InvariantCulture, $"{id.DeviceMajor}:{id.DeviceMinor}:{id.Inode}");
         }
-        catch (DecoderFallbackException ex)
-        {
-            throw new InputFileException(file, null, null, "the file is not valid UTF-8 text", ex);
-        }
+
+        var info = new DirectoryInfo(directory);
+        var target = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+        return Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar);
     }
 
     private static ReadOnlyMemory<byte> SkipBom(byte[] content) =>
         content.AsSpan().StartsWith("\uFEFF"u8) ? content.AsMemory(3) : content;
 
-    private static bool IsBlank(byte[] content) =>
-        SkipBom(content).Span.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+    private static bool IsBlank(ReadOnlySpan<byte> content) =>
+        content.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
     private static bool IsJson(string file) => string.Equals(Path.GetExtension(file), ".json", StringComparison.OrdinalIgnoreCase);
 

@@ -75,6 +75,6 @@ internal sealed class CliHarness : IDisposable
             });
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
-        return await CliParser.Parse(root, args).InvokeAsync(configuration, cancellationToken);
+        return await CliParser.InvokeAsync(root, args, configuration, cancellationToken);
     }
 }

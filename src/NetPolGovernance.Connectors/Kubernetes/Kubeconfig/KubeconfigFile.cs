@@ -2,7 +2,10 @@ using System.Text;
 using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
 using NetPolGovernance.Connectors.Kubernetes.Transport;
+using NetPolGovernance.Connectors.Manifests;
 using NetPolGovernance.Connectors.Output;
 
 namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
@@ -71,26 +74,70 @@ public sealed class KubeconfigFile
         foreach (var path in paths)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!File.Exists(path))
+            var probe = FileProbe.Probe(path);
+            if (probe.Kind is FileKind.Missing || probe.Kind is FileKind.Directory)
             {
-                throw new KubeconfigException($"kubeconfig {path}: file not found");
+                throw new KubeconfigException(probe.Kind is FileKind.Missing ? $"kubeconfig {path}: file not found" : $"kubeconfig {path}: is a folder, not a file");
             }
 
-            K8SConfiguration loaded;
-            try
+            if (probe.Kind is not (FileKind.Regular or FileKind.Fifo))
             {
-                loaded = await KubernetesClientConfiguration.LoadKubeConfigAsync(path, useRelativePaths: true).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException or FormatException)
-            {
-                throw new KubeconfigException($"kubeconfig {path}: cannot be read: {ex.Message}", ex);
+                throw new KubeconfigException($"kubeconfig {path}: is {probe.Describe()}, not a regular file");
             }
 
+            var loaded = await ReadBoundedAsync(path, ManifestLimits.Default, cancellationToken).ConfigureAwait(false);
             merged = merged is null ? loaded : Merge(merged, loaded);
         }
 
         return new KubeconfigFile(paths, merged!);
     }
+
+    /// <summary>
+    /// Reads one kubeconfig within the same bounds as manifests (<see cref="ManifestLimits"/>: file size, nesting,
+    /// scalar length, alias expansion) and without YamlDotNet's limit of 100,000 parse events, so a kubeconfig of
+    /// tens of thousands of contexts loads: the YAML is converted once by <see cref="YamlManifestParser"/> (aliases and
+    /// merge keys resolved, bounded) and the JSON it yields, which is YAML too, is deserialized into the
+    /// KubernetesClient model. Relative certificate and key paths stay relative to the file, as KubernetesClient
+    /// does when it loads the file itself.
+    /// </summary>
+    private static async Task<K8SConfiguration> ReadBoundedAsync(string path, ManifestLimits limits, CancellationToken cancellationToken)
+    {
+        string json;
+        try
+        {
+            var content = await BoundedFileReader.ReadAsync(path, limits.MaxFileBytes, cancellationToken).ConfigureAwait(false);
+            ReadOnlyMemory<byte> text = content.AsSpan().StartsWith("\uFEFF"u8) ? content.AsMemory(3) : content;
+            BoundedFileReader.RequireUtf8(text.Span, path);
+            var document = YamlManifestParser.Parse(text, path, limits).FirstOrDefault();
+            json = document is null ? "{}" : document.Root.GetRawText();
+        }
+        catch (InputFileException ex)
+        {
+            throw new KubeconfigException($"kubeconfig {ex.Message}", ex);
+        }
+
+        K8SConfiguration? configuration;
+        try
+        {
+            using var reader = new StringReader(json);
+            configuration = s_deserializer.Deserialize<K8SConfiguration?>(new YamlDotNet.Core.Parser(reader));
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            var message = (ex.InnerException ?? ex).Message;
+            var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+            throw new KubeconfigException($"kubeconfig {path}: cannot be read: a field does not have the type a kubeconfig gives it ({(cut >= 0 ? message[(cut + 3)..] : message)})", ex);
+        }
+
+        configuration ??= new K8SConfiguration();
+        configuration.FileName = Path.GetFullPath(path);
+        return configuration;
+    }
+
+    private static readonly IDeserializer s_deserializer = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
+        .Build();
 
     /// <summary>
     /// The contexts to scan: all of them, the named ones (in the order given, each once), or the current context.
