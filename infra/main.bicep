@@ -10,8 +10,43 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Required. Primary region for all resources (a region that offers Flex Consumption).')
+@description('Required. Primary region for all resources: one that offers Flex Consumption (docs/azure.md lists the source; re-check with az functionapp list-flexconsumption-locations).')
 @metadata({ azd: { type: 'location' } })
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'japanwest'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'switzerlandnorth'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 param location string
 
 @description('Optional. Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); gets publish rights on the DCR for CLI use.')
@@ -45,6 +80,9 @@ param alertEmail string = ''
 @description('Optional. Unknown clusters tolerated before the scan-errors alert fires.')
 @minValue(0)
 param scanErrorThreshold int = 0
+
+@description('Optional. Create and assign the least-privilege custom role for runCommand (private clusters): managedClusters/runcommand/action and commandResults/read. Off by default; docs/rbac.md.')
+param enableRunCommandRole bool = false
 
 @description('Optional. Interactive retention of the NetPol tables, in days.')
 @minValue(4)
@@ -119,6 +157,7 @@ module rbac 'app/rbac.bicep' = {
     scanManagementGroupIds: managementGroupIdList
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+    enableRunCommandRole: enableRunCommandRole
   }
 }
 

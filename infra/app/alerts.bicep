@@ -25,6 +25,9 @@ param scanErrorThreshold int = 0
 param actionGroupName string = 'ag-netpolgov'
 
 var window = 'PT${2 * scanIntervalHours}H'
+var heartbeatLookback = 'P2D'
+// Twice the interval, but below the two-day lookback so a silence is still seen (24-hour scans alert after 36 hours).
+var heartbeatThresholdHours = min(2 * scanIntervalHours, 36)
 
 var rules = [
   {
@@ -66,16 +69,20 @@ NetPolFindings_CL
   {
     name: 'netpolgov-scan-heartbeat-missing'
     displayName: 'NetPolGovernance: no scan results'
-    description: 'No cluster scan rows arrived for twice the scan interval: the scanner stopped, or publishing fails.'
+    description: 'No cluster scan rows arrived for twice the scan interval: the scanner stopped, or publishing fails. Quiet until the first scan row (a new deployment does not alert before its first scan).'
     severity: 1
-    windowSize: window
+    // Looks back two days (the longest window a log alert takes) for the newest row; with no row at all the query
+    // returns nothing, so the rule stays quiet from deployment until the first scan is published.
+    windowSize: heartbeatLookback
     query: '''NetPolClusterScans_CL
-| summarize ScanRows = count()
+| summarize LastScan = max(TimeGenerated)
+| where isnotnull(LastScan)
+| project HoursSinceLastScan = datetime_diff("hour", now(), LastScan)
 '''
-    metric: 'ScanRows'
+    metric: 'HoursSinceLastScan'
     dimensions: []
-    operator: 'LessThan'
-    threshold: 1
+    operator: 'GreaterThan'
+    threshold: heartbeatThresholdHours
   }
   {
     name: 'netpolgov-scan-errors'

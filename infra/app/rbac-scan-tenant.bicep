@@ -11,6 +11,9 @@ param managementGroupIds array
 @description('Required. Role definition ids (GUIDs) to assign.')
 param roleDefinitionIds array
 
+@description('Optional. Also create and assign the runCommand custom role at each management group.')
+param enableRunCommandRole bool = false
+
 module managementGroupRoles 'rbac-scan-management-group.bicep' = [
   for managementGroupId in managementGroupIds: {
     name: 'netpolgov-scan-roles-${uniqueString(managementGroupId, principalId)}'
@@ -18,6 +21,7 @@ module managementGroupRoles 'rbac-scan-management-group.bicep' = [
     params: {
       principalId: principalId
       roleDefinitionIds: roleDefinitionIds
+      enableRunCommandRole: enableRunCommandRole
     }
   }
 ]

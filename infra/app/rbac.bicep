@@ -38,6 +38,9 @@ var roles = {
 
 var scanRoles = [roles.reader, roles.aksClusterUser, roles.aksRbacReader]
 
+@description('Optional. Create and assign the runCommand custom role (rbac-runcommand-role.bicep) where clusters are scanned.')
+param enableRunCommandRole bool = false
+
 // With no scope given, the scanner reads every subscription it can see: grant this one.
 var effectiveScanSubscriptionIds = empty(scanSubscriptionIds) && empty(scanManagementGroupIds)
   ? [subscription().subscriptionId]
@@ -112,6 +115,7 @@ module scanSubscriptionRoles 'rbac-scan-subscription.bicep' = [
     params: {
       principalId: principalId
       roleDefinitionIds: scanRoles
+      enableRunCommandRole: enableRunCommandRole
     }
   }
 ]
@@ -123,5 +127,6 @@ module scanManagementGroupRoles 'rbac-scan-tenant.bicep' = if (!empty(scanManage
     principalId: principalId
     managementGroupIds: scanManagementGroupIds
     roleDefinitionIds: scanRoles
+    enableRunCommandRole: enableRunCommandRole
   }
 }

@@ -41,6 +41,7 @@ public static class SnapshotAnalyzer
         {
             notes.Add("policy engine unknown: the input holds no engine evidence, so enforcement is not judged (NPG-C01, C02, C05 and N09 are NotApplicable and CRD kinds count as written); declare the engine with --engine NAME");
         }
+        notes.AddRange(engine.UnenforcedCiliumFeatureNotes(accepted.CiliumPolicies));
         var exemptions = new ExemptionMatcher(options, snapshot.Cluster, notes);
         var clusterFindings = RunClusterChecks(
             new ClusterContext

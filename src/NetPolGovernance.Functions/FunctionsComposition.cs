@@ -38,7 +38,11 @@ public static class FunctionsComposition
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScanServiceOptions>, ScanServiceOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenCredential>(sp => CreateCredential(sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.ManagedIdentityClientId));
+        services.TryAddSingleton<TokenCredential>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value;
+            return CreateCredential(options.ManagedIdentityClientId, options.Cloud.AuthorityHost);
+        });
         services.TryAddSingleton(_ => new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         services.TryAddSingleton(_ => new BlobClientOptions());
         services.TryAddSingleton(sp => new QueueServiceClient(
@@ -70,6 +74,7 @@ public static class FunctionsComposition
     {
         services.TryAddSingleton(sp => new AzureManagementClientOptions
         {
+            Cloud = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.Cloud,
             RunCommandTimeout = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.RunCommandTimeout,
         });
         services.TryAddSingleton(_ => new AksCollectorOptions());
@@ -103,7 +108,7 @@ public static class FunctionsComposition
             PerClusterTimeout = AzureFleetScan.PerClusterDeadline(sp.GetRequiredService<AzureManagementClientOptions>(), sp.GetRequiredService<AksCollectorOptions>()),
         });
 
-        services.TryAddSingleton(_ => new LogsIngestionClientOptions());
+        services.TryAddSingleton(sp => new LogsIngestionClientOptions { Audience = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.IngestionAudience });
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value;
@@ -142,8 +147,9 @@ public static class FunctionsComposition
         }
     }
 
-    private static TokenCredential CreateCredential(string? managedIdentityClientId) =>
+    /// <summary>The managed identity in Azure; locally DefaultAzureCredential, signing in at the cloud's authority.</summary>
+    private static TokenCredential CreateCredential(string? managedIdentityClientId, Uri? authorityHost = null) =>
         string.IsNullOrWhiteSpace(managedIdentityClientId)
-            ? new DefaultAzureCredential()
+            ? new DefaultAzureCredential(authorityHost is null ? new DefaultAzureCredentialOptions() : new DefaultAzureCredentialOptions { AuthorityHost = authorityHost })
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId.Trim()));
 }

@@ -99,6 +99,16 @@ public sealed partial class ClusterScanService
         var assessment = await _scanner.ScanOneAsync(message.Target, analysisOptions, _scanOptions, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("netpolgov.cluster.status", assessment.Status.ToString());
 
+        if (assessment.Status is ClusterScanStatus.Unknown && assessment.StatusIsPermanent)
+        {
+            // Another delivery would meet the same refusal: publish Unknown now, with the reason.
+            LogPermanentlyUnreadable(message.Target.Identity.Name, message.ScanId, assessment.StatusReason ?? string.Empty);
+            activity?.SetStatus(ActivityStatusCode.Error, assessment.StatusReason);
+            await PublishAsync(message, key, assessment, policy.Profile, dequeueCount, cancellationToken).ConfigureAwait(false);
+            _telemetry.ClusterPublished(assessment, stopwatch.Elapsed);
+            return ClusterScanOutcome.PublishedUnknown;
+        }
+
         if (assessment.Status is ClusterScanStatus.Unknown)
         {
             var reason = assessment.StatusReason ?? "the cluster could not be read";
@@ -239,6 +249,9 @@ public sealed partial class ClusterScanService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {ClusterName} of scan {ScanId} was already published at {CompletedAt}; this delivery does nothing")]
     private partial void LogAlreadyPublished(string clusterName, string scanId, DateTimeOffset completedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterName} of scan {ScanId} cannot be read until a permission is granted; published Unknown without retrying: {Reason}")]
+    private partial void LogPermanentlyUnreadable(string clusterName, string scanId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster {ClusterName} of scan {ScanId} could not be read on delivery {DequeueCount}: {Reason}")]
     private partial void LogUnreadable(string clusterName, string scanId, long dequeueCount, string reason);

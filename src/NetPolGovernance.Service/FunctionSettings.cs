@@ -46,6 +46,15 @@ public static class FunctionSettings
 
     public const string RunCommandTimeout = "NETPOLGOV_RUNCOMMAND_TIMEOUT";
 
+    /// <summary>The Azure cloud, as the CLI's <c>--cloud</c>.</summary>
+    public const string Cloud = "NETPOLGOV_CLOUD";
+
+    /// <summary>A custom cloud's ARM endpoint, as the CLI's <c>--arm-endpoint</c>.</summary>
+    public const string ArmEndpoint = "NETPOLGOV_ARM_ENDPOINT";
+
+    /// <summary>The Logs Ingestion audience, the same variable the CLI's <c>--ingestion-audience</c> reads.</summary>
+    public const string IngestionAudience = "NETPOLGOV_INGESTION_AUDIENCE";
+
     /// <summary>A setting earlier versions read (a per-cluster deadline of its own); now refused with what replaced it.</summary>
     public const string RetiredClusterTimeout = "NETPOLGOV_CLUSTER_TIMEOUT";
 
@@ -69,6 +78,9 @@ public static class FunctionSettings
         new(Exemptions, false, null, "Exemptions as JSON: an array of exemptions, or `{\"profile\":..., \"exemptions\":[...]}`. Not together with the blob URL."),
         new(ExemptionsBlobUrl, false, null, "https URL of a blob holding the same JSON document, read with the managed identity at each cluster scan."),
         new(RunCommandTimeout, false, "00:05:00", "How long a runCommand read of one (private) cluster may take (hh:mm:ss, 10 s to 20 min). The per-cluster deadline is this plus the API server probe and 1 min of ARM calls, for every access path."),
+        new(Cloud, false, "AzureCloud", "Azure cloud (`AzureCloud`, `AzureUSGovernment`, `AzureChinaCloud`): ARM and Resource Graph endpoint, ARM token audience, sign-in authority and the default ingestion audience (the CLI's `--cloud`)."),
+        new(ArmEndpoint, false, null, "ARM endpoint of a custom cloud (https); the ARM token audience follows it (the CLI's `--arm-endpoint`). Needs the ingestion audience set."),
+        new(IngestionAudience, false, "(the cloud's)", "Logs Ingestion token audience: `public`, `usgov`, `china` or an https resource; default from the cloud (`https://monitor.azure.com`, `.us`, `.cn`)."),
         new(ApplicationInsightsConnectionString, false, null, "When set, traces, metrics and logs go to Application Insights (OpenTelemetry exporter, Entra authentication)."),
     ];
 

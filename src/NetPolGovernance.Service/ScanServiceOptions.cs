@@ -46,6 +46,12 @@ public sealed class ScanServiceOptions
     /// </summary>
     public TimeSpan RunCommandTimeout { get; set; } = AzureManagementClientOptions.DefaultRunCommandTimeout;
 
+    /// <summary>The Azure cloud (<see cref="FunctionSettings.Cloud"/>, <see cref="FunctionSettings.ArmEndpoint"/>), resolved as the CLI resolves it.</summary>
+    public AzureCloudEnvironment Cloud { get; set; } = AzureCloudEnvironment.AzureCloud;
+
+    /// <summary>The Logs Ingestion audience: <see cref="FunctionSettings.IngestionAudience"/>, else the cloud's.</summary>
+    public NetPolGovernance.Connectors.LogAnalytics.LogsIngestionAudience IngestionAudience { get; set; } = NetPolGovernance.Connectors.LogAnalytics.LogsIngestionAudience.AzurePublicCloud;
+
     public string? ApplicationInsightsConnectionString { get; set; }
 
     /// <summary>Settings that were present but could not be read; the validator reports them.</summary>

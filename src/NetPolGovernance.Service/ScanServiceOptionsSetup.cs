@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using NetPolGovernance.Connectors.Azure;
 
 namespace NetPolGovernance.Service;
 
@@ -65,10 +66,47 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
             }
         }
 
+        ReadCloud(options);
+
         if (Read(FunctionSettings.RetiredClusterTimeout) is not null)
         {
             options.SettingErrors.Add(
                 $"{FunctionSettings.RetiredClusterTimeout} is no longer read: the per-cluster deadline is derived from {FunctionSettings.RunCommandTimeout} so that it always covers a runCommand read; remove it (and set {FunctionSettings.RunCommandTimeout} if the default 00:05:00 does not suit).");
+        }
+    }
+
+    /// <summary>The cloud and the ingestion audience, with the CLI's rules (one definition: <see cref="AzureCloudEnvironment.Resolve"/>).</summary>
+    private void ReadCloud(ScanServiceOptions options)
+    {
+        try
+        {
+            options.Cloud = AzureCloudEnvironment.Resolve(Read(FunctionSettings.Cloud), Read(FunctionSettings.ArmEndpoint), FunctionSettings.Cloud, FunctionSettings.ArmEndpoint);
+        }
+        catch (ArgumentException ex)
+        {
+            options.SettingErrors.Add(ex.Message + ".");
+            return;
+        }
+
+        if (Read(FunctionSettings.IngestionAudience) is { } audience)
+        {
+            try
+            {
+                options.IngestionAudience = NetPolGovernance.Connectors.LogAnalytics.LogsIngestionAudience.Parse(audience);
+            }
+            catch (ArgumentException ex)
+            {
+                options.SettingErrors.Add($"{FunctionSettings.IngestionAudience} is '{audience}': {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+        else if (options.Cloud.IngestionAudience is { } fromCloud)
+        {
+            options.IngestionAudience = fromCloud;
+        }
+        else
+        {
+            options.SettingErrors.Add(
+                $"{FunctionSettings.ArmEndpoint} names a custom cloud: set {FunctionSettings.IngestionAudience} to its Logs Ingestion audience (an https resource) too.");
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class ServiceHealthCheck
         var checks = new List<HealthCheckResult> { CheckSettings() };
         checks.Add(await CheckInventoryAsync(cancellationToken).ConfigureAwait(false));
         checks.Add(await CheckStorageAsync("queue", () => _queue.ProbeAsync(cancellationToken), "Storage Queue Data Contributor", FunctionSettings.StorageQueueServiceUri).ConfigureAwait(false));
-        checks.Add(await CheckStorageAsync("ledger", () => _ledger.ProbeAsync(cancellationToken), "Storage Blob Data Contributor", FunctionSettings.StorageBlobServiceUri).ConfigureAwait(false));
+        checks.Add(await CheckStorageAsync("ledger", () => _ledger.ProbeAsync(cancellationToken), "Storage Blob Data Owner", FunctionSettings.StorageBlobServiceUri).ConfigureAwait(false));
         checks.Add(await CheckPolicyAsync(cancellationToken).ConfigureAwait(false));
         checks.Add(await CheckLastScanAsync(cancellationToken).ConfigureAwait(false));
         return new ServiceHealthReport(_time.GetUtcNow(), checks);

@@ -112,6 +112,12 @@ public sealed record ClusterAssessment
     /// <summary>Why the cluster is Unknown or Skipped; null when scanned.</summary>
     public string? StatusReason { get; init; }
 
+    /// <summary>
+    /// The cluster is Unknown for a reason another attempt will not change (a permission the identity lacks): a queue
+    /// worker publishes it at once instead of retrying it.
+    /// </summary>
+    public bool StatusIsPermanent { get; init; }
+
     public AccessPath AccessPath { get; init; }
 
     public SnapshotSource? Source { get; init; }

@@ -174,12 +174,24 @@ public static class CheckCatalog
         + "`kubectl apply --dry-run=server -f` shows the same), or delete them. A rejected NetworkPolicy is not counted as protection.",
         ComplianceProfile.Baseline);
 
+    public static CheckDefinition N12ManagedNamespaceAllowAll { get; } = new(
+        "NPG-N12",
+        "AKS managed namespace does not default to AllowAll",
+        CheckLevel.Namespace,
+        Severity.Medium,
+        string.Empty,
+        "Set the managed namespace's default network policy to DenyAll or AllowSameNamespace: "
+        + "`az aks namespace update -g <rg> --cluster-name <cluster> -n <namespace> --ingress-policy DenyAll --egress-policy AllowSameNamespace` "
+        + "(or defaultNetworkPolicy in its ARM/Bicep definition), then allow the traffic the workloads need.",
+        ComplianceProfile.Strict);
+
     /// <summary>Every check, cluster checks first, in id order.</summary>
     public static IReadOnlyList<CheckDefinition> All { get; } =
     [
         C01PolicyEngine, C02EngineRunning, C03RetirementPath, C04WindowsEnforcement, C05UnenforcedKinds, C06RejectedObjects,
         N01HasPolicy, N02DefaultDenyIngress, N03DefaultDenyEgress, N04IngressCoverage, N05EgressCoverage,
         N06AllowAllIngress, N07AllowAllEgress, N08DeadPolicy, N09Unenforced, N10ExemptionExpired, N11RejectedObjects,
+        N12ManagedNamespaceAllowAll,
     ];
 
     /// <summary>The check with this id (case-insensitive); null when unknown.</summary>

@@ -30,5 +30,6 @@ internal static class CheckSuite
         new UnenforcedPoliciesCheck(),
         new ExpiredExemptionCheck(),
         new RejectedObjectsCheck(),
+        new ManagedNamespaceDefaultCheck(),
     ];
 }

@@ -16,9 +16,9 @@ internal sealed class AdminSubject : ICoverageSubject
     public AdminSubject(AdminPolicy policy)
     {
         _policy = policy;
-        Kind = string.Equals(policy.Kind, "BaselineAdminNetworkPolicy", StringComparison.Ordinal)
-            ? PolicyKind.BaselineAdminNetworkPolicy
-            : PolicyKind.AdminNetworkPolicy;
+        var baseline = string.Equals(policy.Kind, "BaselineAdminNetworkPolicy", StringComparison.Ordinal)
+            || (IsClusterNetworkPolicy(policy) && string.Equals(policy.Tier, "Baseline", StringComparison.Ordinal));
+        Kind = baseline ? PolicyKind.BaselineAdminNetworkPolicy : PolicyKind.AdminNetworkPolicy;
     }
 
     public PolicyKind Kind { get; }
@@ -29,10 +29,18 @@ internal sealed class AdminSubject : ICoverageSubject
 
     public SourceLocation? Source => _policy.Source;
 
-    /// <summary>True for the API versions the analysis understands (<c>policy.networking.k8s.io/v1alpha*</c>).</summary>
+    /// <summary>
+    /// True for the API versions the analysis understands: v1alpha1 AdminNetworkPolicy and BaselineAdminNetworkPolicy,
+    /// and v1alpha2 ClusterNetworkPolicy (counted as ANP or BANP by its tier, as the reachability engine evaluates it).
+    /// </summary>
     public static bool IsKnownVersion(AdminPolicy policy) =>
-        policy.ApiVersion.StartsWith("policy.networking.k8s.io/v1alpha", StringComparison.Ordinal)
-        && policy.Kind is "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy";
+        (policy.ApiVersion.StartsWith("policy.networking.k8s.io/v1alpha", StringComparison.Ordinal)
+            && policy.Kind is "AdminNetworkPolicy" or "BaselineAdminNetworkPolicy")
+        || IsClusterNetworkPolicy(policy);
+
+    private static bool IsClusterNetworkPolicy(AdminPolicy policy) =>
+        string.Equals(policy.ApiVersion, "policy.networking.k8s.io/v1alpha2", StringComparison.Ordinal)
+        && string.Equals(policy.Kind, "ClusterNetworkPolicy", StringComparison.Ordinal);
 
     public PolicyDirection DefaultDenies(NamespaceView ns) => PolicyDirection.None;
 

@@ -31,6 +31,19 @@ internal sealed record EngineState(PolicyEngine Engine, string Basis, bool Enfor
             ? FromEvidenceOnly(evidence, running, declared)
             : FromProfile(profile, evidence, running, declared);
 
+        if (state.Engine == PolicyEngine.Cilium && profile?.AdvancedNetworking is { } acns)
+        {
+            state = state with
+            {
+                Acns = acns,
+                Basis = state.Basis + (acns.L7PoliciesEnforced
+                    ? "; ACNS security on (L7 and FQDN policy enforced)"
+                    : acns.FqdnPoliciesEnforced
+                        ? "; ACNS security on (FQDN policy enforced, L7 not)"
+                        : "; ACNS security off (Cilium L7 and FQDN rules not enforced)"),
+            };
+        }
+
         if (state.Engine == PolicyEngine.Cilium
             && string.Equals(evidence?.CiliumPolicyEnforcementMode?.Trim(), "never", StringComparison.OrdinalIgnoreCase))
         {
@@ -38,6 +51,38 @@ internal sealed record EngineState(PolicyEngine Engine, string Basis, bool Enfor
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// The cluster's ACNS settings when the engine is Cilium and ARM reported them: which Cilium policy features AKS
+    /// enforces (FQDN rules need ACNS security; L7 rules need it with <c>advancedNetworkPolicies: L7</c>).
+    /// </summary>
+    public AdvancedNetworking? Acns { get; init; }
+
+    /// <summary>
+    /// Notes for Cilium policies that use features the cluster does not enforce (ACNS security off, or FQDN only): their
+    /// FQDN or L7 rules do not work as written, so what they allow is not known from the object alone.
+    /// </summary>
+    public IEnumerable<string> UnenforcedCiliumFeatureNotes(IEnumerable<CiliumPolicy> policies)
+    {
+        if (Acns is not { } acns || EnforcementDisabled)
+        {
+            yield break;
+        }
+
+        foreach (var policy in policies)
+        {
+            var name = policy.Namespace is null ? $"{policy.Kind} {policy.Name}" : $"{policy.Kind} {policy.Namespace}/{policy.Name}";
+            if (!acns.FqdnPoliciesEnforced && policy.Rules.Any(r => r.UsesFqdnRules))
+            {
+                yield return $"{name} has FQDN rules (toFQDNs), which AKS enforces only with ACNS security (networkProfile.advancedNetworking.security.enabled); it is off on this cluster, so their effect is unknown";
+            }
+
+            if (!acns.L7PoliciesEnforced && policy.Rules.Any(r => r.UsesL7Rules))
+            {
+                yield return $"{name} has L7 rules (toPorts.rules), which AKS enforces only with ACNS security and advancedNetworkPolicies L7 (this cluster: {(acns.SecurityEnabled ? acns.AdvancedNetworkPolicies ?? "FQDN" : "security off")}), so their effect is unknown";
+            }
+        }
     }
 
     /// <summary>Whether the engine enforces objects of <paramref name="kind"/>.</summary>

@@ -48,6 +48,10 @@ internal static class PolicyKinds
             ("PROJECTCALICO.ORG" or "CRD.PROJECTCALICO.ORG", "GlobalNetworkPolicy") => PolicyKind.CalicoGlobalNetworkPolicy,
             ("POLICY.NETWORKING.K8S.IO", "AdminNetworkPolicy") => PolicyKind.AdminNetworkPolicy,
             ("POLICY.NETWORKING.K8S.IO", "BaselineAdminNetworkPolicy") => PolicyKind.BaselineAdminNetworkPolicy,
+
+            // v1alpha2 ClusterNetworkPolicy: its Admin tier counts as ANP, its Baseline tier as BANP (AdminTiers does the
+            // same); a kind that could not be read is counted with the Admin tier.
+            ("POLICY.NETWORKING.K8S.IO", "ClusterNetworkPolicy") => PolicyKind.AdminNetworkPolicy,
             _ => null,
         };
     }

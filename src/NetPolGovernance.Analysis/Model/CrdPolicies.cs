@@ -58,6 +58,12 @@ public sealed record CiliumRule
 
     /// <summary>The decoded <c>egressDeny</c> entries.</summary>
     public IReadOnlyList<CiliumPeerRule> EgressDeny { get; init; } = [];
+
+    /// <summary>An egress rule names <c>toFQDNs</c> (DNS-based policy; on AKS enforced only with ACNS security).</summary>
+    public bool UsesFqdnRules { get; init; }
+
+    /// <summary>A rule has <c>toPorts[].rules</c> (HTTP, Kafka, DNS: L7 policy; on AKS enforced only with ACNS security set to L7).</summary>
+    public bool UsesL7Rules { get; init; }
 }
 
 /// <summary>

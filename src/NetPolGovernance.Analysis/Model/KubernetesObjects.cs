@@ -13,6 +13,31 @@ public sealed record NamespaceInfo
     public bool Implied { get; init; }
 
     public SourceLocation? Source { get; init; }
+
+    /// <summary>The AKS managed namespace (ARM <c>managedClusters/managedNamespaces</c>) of this name; null when not managed or not read.</summary>
+    public AksManagedNamespace? AksManaged { get; init; }
+}
+
+/// <summary>
+/// An AKS managed namespace as ARM describes it (api-version 2025-10-01): its <c>defaultNetworkPolicy</c> (the
+/// NetworkPolicy AKS creates for it: ingress and egress each <c>AllowAll</c>, <c>AllowSameNamespace</c> or
+/// <c>DenyAll</c>, as written) and its ARM tags, an owner signal carried for the report.
+/// </summary>
+public sealed record AksManagedNamespace
+{
+    public required string Name { get; init; }
+
+    public string? ResourceId { get; init; }
+
+    /// <summary><c>defaultNetworkPolicy.ingress</c>; null when not set.</summary>
+    public string? DefaultIngress { get; init; }
+
+    /// <summary><c>defaultNetworkPolicy.egress</c>; null when not set.</summary>
+    public string? DefaultEgress { get; init; }
+
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyLabels.Instance;
+
+    public string? ProvisioningState { get; init; }
 }
 
 /// <summary>A pod, reduced to what the analysis uses.</summary>

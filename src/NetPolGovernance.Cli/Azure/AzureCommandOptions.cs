@@ -66,15 +66,15 @@ internal sealed class AzureCommandOptions
             throw new ScanInputException("give --subscription or --management-group, not both");
         }
 
-        var cloud = AzureCloudEnvironment.FromName(parseResult.GetValue(_cloud) ?? "AzureCloud") ?? AzureCloudEnvironment.AzureCloud;
-        if (parseResult.GetValue(_armEndpoint) is { } endpoint)
+        AzureCloudEnvironment cloud;
+        try
         {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-            {
-                throw new ScanInputException($"--arm-endpoint '{endpoint}' is not an absolute https URL");
-            }
-
-            cloud = AzureCloudEnvironment.Custom(uri, cloud.AuthorityHost);
+            // The same resolution as the Functions app's NETPOLGOV_CLOUD / NETPOLGOV_ARM_ENDPOINT.
+            cloud = AzureCloudEnvironment.Resolve(parseResult.GetValue(_cloud), parseResult.GetValue(_armEndpoint));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ScanInputException(ex.Message);
         }
 
         return new AzureConnectionSettings(cloud, new AzureInventoryScope { Subscriptions = subscriptions, ManagementGroups = groups });

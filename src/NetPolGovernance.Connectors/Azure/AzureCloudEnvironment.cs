@@ -53,6 +53,42 @@ public sealed record AzureCloudEnvironment
         _ => null,
     };
 
+    /// <summary>
+    /// The Logs Ingestion token audience of this cloud (<c>https://monitor.azure.com</c>, <c>.us</c>, <c>.cn</c>); null for a
+    /// custom cloud, which must name it.
+    /// </summary>
+    public LogAnalytics.LogsIngestionAudience? IngestionAudience => Name switch
+    {
+        "AzureCloud" => LogAnalytics.LogsIngestionAudience.AzurePublicCloud,
+        "AzureUSGovernment" => LogAnalytics.LogsIngestionAudience.AzureGovernment,
+        "AzureChinaCloud" => LogAnalytics.LogsIngestionAudience.AzureChina,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The one cloud definition the CLI (<c>--cloud</c>, <c>--arm-endpoint</c>) and the Functions app
+    /// (<c>NETPOLGOV_CLOUD</c>, <c>NETPOLGOV_ARM_ENDPOINT</c>) share: a known cloud by name (default AzureCloud), or a
+    /// custom ARM endpoint signing in at that cloud's authority. Throws <see cref="ArgumentException"/> with a message
+    /// naming <paramref name="cloudSource"/> or <paramref name="endpointSource"/> for a bad value.
+    /// </summary>
+    public static AzureCloudEnvironment Resolve(string? cloudName, string? armEndpoint, string cloudSource = "--cloud", string endpointSource = "--arm-endpoint")
+    {
+        var cloud = string.IsNullOrWhiteSpace(cloudName)
+            ? AzureCloud
+            : FromName(cloudName) ?? throw new ArgumentException($"{cloudSource} '{cloudName.Trim()}' is not a known cloud: use {string.Join(", ", KnownNames)}, or {endpointSource} for another");
+        if (string.IsNullOrWhiteSpace(armEndpoint))
+        {
+            return cloud;
+        }
+
+        if (!Uri.TryCreate(armEndpoint.Trim(), UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"{endpointSource} '{armEndpoint.Trim()}' is not an absolute https URL");
+        }
+
+        return Custom(uri, cloud.AuthorityHost);
+    }
+
     /// <summary>A custom cloud whose ARM endpoint is <paramref name="armEndpoint"/> (HTTPS only: bearer tokens never travel in clear).</summary>
     public static AzureCloudEnvironment Custom(Uri armEndpoint, Uri? authorityHost = null)
     {

@@ -14,15 +14,36 @@ namespace NetPolGovernance.Connectors.Azure;
 /// leaves out what the identity cannot read, so a subscription in scope with no rows is confirmed through the ARM
 /// list (one call); if Resource Graph is refused, every subscription is listed through ARM. A subscription whose
 /// clusters cannot be listed becomes one Unknown target with the reason; the rest are still scanned. Stopped or
-/// failed clusters are targets with a <see cref="ClusterTarget.SkipReason"/>, never dropped.
+/// deleting clusters are targets with a <see cref="ClusterTarget.SkipReason"/>, never dropped; Failed clusters are scanned.
 /// </summary>
 public sealed partial class AzureClusterInventory : IClusterInventory
 {
-    /// <summary>The Resource Graph query: whole <c>properties</c> (the same shape ARM returns), stable order by id.</summary>
+    /// <summary>
+    /// The Resource Graph query: only the fields the scanner reads (a row is a few hundred bytes, not the whole
+    /// <c>properties</c>, so a 1,000-row page stays far below the response size cap), stable order by id. The
+    /// columns are read by <see cref="ManagedCluster.FromGraphRow"/>.
+    /// </summary>
     public const string ClusterQuery =
         "Resources\n" +
         "| where type =~ 'microsoft.containerservice/managedclusters'\n" +
-        "| project id, name, type, location, tenantId, subscriptionId, resourceGroup, properties\n" +
+        "| project id, name, location, tenantId, subscriptionId, resourceGroup,\n" +
+        "    provisioningState = tostring(properties.provisioningState),\n" +
+        "    powerState = tostring(properties.powerState.code),\n" +
+        "    kubernetesVersion = coalesce(tostring(properties.currentKubernetesVersion), tostring(properties.kubernetesVersion)),\n" +
+        "    networkPlugin = tostring(properties.networkProfile.networkPlugin),\n" +
+        "    networkPluginMode = tostring(properties.networkProfile.networkPluginMode),\n" +
+        "    networkPolicy = tostring(properties.networkProfile.networkPolicy),\n" +
+        "    networkDataplane = tostring(properties.networkProfile.networkDataplane),\n" +
+        "    advancedNetworking = properties.networkProfile.advancedNetworking,\n" +
+        "    nodePools = array_length(properties.agentPoolProfiles),\n" +
+        "    windowsPools = tostring(properties.agentPoolProfiles) contains '\"osType\":\"Windows\"',\n" +
+        "    entraEnabled = isnotnull(properties.aadProfile),\n" +
+        "    azureRbac = tobool(properties.aadProfile.enableAzureRBAC),\n" +
+        "    disableLocalAccounts = tobool(properties.disableLocalAccounts),\n" +
+        "    privateCluster = tobool(properties.apiServerAccessProfile.enablePrivateCluster),\n" +
+        "    disableRunCommand = tobool(properties.apiServerAccessProfile.disableRunCommand),\n" +
+        "    fqdn = tostring(properties.fqdn),\n" +
+        "    privateFqdn = tostring(properties.privateFQDN)\n" +
         "| order by id asc";
 
     private const int SubscriptionsPerQuery = 300;
@@ -140,6 +161,12 @@ public sealed partial class AzureClusterInventory : IClusterInventory
 
                         row = rows.Current;
                     }
+                    catch (RequestFailedException ex) when (ex.ErrorCode == "ResponsePayloadTooLarge")
+                    {
+                        LogResourceGraphTooLarge(ResourceGraphClient.PageSizeFloor, ex.Message);
+                        resourceGraphAnswered = false;
+                        break;
+                    }
                     catch (RequestFailedException ex)
                     {
                         LogResourceGraphRefused(ex.Status, ex.ErrorCode ?? string.Empty, ArmErrors.Redact(ex.Message));
@@ -147,7 +174,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                         break;
                     }
 
-                    if (ManagedCluster.FromJson(row) is { } cluster && seen.Add(cluster.Key))
+                    if (ManagedCluster.FromGraphRow(row) is { } cluster && seen.Add(cluster.Key))
                     {
                         subscriptionsWithRows.Add(cluster.SubscriptionId);
                         yield return ToTarget(cluster);
@@ -213,7 +240,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
 
         return cluster.ProvisioningState?.ToUpperInvariant() switch
         {
-            "FAILED" => "the cluster's provisioningState is Failed: reconcile it (az aks update) before it can be scanned",
+            // Failed: the last operation failed, but the cluster usually still serves; it is scanned and the report notes it.
             "DELETING" => "the cluster is being deleted (provisioningState Deleting)",
             "STOPPING" => "the cluster is stopping (provisioningState Stopping)",
             _ => null,
@@ -377,6 +404,9 @@ public sealed partial class AzureClusterInventory : IClusterInventory
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Azure inventory failed ({ExceptionType}: {Detail})")]
     private partial void LogInventoryFailed(string exceptionType, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Resource Graph answers ResponsePayloadTooLarge even at {PageSizeFloor} rows a page ({Detail}); every subscription is listed through ARM instead, which is slower and costs one call per subscription")]
+    private partial void LogResourceGraphTooLarge(int pageSizeFloor, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Resource Graph refused the cluster query (HTTP {Status} {ErrorCode}: {Detail}); falling back to per-subscription ARM lists")]
     private partial void LogResourceGraphRefused(int status, string errorCode, string detail);

@@ -83,6 +83,7 @@ public sealed record ManagedCluster
                 NetworkPolicy = Json.String(network, "networkPolicy"),
                 NetworkDataplane = Json.String(network, "networkDataplane"),
                 NodePoolOsTypes = ReadOsTypes(properties),
+                AdvancedNetworking = ReadAdvancedNetworking(Json.Object(network, "advancedNetworking")),
             },
             Fqdn = Json.String(properties, "fqdn"),
             PrivateFqdn = Json.String(properties, "privateFQDN"),
@@ -93,6 +94,71 @@ public sealed record ManagedCluster
             RunCommandDisabled = Json.Bool(apiServer, "disableRunCommand") ?? false,
         };
     }
+
+    internal static AdvancedNetworking? ReadAdvancedNetworking(JsonElement? advanced)
+    {
+        if (advanced is not { ValueKind: JsonValueKind.Object } acns)
+        {
+            return null;
+        }
+
+        var observability = Json.Object(acns, "observability");
+        var security = Json.Object(acns, "security");
+        return new AdvancedNetworking
+        {
+            Enabled = Json.Bool(acns, "enabled") ?? false,
+            ObservabilityEnabled = observability is { } o && (Json.Bool(o, "enabled") ?? false),
+            SecurityEnabled = security is { } s && (Json.Bool(s, "enabled") ?? false),
+            AdvancedNetworkPolicies = security is { } p ? Json.String(p, "advancedNetworkPolicies") : null,
+        };
+    }
+
+    /// <summary>
+    /// A row of <see cref="AzureClusterInventory.ClusterQuery"/>: flat columns (not <c>properties</c>). Node pool OS
+    /// types come from the pool count and whether any pool is Windows (an AKS cluster always has a Linux system pool).
+    /// </summary>
+    internal static ManagedCluster? FromGraphRow(JsonElement row)
+    {
+        var id = Json.String(row, "id");
+        var subscriptionId = Json.String(row, "subscriptionId") ?? ArmResourceId.SubscriptionOf(id);
+        if (id is null || subscriptionId is null)
+        {
+            return null;
+        }
+
+        var pools = row.TryGetProperty("nodePools", out var count) && count.TryGetInt32(out var n) ? n : 0;
+        IReadOnlyList<string> osTypes = pools == 0 ? [] : (Json.Bool(row, "windowsPools") ?? false) ? ["Linux", "Windows"] : ["Linux"];
+        return new ManagedCluster
+        {
+            Id = id,
+            Name = NullIfEmpty(Json.String(row, "name")) ?? id[(id.LastIndexOf('/') + 1)..],
+            SubscriptionId = subscriptionId,
+            ResourceGroup = NullIfEmpty(Json.String(row, "resourceGroup")) ?? ArmResourceId.ResourceGroupOf(id),
+            Location = NullIfEmpty(Json.String(row, "location")),
+            TenantId = NullIfEmpty(Json.String(row, "tenantId")),
+            KubernetesVersion = NullIfEmpty(Json.String(row, "kubernetesVersion")),
+            ProvisioningState = NullIfEmpty(Json.String(row, "provisioningState")),
+            PowerState = NullIfEmpty(Json.String(row, "powerState")),
+            NetworkProfile = new ClusterNetworkProfile
+            {
+                NetworkPlugin = NullIfEmpty(Json.String(row, "networkPlugin")),
+                NetworkPluginMode = NullIfEmpty(Json.String(row, "networkPluginMode")),
+                NetworkPolicy = NullIfEmpty(Json.String(row, "networkPolicy")),
+                NetworkDataplane = NullIfEmpty(Json.String(row, "networkDataplane")),
+                NodePoolOsTypes = osTypes,
+                AdvancedNetworking = ReadAdvancedNetworking(Json.Object(row, "advancedNetworking")),
+            },
+            Fqdn = NullIfEmpty(Json.String(row, "fqdn")),
+            PrivateFqdn = NullIfEmpty(Json.String(row, "privateFqdn")),
+            PrivateCluster = Json.Bool(row, "privateCluster") ?? false,
+            EntraEnabled = Json.Bool(row, "entraEnabled") ?? false,
+            AzureRbac = Json.Bool(row, "azureRbac") ?? false,
+            LocalAccountsDisabled = Json.Bool(row, "disableLocalAccounts") ?? false,
+            RunCommandDisabled = Json.Bool(row, "disableRunCommand") ?? false,
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static IReadOnlyList<string> ReadOsTypes(JsonElement properties)
     {

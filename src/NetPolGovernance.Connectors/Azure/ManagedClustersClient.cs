@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
+using NetPolGovernance.Analysis.Model;
 
 namespace NetPolGovernance.Connectors.Azure;
 
@@ -51,6 +52,55 @@ public class ManagedClustersClient
     }
 
     /// <summary>
+    /// The cluster's AKS managed namespaces (<c>GET {cluster}/managedNamespaces?api-version=2025-10-01</c>,
+    /// <c>nextLink</c> paging): name, <c>defaultNetworkPolicy</c> and tags.
+    /// </summary>
+    public virtual async Task<IReadOnlyList<AksManagedNamespace>> ListManagedNamespacesAsync(string clusterResourceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterResourceId);
+        var first = $"{clusterResourceId.TrimStart('/')}/managedNamespaces?api-version={ApiVersion}";
+        var namespaces = new List<AksManagedNamespace>();
+        var pages = new DelegatingAsyncPageable<AksManagedNamespace>(
+            (link, ct) => ArmPaging.GetPageAsync(_sender, link ?? first, ManagedNamespaceFromJson, ct),
+            cancellationToken);
+        await foreach (var ns in pages.ConfigureAwait(false))
+        {
+            namespaces.Add(ns);
+        }
+
+        return namespaces;
+    }
+
+    private static AksManagedNamespace? ManagedNamespaceFromJson(JsonElement item)
+    {
+        if (Json.String(item, "name") is not { Length: > 0 } name)
+        {
+            return null;
+        }
+
+        var properties = Json.Object(item, "properties") ?? default;
+        var policy = Json.Object(properties, "defaultNetworkPolicy") ?? default;
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Json.Object(item, "tags") is { } written)
+        {
+            foreach (var tag in written.EnumerateObject())
+            {
+                tags[tag.Name] = tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString()! : tag.Value.GetRawText();
+            }
+        }
+
+        return new AksManagedNamespace
+        {
+            Name = name,
+            ResourceId = Json.String(item, "id"),
+            DefaultIngress = Json.String(policy, "ingress"),
+            DefaultEgress = Json.String(policy, "egress"),
+            Tags = tags,
+            ProvisioningState = Json.String(properties, "provisioningState"),
+        };
+    }
+
+    /// <summary>
     /// The cluster-user kubeconfigs. <paramref name="exec"/> asks for <c>format=exec</c> (Entra clusters: an exec user,
     /// no secret). The kubeconfig bytes may hold a credential: keep them in memory, never log them.
     /// </summary>
@@ -80,7 +130,7 @@ public class ManagedClustersClient
 
     /// <summary>
     /// Runs <paramref name="request"/> in the cluster and waits for the result: POST runCommand, then GET the
-    /// <c>Location</c> until it answers 200, waiting Retry-After (or the poll interval) between polls.
+    /// <c>Location</c> (the last one sent: a poll answer without it keeps polling the same URL) until it answers 200, waiting Retry-After (or the poll interval) between polls.
     /// Throws <see cref="TimeoutException"/> when no result arrives within the configured timeout.
     /// </summary>
     public virtual async Task<Response<RunCommandResult>> RunCommandAsync(
@@ -94,9 +144,15 @@ public class ManagedClustersClient
         var path = $"{clusterResourceId.TrimStart('/')}/runCommand?api-version={ApiVersion}";
         var result = await _sender.SendAsync(RequestMethod.Post, _sender.Resolve(path), request.ToBody(), cancellationToken).ConfigureAwait(false);
         var polls = 0;
+        string? location = null;
         while (result.Status == 202)
         {
-            if (!result.Response.Headers.TryGetValue("Location", out var location) || string.IsNullOrEmpty(location))
+            // A poll answer without Location keeps the last one, as the SDK's pollers do; only the first 202 must name it.
+            if (result.Response.Headers.TryGetValue("Location", out var next) && !string.IsNullOrEmpty(next))
+            {
+                location = next;
+            }
+            else if (location is null)
             {
                 throw new RequestFailedException(result.Status, "runCommand answered 202 without a Location header to poll.");
             }

@@ -38,17 +38,89 @@ public class ResourceGraphClient
     /// <summary>Requests sent so far (pages and retries).</summary>
     public virtual int Calls => _sender.Calls;
 
-    /// <summary>Runs <paramref name="query"/> and streams its rows (one <see cref="JsonElement"/> object per row), page by page.</summary>
+    /// <summary>The smallest page asked for after halving on <c>ResponsePayloadTooLarge</c>; below it the query fails.</summary>
+    public const int PageSizeFloor = 50;
+
+    /// <summary>
+    /// Runs <paramref name="query"/> and streams its rows (one <see cref="JsonElement"/> object per row), page by page.
+    /// A page the service refuses as too large (HTTP 400 <c>ResponsePayloadTooLarge</c>: the response size cap) is asked
+    /// for again with half the rows, down to <see cref="PageSizeFloor"/>; the smaller page size is kept for the rest of
+    /// the query. Refused at the floor, it throws, naming the cap.
+    /// </summary>
     public virtual AsyncPageable<JsonElement> QueryResourcesAsync(ResourceGraphQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return new DelegatingAsyncPageable<JsonElement>((token, ct) => QueryPageAsync(query, token, ct), cancellationToken);
+        var current = query;
+        return new DelegatingAsyncPageable<JsonElement>(
+            async (token, ct) =>
+            {
+                var (page, used) = await QueryPageAsync(current, token, ct).ConfigureAwait(false);
+                current = used;
+                return page;
+            },
+            cancellationToken);
     }
 
-    private async Task<Page<JsonElement>> QueryPageAsync(ResourceGraphQuery query, string? skipToken, CancellationToken cancellationToken)
+    /// <summary>True for Resource Graph's response-size refusal (400 with <c>ResponsePayloadTooLarge</c> as the code or a detail's code).</summary>
+    internal static bool IsPayloadTooLarge(RequestFailedException ex)
+    {
+        if (ex.Status != 400)
+        {
+            return false;
+        }
+
+        if (string.Equals(ex.ErrorCode, "ResponsePayloadTooLarge", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var content = ex.GetRawResponse()?.Content;
+        if (content is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            return document.RootElement.TryGetProperty("error", out var error)
+                && error.TryGetProperty("details", out var details)
+                && details.ValueKind == JsonValueKind.Array
+                && details.EnumerateArray().Any(d => d.TryGetProperty("code", out var code)
+                    && string.Equals(code.GetString(), "ResponsePayloadTooLarge", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<(Page<JsonElement> Page, ResourceGraphQuery Used)> QueryPageAsync(ResourceGraphQuery query, string? skipToken, CancellationToken cancellationToken)
     {
         var uri = _sender.Resolve($"providers/Microsoft.ResourceGraph/resources?api-version={ApiVersion}");
-        var result = await _sender.SendAsync(RequestMethod.Post, uri, query.ToRequestBody(skipToken), cancellationToken).ConfigureAwait(false);
+        ArmResult result;
+        while (true)
+        {
+            try
+            {
+                result = await _sender.SendAsync(RequestMethod.Post, uri, query.ToRequestBody(skipToken), cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (RequestFailedException ex) when (IsPayloadTooLarge(ex))
+            {
+                if (query.PageSize <= PageSizeFloor)
+                {
+                    throw new RequestFailedException(
+                        ex.Status,
+                        $"Resource Graph refused the page as too large (ResponsePayloadTooLarge) even at {query.PageSize} rows a page.",
+                        "ResponsePayloadTooLarge",
+                        ex);
+                }
+
+                query = query with { PageSize = Math.Max(PageSizeFloor, query.PageSize / 2) };
+            }
+        }
+
         using var document = result.ParseJson();
         var root = document.RootElement;
         var rows = new List<JsonElement>();
@@ -79,7 +151,7 @@ public class ResourceGraphClient
             await Task.Delay(resetsAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
 
-        return Page<JsonElement>.FromValues(rows, next, result.Response);
+        return (Page<JsonElement>.FromValues(rows, next, result.Response), query);
     }
 }
 

@@ -5,7 +5,8 @@ namespace NetPolGovernance.Connectors.LogAnalytics;
 
 /// <summary>
 /// Maps a <see cref="ClusterAssessment"/> to Log Analytics rows. Pure: the same scan and assessment always give the
-/// same rows (and so the same row ids). Findings become rows when they fail, are exempt or are unknown.
+/// same rows (and so the same row ids). Findings become rows when they fail, are exempt or are unknown. Lists and texts
+/// are capped to the 64 KB field limit of Logs Ingestion (<see cref="FieldLimits"/>), with a count of what was left out.
 /// </summary>
 public static class AssessmentRowMapper
 {
@@ -39,7 +40,7 @@ public static class AssessmentRowMapper
             EngineEvidence = assessment.EngineEvidence,
             AccessPath = assessment.AccessPath.ToString(),
             Status = assessment.Status.ToString(),
-            Error = assessment.StatusReason,
+            Error = FieldLimits.CapText(assessment.StatusReason),
             Profile = profile,
             NamespaceCount = assessment.Namespaces.Count,
             CompliantNamespaceCount = assessment.CompliantNamespaceCount,
@@ -76,7 +77,7 @@ public static class AssessmentRowMapper
                 AllowAllIngress = ns.AllowAllIngress,
                 AllowAllEgress = ns.AllowAllEgress,
                 DeadPolicyCount = ns.DeadPolicies.Count,
-                PolicyNames = ns.PolicyNames,
+                PolicyNames = FieldLimits.CapColumn(ns.PolicyNames),
                 FailingChecks = ns.Findings
                     .Where(f => f.Result is CheckResult.Fail && f.InProfile)
                     .Select(f => f.CheckId)
@@ -120,10 +121,10 @@ public static class AssessmentRowMapper
                 Severity = finding.Severity.ToString(),
                 Result = finding.Result.ToString(),
                 InProfile = finding.InProfile,
-                Message = finding.Message,
+                Message = FieldLimits.CapText(finding.Message),
                 Benchmark = string.IsNullOrEmpty(finding.Benchmark) ? null : finding.Benchmark,
-                Evidence = finding.Evidence.Count == 0 ? null : finding.Evidence,
-                Remediation = string.IsNullOrEmpty(finding.Remediation) ? null : finding.Remediation,
+                Evidence = finding.Evidence.Count == 0 ? null : FieldLimits.CapEvidence(finding.Evidence),
+                Remediation = string.IsNullOrEmpty(finding.Remediation) ? null : FieldLimits.CapText(finding.Remediation),
                 ExemptionReason = finding.ExemptionReason,
                 ExemptionOwner = finding.ExemptionOwner,
                 ExemptionExpiresOn = finding.ExemptionExpiresOn?.ToUniversalTime(),

@@ -149,7 +149,7 @@ public sealed partial class FleetScanner
                 analysisOptions,
                 target.NetworkProfile,
                 outcome.AccessPath,
-                outcome.Stats);
+                outcome.Stats) with { StatusIsPermanent = outcome.Permanent };
         }
 
         var snapshot = outcome.Snapshot;

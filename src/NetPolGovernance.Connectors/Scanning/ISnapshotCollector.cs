@@ -22,6 +22,12 @@ public sealed record CollectionOutcome
     /// <summary>What kind of failure <see cref="Reason"/> describes; <see cref="FailureKind.Other"/> when read.</summary>
     public FailureKind FailureKind { get; init; }
 
+    /// <summary>
+    /// The failure will not change on a retry (a permission the identity lacks, such as runCommand's 403): a queue
+    /// worker publishes the cluster Unknown at once instead of spending the remaining deliveries on it.
+    /// </summary>
+    public bool Permanent { get; init; }
+
     public AccessPath AccessPath { get; init; }
 
     public CollectionStats Stats { get; init; } = CollectionStats.None;

@@ -50,6 +50,18 @@ public sealed record AzureFleetDescription
 
     /// <summary>runCommand: the Retry-After (seconds) sent with each 202.</summary>
     public int RunCommandRetryAfterSeconds { get; init; }
+
+    /// <summary>runCommand: the pending poll answers (202) carry no <c>Location</c>; only the POST's 202 names the result URL.</summary>
+    public bool RunCommandPollsOmitLocation { get; init; }
+
+    /// <summary>runCommand answers 403 AuthorizationFailed (the identity lacks <c>runcommand/action</c>).</summary>
+    public bool RunCommandForbidden { get; init; }
+
+    /// <summary>
+    /// Resource Graph answers 400 <c>ResponsePayloadTooLarge</c> to a page asking for more than this many rows (<c>$top</c>);
+    /// 0 = never. Models the service's response size cap.
+    /// </summary>
+    public int ResourceGraphPayloadTooLargeAbove { get; init; }
 }
 
 /// <summary>A subscription. <see cref="ClustersForbidden"/>: listed, but its clusters cannot be read (ARM 403, Resource Graph filters them out).</summary>
@@ -121,8 +133,26 @@ public sealed record SimulatedCluster
     /// <summary>When set, runCommand ends <c>failed</c> with this reason (e.g. <c>ImagePullBackoff</c>).</summary>
     public string? RunCommandFailureReason { get; init; }
 
+    /// <summary><c>networkProfile.advancedNetworking</c> as JSON (ACNS), or null for none.</summary>
+    public string? AdvancedNetworking { get; init; }
+
+    /// <summary>
+    /// AKS managed namespaces (<c>managedClusters/managedNamespaces</c>): each built from the upstream list example with
+    /// this name, tags and default network policy.
+    /// </summary>
+    public IReadOnlyList<SimulatedManagedNamespace> ManagedNamespaces { get; init; } = [];
+
+    /// <summary>The managedNamespaces list answers 403 (the identity lacks managedNamespaces/read).</summary>
+    public bool ManagedNamespacesForbidden { get; init; }
+
     public string ResourceId(string subscriptionId) =>
         $"/subscriptions/{subscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.ContainerService/managedClusters/{Name}";
+}
+
+/// <summary>An AKS managed namespace: name, ARM tags, and <c>defaultNetworkPolicy</c> ingress/egress (AllowAll, AllowSameNamespace, DenyAll).</summary>
+public sealed record SimulatedManagedNamespace(string Name, string Ingress, string Egress)
+{
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>Builds large fleets for benchmarks and the fleet simulator.</summary>

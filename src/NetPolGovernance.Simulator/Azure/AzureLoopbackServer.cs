@@ -40,6 +40,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PendingCommand> _commands = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRunCommand> _runCommands = new();
     private readonly ConcurrentQueue<string> _credentialFormats = new();
+    private readonly ConcurrentQueue<int> _graphPageSizes = new();
     private readonly Queue<DateTimeOffset> _graphWindow = new();
     private readonly Lock _graphLock = new();
     private int _graphThrottlesLeft;
@@ -72,6 +73,9 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
     /// <summary>Every runCommand received, in order.</summary>
     public IReadOnlyList<RecordedRunCommand> RunCommands => [.. _runCommands];
+
+    /// <summary>The <c>$top</c> of every Resource Graph page the server answered, in order.</summary>
+    public IReadOnlyList<int> ResourceGraphPageSizes => [.. _graphPageSizes];
 
     public static async Task<AzureLoopbackServer> StartAsync(AzureFleetDescription fleet, CancellationToken cancellationToken)
     {
@@ -225,6 +229,28 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
             .OrderBy(p => p.Cluster.ResourceId(p.Subscription.SubscriptionId), StringComparer.OrdinalIgnoreCase)
             .ToList();
 
+        if (_fleet.ResourceGraphPayloadTooLargeAbove > 0 && top > _fleet.ResourceGraphPayloadTooLargeAbove)
+        {
+            // The service's shape: a BadRequest whose detail carries the code.
+            AzureCallCounts.Increment(ref Calls.PayloadTooLargeField);
+            var error = new JsonObject
+            {
+                ["error"] = new JsonObject
+                {
+                    ["code"] = "BadRequest",
+                    ["message"] = "Please provide below info when asking for support: timestamp = 2026-01-01T00:00:00.0000000Z, correlationId = 00000000-0000-0000-0000-000000000000.",
+                    ["details"] = new JsonArray(new JsonObject
+                    {
+                        ["code"] = "ResponsePayloadTooLarge",
+                        ["message"] = "Response payload size is 20971520, and has exceeded the limit of 16777216. Please consider querying less data at a time and make paginated call if needed.",
+                    }),
+                },
+            };
+            await WriteJsonAsync(context, 400, error.ToJsonString()).ConfigureAwait(false);
+            return;
+        }
+
+        RecordGraphPageSize(top);
         var offset = DecodeOffset(skipToken);
         var pageSize = Math.Clamp(top, 1, _fleet.ResourceGraphMaxPageSize);
         var page = rows.Skip(offset).Take(pageSize).ToList();
@@ -242,6 +268,8 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         json.Append("]}");
         await WriteJsonAsync(context, 200, json.ToString()).ConfigureAwait(false);
     }
+
+    private void RecordGraphPageSize(int top) => _graphPageSizes.Enqueue(top);
 
     private async Task SubscriptionListAsync(HttpContext context)
     {
@@ -355,6 +383,10 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
                 AzureCallCounts.Increment(ref Calls.RunCommandField);
                 await RunCommandAsync(context, id, entry.Cluster).ConfigureAwait(false);
                 break;
+            case "managedNamespaces" when HttpMethods.IsGet(method) && segments.Length == 9:
+                AzureCallCounts.Increment(ref Calls.ManagedNamespaceListField);
+                await ManagedNamespacesAsync(context, id, entry.Cluster).ConfigureAwait(false);
+                break;
             case "commandResults" when HttpMethods.IsGet(method) && segments.Length == 10:
                 AzureCallCounts.Increment(ref Calls.RunCommandPollField);
                 await CommandResultAsync(context, id, segments[9]).ConfigureAwait(false);
@@ -363,6 +395,36 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
                 await WriteErrorAsync(context, 404, "NotFound", $"No action '{action}' for {method} in the loopback ARM server.").ConfigureAwait(false);
                 break;
         }
+    }
+
+    private static async Task ManagedNamespacesAsync(HttpContext context, string clusterId, SimulatedCluster cluster)
+    {
+        if (cluster.ManagedNamespacesForbidden)
+        {
+            await WriteErrorAsync(context, 403, "AuthorizationFailed", $"The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/managedNamespaces/read' over scope '{clusterId}'.").ConfigureAwait(false);
+            return;
+        }
+
+        var template = AzurePayloads.Body(AzurePayloads.ManagedNamespacesList)["value"]![0]!;
+        var items = new JsonArray();
+        foreach (var ns in cluster.ManagedNamespaces)
+        {
+            var item = template.DeepClone();
+            item["id"] = $"{clusterId}/managedNamespaces/{ns.Name}";
+            item["name"] = ns.Name;
+            item["location"] = cluster.Location;
+            var tags = new JsonObject();
+            foreach (var (key, value) in ns.Tags)
+            {
+                tags[key] = value;
+            }
+
+            item["tags"] = tags;
+            item["properties"]!["defaultNetworkPolicy"] = new JsonObject { ["ingress"] = ns.Ingress, ["egress"] = ns.Egress };
+            items.Add(item);
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject { ["value"] = items }.ToJsonString()).ConfigureAwait(false);
     }
 
     private async Task CredentialAsync(HttpContext context, SimulatedCluster cluster)
@@ -377,6 +439,16 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
     private async Task RunCommandAsync(HttpContext context, string clusterId, SimulatedCluster cluster)
     {
+        if (_fleet.RunCommandForbidden)
+        {
+            await WriteErrorAsync(
+                context,
+                403,
+                "AuthorizationFailed",
+                $"The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/runcommand/action' over scope '{clusterId}'.").ConfigureAwait(false);
+            return;
+        }
+
         if (cluster.RunCommandDisabled)
         {
             await WriteErrorAsync(context, 400, "RunCommandDisabled", "Run command is disabled for this cluster.").ConfigureAwait(false);
@@ -404,7 +476,11 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
 
         if (Interlocked.Decrement(ref pending.PollsLeft) >= 0)
         {
-            context.Response.Headers.Location = new Uri(LinkBase(context), $"{clusterId.TrimStart('/')}/commandResults/{commandId}?api-version={ManagedClustersClient.ApiVersion}").ToString();
+            if (!_fleet.RunCommandPollsOmitLocation)
+            {
+                context.Response.Headers.Location = new Uri(LinkBase(context), $"{clusterId.TrimStart('/')}/commandResults/{commandId}?api-version={ManagedClustersClient.ApiVersion}").ToString();
+            }
+
             context.Response.Headers.RetryAfter = _fleet.RunCommandRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             context.Response.StatusCode = 202;
             return;
@@ -437,17 +513,39 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
     private string GraphRow(SimulatedSubscription subscription, SimulatedCluster cluster) =>
         _argJson.GetOrAdd(cluster.ResourceId(subscription.SubscriptionId), _ =>
         {
+            // The row Resource Graph returns for the scanner's projected query (AzureClusterInventory.ClusterQuery),
+            // computed from the same ARM payload: KQL's tostring() of a missing field is "".
             var resource = BuildCluster(subscription, cluster);
+            var properties = resource["properties"]!;
+            var network = properties["networkProfile"];
+            var pools = properties["agentPoolProfiles"] as JsonArray;
+            string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var text) ? text : string.Empty;
+            JsonNode? Flag(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var flag) ? flag : null;
             return new JsonObject
             {
                 ["id"] = resource["id"]!.DeepClone(),
                 ["name"] = cluster.Name,
-                ["type"] = "microsoft.containerservice/managedclusters",
                 ["location"] = cluster.Location,
                 ["tenantId"] = subscription.TenantId,
                 ["subscriptionId"] = subscription.SubscriptionId,
                 ["resourceGroup"] = cluster.ResourceGroup.ToLowerInvariant(),
-                ["properties"] = resource["properties"]!.DeepClone(),
+                ["provisioningState"] = Text(properties["provisioningState"]),
+                ["powerState"] = Text(properties["powerState"]?["code"]),
+                ["kubernetesVersion"] = Text(properties["currentKubernetesVersion"]) is { Length: > 0 } current ? current : Text(properties["kubernetesVersion"]),
+                ["networkPlugin"] = Text(network?["networkPlugin"]),
+                ["networkPluginMode"] = Text(network?["networkPluginMode"]),
+                ["networkPolicy"] = Text(network?["networkPolicy"]),
+                ["networkDataplane"] = Text(network?["networkDataplane"]),
+                ["advancedNetworking"] = network?["advancedNetworking"]?.DeepClone(),
+                ["nodePools"] = pools?.Count,
+                ["windowsPools"] = pools?.Any(p => Text(p?["osType"]) == "Windows") ?? false,
+                ["entraEnabled"] = properties["aadProfile"] is not null,
+                ["azureRbac"] = Flag(properties["aadProfile"]?["enableAzureRBAC"]),
+                ["disableLocalAccounts"] = Flag(properties["disableLocalAccounts"]),
+                ["privateCluster"] = Flag(properties["apiServerAccessProfile"]?["enablePrivateCluster"]),
+                ["disableRunCommand"] = Flag(properties["apiServerAccessProfile"]?["disableRunCommand"]),
+                ["fqdn"] = Text(properties["fqdn"]),
+                ["privateFqdn"] = Text(properties["privateFQDN"]),
             }.ToJsonString();
         });
 
@@ -477,6 +575,11 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         SetOrRemove(network, "networkPluginMode", cluster.NetworkPluginMode);
         SetOrRemove(network, "networkPolicy", cluster.NetworkPolicy);
         SetOrRemove(network, "networkDataplane", cluster.NetworkDataplane);
+        network.Remove("advancedNetworking");
+        if (cluster.AdvancedNetworking is { } acns)
+        {
+            network["advancedNetworking"] = JsonNode.Parse(acns);
+        }
 
         var poolTemplate = properties["agentPoolProfiles"]![0]!;
         var pools = new JsonArray();
@@ -647,6 +750,9 @@ public sealed record RecordedRunCommand(string ClusterId, string Command, string
 /// <summary>Calls the loopback ARM server answered, by kind (thread-safe counters).</summary>
 public sealed class AzureCallCounts
 {
+    internal int PayloadTooLargeField;
+    internal int ManagedNamespaceListField;
+
 #pragma warning disable CA1051 // Interlocked needs fields; read through the properties.
     internal int TotalField;
     internal int UnauthorizedField;
@@ -685,6 +791,12 @@ public sealed class AzureCallCounts
 
     /// <summary>ARM calls other than Resource Graph.</summary>
     public int Arm => Total - ResourceGraph;
+
+    /// <summary>managedNamespaces lists served.</summary>
+    public int ManagedNamespaceLists => Volatile.Read(ref ManagedNamespaceListField);
+
+    /// <summary>Resource Graph pages refused with ResponsePayloadTooLarge.</summary>
+    public int PayloadTooLarge => Volatile.Read(ref PayloadTooLargeField);
 
     internal static void Increment(ref int field) => Interlocked.Increment(ref field);
 }

@@ -15,6 +15,7 @@ public static class AzurePayloads
     public const string ResourcesNextPage = "arg-2024-04-01-ResourcesNextPageQuery.json";
     public const string Subscriptions = "subscriptions-2022-12-01-GetSubscriptions.json";
     public const string ManagementGroupDescendants = "mgmtgroups-2023-04-01-GetDescendants.json";
+    public const string ManagedNamespacesList = "aks-2025-10-01-ManagedNamespacesList.json";
 
     /// <summary>The whole example file.</summary>
     public static JsonNode Example(string file)

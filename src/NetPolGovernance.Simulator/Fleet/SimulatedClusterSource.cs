@@ -19,7 +19,7 @@ internal sealed class SimulatedClusterSource : IGeneratedObjects
         ApiResources.CiliumNetworkPolicies, ApiResources.CiliumClusterwideNetworkPolicies,
         ApiResources.CalicoNetworkPolicies, ApiResources.CalicoGlobalNetworkPolicies,
         ApiResources.CalicoCrdNetworkPolicies, ApiResources.CalicoCrdGlobalNetworkPolicies,
-        ApiResources.AdminNetworkPolicies, ApiResources.BaselineAdminNetworkPolicies,
+        ApiResources.AdminNetworkPolicies, ApiResources.BaselineAdminNetworkPolicies, ApiResources.ClusterNetworkPolicies,
     ];
 
     private readonly SimulatedClusterObjects _objects;

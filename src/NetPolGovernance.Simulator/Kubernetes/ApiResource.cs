@@ -57,12 +57,15 @@ internal static class ApiResources
     public static ApiResource BaselineAdminNetworkPolicies { get; } =
         new("policy.networking.k8s.io", "v1alpha1", "baselineadminnetworkpolicies", "baselineadminnetworkpolicy", "BaselineAdminNetworkPolicy", Namespaced: false);
 
+    public static ApiResource ClusterNetworkPolicies { get; } =
+        new("policy.networking.k8s.io", "v1alpha2", "clusternetworkpolicies", "clusternetworkpolicy", "ClusterNetworkPolicy", Namespaced: false);
+
     public static IReadOnlyList<ApiResource> All { get; } =
     [
         Namespaces, Pods, ConfigMaps, DaemonSets, Deployments, NetworkPolicies,
         CiliumNetworkPolicies, CiliumClusterwideNetworkPolicies,
         CalicoNetworkPolicies, CalicoGlobalNetworkPolicies, CalicoCrdNetworkPolicies, CalicoCrdGlobalNetworkPolicies,
-        AdminNetworkPolicies, BaselineAdminNetworkPolicies,
+        AdminNetworkPolicies, BaselineAdminNetworkPolicies, ClusterNetworkPolicies,
     ];
 
     /// <summary>Groups every cluster serves; any other group is served only when the cluster says so (a CRD is installed).</summary>

@@ -114,7 +114,7 @@ public sealed class AksSnapshotCollectorTests
         var engine = Assert.Single(snapshot.EngineEvidence!.DaemonSets);
         Assert.Equal(new EngineDaemonSet("cilium", "kube-system", "cilium", 3, 3), engine);
         Assert.Equal("default", snapshot.EngineEvidence.CiliumPolicyEnforcementMode);
-        Assert.Equal(4, outcome.Stats.ApiCalls);
+        Assert.Equal(5, outcome.Stats.ApiCalls); // runCommand POST, 3 polls, the managed namespaces list
     }
 
     [Fact]
@@ -139,6 +139,72 @@ public sealed class AksSnapshotCollectorTests
         Assert.Equal(AccessPath.RunCommand, outcome.AccessPath);
         Assert.Contains("cut off", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("512 kB", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CollectAsync_RunCommandPollWithoutLocation_KeepsPollingTheLastUrl()
+    {
+        // Arrange: the POST's 202 names the result URL, the pending polls' 202s name none.
+        var logs = new RunCommandOutputBuilder().Namespace("default").Build();
+        await using var server = await AzureLoopbackServer.StartAsync(
+            new AzureFleetDescription
+            {
+                RunCommandPendingPolls = 2,
+                RunCommandPollsOmitLocation = true,
+                Subscriptions = [new SimulatedSubscription { SubscriptionId = Subscription, Clusters = [new SimulatedCluster { Name = "aks", PrivateCluster = true, RunCommandLogs = logs }] }],
+            },
+            TestContext.Current.CancellationToken);
+        var (collector, target) = await CollectorForOnlyClusterAsync(server, new StaticTokenCredential(Token), new RecordingReader());
+
+        // Act
+        var outcome = await collector.CollectAsync(target, TestContext.Current.CancellationToken);
+
+        // Assert
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Equal(3, server.Calls.RunCommandPolls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_RunCommandForbidden_IsPermanentlyUnknownNamingTheActionsAndTheRole()
+    {
+        // Arrange
+        await using var server = await AzureLoopbackServer.StartAsync(
+            new AzureFleetDescription
+            {
+                RunCommandForbidden = true,
+                Subscriptions = [new SimulatedSubscription { SubscriptionId = Subscription, Clusters = [new SimulatedCluster { Name = "aks", PrivateCluster = true }] }],
+            },
+            TestContext.Current.CancellationToken);
+        var (collector, target) = await CollectorForOnlyClusterAsync(server, new StaticTokenCredential(Token), new RecordingReader());
+
+        // Act
+        var outcome = await collector.CollectAsync(target, TestContext.Current.CancellationToken);
+
+        // Assert
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.True(outcome.Permanent);
+        Assert.Equal(FailureKind.Auth, outcome.FailureKind);
+        Assert.Contains("HTTP 403 AuthorizationFailed", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("managedClusters/runcommand/action", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("managedClusters/commandResults/read", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(AksSnapshotCollector.RunCommandRoleName, outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, server.Calls.RunCommandPolls);
+    }
+
+    [Fact]
+    public async Task CollectAsync_ProvisioningStateFailed_IsReadAndTheReportNotesTheState()
+    {
+        // Arrange
+        using var apiServer = ReachableApiServer();
+        await using var server = await StartAsync(cluster => cluster with { ProvisioningState = "Failed", ApiServerUrl = UrlOf(apiServer), CertificateAuthorityPem = CaPem() });
+        var (collector, target) = await CollectorForOnlyClusterAsync(server, new StaticTokenCredential(Token), new RecordingReader());
+
+        // Act
+        var outcome = await collector.CollectAsync(target, TestContext.Current.CancellationToken);
+
+        // Assert
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        Assert.Contains(outcome.Snapshot!.Notes, n => n.Contains("provisioningState is Failed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed class AzureClusterInventoryTests
     }
 
     [Fact]
-    public async Task ListAsync_StoppedAndFailedClusters_AreSkippedWithTheReason()
+    public async Task ListAsync_StoppedClustersAreSkipped_FailedClustersAreScanned()
     {
         // Arrange
         var subscription = AzureTestFleet.Subscription(1, 0) with
@@ -125,7 +125,8 @@ public sealed class AzureClusterInventoryTests
         Assert.Equal(3, targets.Count);
         Assert.Null(targets["running"].SkipReason);
         Assert.Contains("powerState Stopped", targets["stopped"].SkipReason, StringComparison.Ordinal);
-        Assert.Contains("Failed", targets["broken"].SkipReason, StringComparison.Ordinal);
+        Assert.Null(targets["broken"].SkipReason);
+        Assert.Equal("Failed", targets["broken"].Aks!.ProvisioningState);
     }
 
     [Fact]

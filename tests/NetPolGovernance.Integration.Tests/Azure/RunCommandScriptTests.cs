@@ -13,22 +13,72 @@ public sealed partial class RunCommandScriptTests
     private static readonly Dictionary<string, string> s_web = new() { ["app"] = "web" };
 
     [Fact]
-    public void Command_ChecksAndListsExactlyTheCatalogsCustomResourceKinds()
+    public void Command_DiscoversAndListsExactlyTheCatalogsCustomResourceKinds()
     {
-        var lines = ScriptLines().Where(l => l.StartsWith("if kubectl get crd ", StringComparison.Ordinal)).ToList();
+        var lines = ScriptLines().Where(l => l.StartsWith("crd '", StringComparison.Ordinal)).ToList();
 
-        var expected = CrdPolicyKinds.All.Where(k => k.IsCustomResource).Select(k => k.Resource).ToList();
-        Assert.Equal(expected, lines.Select(l => CrdCheck().Match(l).Groups[1].Value));
-        Assert.Equal(expected, lines.Select(l => ListOf().Match(l).Groups[1].Value));
-        Assert.Equal(
-            CrdPolicyKinds.All.Where(k => k.IsCustomResource).Select(k => $"#crd {k.ApiVersion} {k.Kind}"),
-            lines.Select(l => AbsentHeader().Match(l).Groups[1].Value));
+        var expected = CrdPolicyKinds.All.Where(k => k.IsCustomResource).ToList();
+        Assert.Equal(expected.Select(k => $"crd {k.ApiVersion} {k.Kind}|{k.ApiVersion}|{k.Plural}|{k.Resource}"), lines.Select(l =>
+        {
+            var m = CrdCall().Match(l);
+            return $"{m.Groups[1].Value}|{m.Groups[2].Value}|{m.Groups[3].Value}|{m.Groups[4].Value}";
+        }));
         Assert.Equal(
             ["ciliumnetworkpolicies.cilium.io", "ciliumclusterwidenetworkpolicies.cilium.io",
              "networkpolicies.crd.projectcalico.org", "globalnetworkpolicies.crd.projectcalico.org",
-             "adminnetworkpolicies.policy.networking.k8s.io", "baselineadminnetworkpolicies.policy.networking.k8s.io"],
-            expected);
+             "adminnetworkpolicies.policy.networking.k8s.io", "baselineadminnetworkpolicies.policy.networking.k8s.io",
+             "clusternetworkpolicies.policy.networking.k8s.io"],
+            expected.Select(k => k.Resource));
         Assert.DoesNotContain(".projectcalico.org/v3", RunCommandScript.Command, StringComparison.Ordinal);
+        Assert.DoesNotContain("get crd", RunCommandScript.Command, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_CrdGroupServedButItsListForbidden_KindIsNotVisibleNotAbsent()
+    {
+        // Arrange: the Cilium CRDs are installed; the identity may not list one of them (as AKS RBAC Reader).
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await LoopbackKubernetesApiServer.StartAsync(ct);
+        var cluster = server.AddCluster("rc").ServeGroup("cilium.io").Add(
+            KubeObjects.Namespace("shop"),
+            KubeObjects.Pod("shop", "web-1", s_web),
+            KubeObjects.DaemonSet("kube-system", "cilium", desired: 2, ready: 2));
+        cluster.Faults.Add(KubeFault.Forbidden(), KubeRequestMatch.Resource("ciliumnetworkpolicies", "cilium.io"));
+        using var home = new TempDirectory();
+
+        // Act
+        var output = await RunAsync(home.Write("config", cluster.Kubeconfig()), home.Path, ct);
+        var read = RunCommandOutputReader.Read(output, new ClusterIdentity { Name = "rc" });
+
+        // Assert
+        Assert.Null(read.FailureReason);
+        Assert.True(read.Snapshot!.InvisibleKinds.Count == 1, output);
+        var invisible = Assert.Single(read.Snapshot!.InvisibleKinds);
+        Assert.Equal(("cilium.io", "CiliumNetworkPolicy"), (invisible.ApiGroup, invisible.Kind));
+        Assert.Contains("forbidden", invisible.Reason, StringComparison.OrdinalIgnoreCase);
+
+        // A namespace that may rely on the unreadable kind is Unknown, not NonCompliant.
+        var assessment = NetPolGovernance.Analysis.SnapshotAnalyzer.Analyze(read.Snapshot, new NetPolGovernance.Analysis.Assessment.AnalysisOptions { Now = DateTimeOffset.UnixEpoch });
+        Assert.Equal(NetPolGovernance.Analysis.Assessment.NamespaceStatus.Unknown, assessment.Namespaces.Single(n => n.Name == "shop").Status);
+    }
+
+    [Fact]
+    public async Task Command_DiscoveryOfAGroupVersionFails_KindIsNotVisibleNotAbsent()
+    {
+        // Arrange: discovery of cilium.io/v2 answers 403 (anything but NotFound).
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await LoopbackKubernetesApiServer.StartAsync(ct);
+        var cluster = server.AddCluster("rc").ServeGroup("cilium.io").Add(KubeObjects.Namespace("shop"));
+        cluster.Faults.Add(KubeFault.Forbidden(), new KubeRequestMatch(r => r.Path.EndsWith("/apis/cilium.io/v2", StringComparison.Ordinal)));
+        using var home = new TempDirectory();
+
+        // Act
+        var read = RunCommandOutputReader.Read(await RunAsync(home.Write("config", cluster.Kubeconfig()), home.Path, ct), new ClusterIdentity { Name = "rc" });
+
+        // Assert
+        Assert.Null(read.FailureReason);
+        Assert.Equal(["CiliumClusterwideNetworkPolicy", "CiliumNetworkPolicy"], read.Snapshot!.InvisibleKinds.Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.All(read.Snapshot.InvisibleKinds, k => Assert.Contains("discovery of /apis/cilium.io/v2 failed", k.Reason, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,14 +141,8 @@ public sealed partial class RunCommandScriptTests
         return await stdout;
     }
 
-    [GeneratedRegex("^if kubectl get crd (\\S+) >/dev/null")]
-    private static partial Regex CrdCheck();
-
-    [GeneratedRegex("'get (\\S+) -A'")]
-    private static partial Regex ListOf();
-
-    [GeneratedRegex("else echo '(#crd [^']+)'; echo '!absent'")]
-    private static partial Regex AbsentHeader();
+    [GeneratedRegex("^crd '(crd [^']+)' '([^']+)' '([^']+)' '([^']+)' '")]
+    private static partial Regex CrdCall();
 
     [GeneratedRegex("\\.metadata\\.name==\"([^\"]+)\"")]
     private static partial Regex DaemonSetName();

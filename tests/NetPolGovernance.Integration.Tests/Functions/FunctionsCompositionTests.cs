@@ -84,6 +84,10 @@ public sealed class FunctionsCompositionTests
     [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\",\"owner\":\"a\",\"reason\":\"b\",\"expiresOn\":\"soon\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: expiresOn: 'soon' is not a date")]
     [InlineData(FunctionSettings.RunCommandTimeout, "five minutes", "NETPOLGOV_RUNCOMMAND_TIMEOUT is 'five minutes': it must be a duration hh:mm:ss")]
     [InlineData(FunctionSettings.RunCommandTimeout, "01:00:00", "NETPOLGOV_RUNCOMMAND_TIMEOUT is 01:00:00: it must be between 00:00:10 and 00:20:00.")]
+    [InlineData(FunctionSettings.Cloud, "AzureGermanCloud", "NETPOLGOV_CLOUD 'AzureGermanCloud' is not a known cloud: use AzureCloud, AzureUSGovernment, AzureChinaCloud, or NETPOLGOV_ARM_ENDPOINT for another.")]
+    [InlineData(FunctionSettings.ArmEndpoint, "http://management.contoso.example/", "NETPOLGOV_ARM_ENDPOINT 'http://management.contoso.example/' is not an absolute https URL.")]
+    [InlineData(FunctionSettings.ArmEndpoint, "https://management.contoso.example/", "NETPOLGOV_ARM_ENDPOINT names a custom cloud: set NETPOLGOV_INGESTION_AUDIENCE")]
+    [InlineData(FunctionSettings.IngestionAudience, "mars", "NETPOLGOV_INGESTION_AUDIENCE is 'mars': Unknown Logs Ingestion audience 'mars'")]
     [InlineData(FunctionSettings.RetiredClusterTimeout, "00:02:00", "NETPOLGOV_CLUSTER_TIMEOUT is no longer read: the per-cluster deadline is derived from NETPOLGOV_RUNCOMMAND_TIMEOUT")]
     public async Task Start_InvalidSetting_FailsWithTheSettingNameAndWhatItMustBe(string setting, string? value, string expected)
     {
@@ -124,5 +128,33 @@ public sealed class FunctionsCompositionTests
         Assert.IsType<LogAnalyticsPublisher>(host.Services.GetRequiredService<IAssessmentPublisher>());
         Assert.Equal(["9a0f6b4e-3c2d-4e5f-8a9b-0c1d2e3f4a5b"], host.Services.GetRequiredService<AzureInventoryScope>().Subscriptions);
         Assert.Equal("dcr-0123456789abcdef0123456789abcdef", host.Services.GetRequiredService<LogsIngestionClient>().RuleId);
+    }
+
+    [Theory]
+    [InlineData("AzureUSGovernment", null, null, "https://management.usgovcloudapi.net/", "https://monitor.azure.us")]
+    [InlineData("AzureChinaCloud", null, null, "https://management.chinacloudapi.cn/", "https://monitor.azure.cn")]
+    [InlineData(null, null, null, "https://management.azure.com/", "https://monitor.azure.com")]
+    [InlineData(null, "https://management.contoso.example/", "https://monitor.contoso.example", "https://management.contoso.example/", "https://monitor.contoso.example")]
+    public void Compose_CloudSettings_SetTheArmEndpointScopeAndIngestionAudienceAsTheCliDoes(
+        string? cloud,
+        string? armEndpoint,
+        string? audience,
+        string expectedArm,
+        string expectedIngestion)
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.Cloud] = cloud;
+        settings[FunctionSettings.ArmEndpoint] = armEndpoint;
+        settings[FunctionSettings.IngestionAudience] = audience;
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        var arm = host.Services.GetRequiredService<AzureManagementClientOptions>().Cloud;
+        var ingestion = host.Services.GetRequiredService<LogsIngestionClientOptions>().Audience;
+
+        Assert.Equal(expectedArm, arm.ArmEndpoint.ToString());
+        Assert.Equal(new Uri(expectedArm).GetLeftPart(UriPartial.Authority) + "/.default", arm.ArmScope);
+        Assert.Equal(expectedIngestion, ingestion.Resource);
+        Assert.Equal(AzureCloudEnvironment.Resolve(cloud, armEndpoint), arm); // the CLI's resolution
     }
 }

@@ -199,6 +199,32 @@ public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ScanCluster_PermanentFailure_IsPublishedUnknownOnTheFirstDeliveryWithoutThePoisonPath()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var publisher = new RecordingAssessmentPublisher();
+        var reason = "runCommand was refused (HTTP 403 AuthorizationFailed): the scanning identity lacks 'Microsoft.ContainerService/managedClusters/runcommand/action'";
+        var collector = new ScriptedSnapshotCollector(
+            SampleFleet.Snapshot,
+            new Dictionary<string, string> { ["aks-01"] = reason })
+        {
+            Permanent = new HashSet<string>(StringComparer.Ordinal) { "aks-01" },
+        };
+        using var harness = ServiceHarness.Create(azurite.Server, new FixedClusterInventory(SampleFleet.Targets(2)), collector, publisher);
+        await harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct);
+
+        var main = await harness.DeliverAsync(harness.ScanQueue, harness.Function<ScanCluster>().RunAsync, ct);
+
+        Assert.Equal(2, main.Succeeded);
+        Assert.Equal(0, main.Poisoned);
+        Assert.Empty(main.Failures);
+        Assert.Equal(1, collector.CallsFor("aks-01"));
+        var unknown = Assert.Single(publisher.Published, p => p.Assessment.Cluster.Name == "aks-01").Assessment;
+        Assert.Equal(ClusterScanStatus.Unknown, unknown.Status);
+        Assert.Equal(reason, unknown.StatusReason);
+    }
+
+    [Fact]
     public async Task ScanCluster_PublisherFailsEveryDelivery_PoisonPathPublishesUnknownWithThatError()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -53,6 +53,32 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CollectAsync_ClusterNetworkPolicyV1Alpha2_IsReadBesideAnpAndCountedInTheScan()
+    {
+        var cluster = _server.AddCluster("cnp").Add(
+            KubeObjects.Namespace("shop"),
+            KubeObjects.Pod("shop", "web-1", s_web),
+            KubeObjects.Custom("policy.networking.k8s.io/v1alpha1", "AdminNetworkPolicy", null, "tenants", new JsonObject { ["priority"] = 10 }),
+            KubeObjects.Custom("policy.networking.k8s.io/v1alpha2", "ClusterNetworkPolicy", null, "baseline-deny", new JsonObject
+            {
+                ["tier"] = "Baseline",
+                ["priority"] = 100,
+                ["subject"] = new JsonObject { ["namespaces"] = new JsonObject() },
+                ["ingress"] = new JsonArray(new JsonObject { ["name"] = "deny-all", ["action"] = "Deny", ["from"] = new JsonArray(new JsonObject { ["namespaces"] = new JsonObject() }) }),
+            }));
+
+        var outcome = await CollectAsync(cluster);
+        var assessment = NetPolGovernance.Analysis.SnapshotAnalyzer.Analyze(outcome.Snapshot!, new AnalysisOptions { Now = DateTimeOffset.UnixEpoch }, outcome.AccessPath, outcome.Stats);
+
+        Assert.Equal(ClusterScanStatus.Scanned, outcome.Status);
+        var cnp = Assert.Single(outcome.Snapshot!.AdminPolicies, p => p.Kind == "ClusterNetworkPolicy");
+        Assert.Equal(("policy.networking.k8s.io/v1alpha2", "Baseline"), (cnp.ApiVersion, cnp.Tier));
+        Assert.Equal(2, outcome.Snapshot.AdminPolicies.Count);
+        Assert.Equal(2, assessment.PolicyCount);
+        Assert.Empty(outcome.Snapshot.InvisibleKinds);
+    }
+
+    [Fact]
     public async Task CollectAsync_NoCrdGroupsServed_StaysWithinTheCallBudget()
     {
         var cluster = _server.AddCluster("budget-plain").Add(KubeObjects.Namespace("a"), KubeObjects.Pod("a", "p"), KubeObjects.DefaultDeny("a"));
@@ -74,8 +100,8 @@ public sealed class KubernetesSnapshotCollectorTests : IAsyncLifetime
 
         var outcome = await CollectAsync(cluster, new KubernetesCollectorOptions { PageSize = 500 });
 
-        // 5 base calls + 2 extra pod pages + 2 Cilium kinds + 2 AdminNetworkPolicy kinds
-        Assert.Equal(11, outcome.Stats.ApiCalls);
+        // 5 base calls + 2 extra pod pages + 2 Cilium kinds + ANP, BANP (v1alpha1) and ClusterNetworkPolicy (v1alpha2)
+        Assert.Equal(12, outcome.Stats.ApiCalls);
         Assert.Equal(3, cluster.Traffic.CallsTo("pods"));
         Assert.Equal(1200, outcome.Snapshot!.Pods.Count);
     }

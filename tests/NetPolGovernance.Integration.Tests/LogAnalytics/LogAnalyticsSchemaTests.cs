@@ -55,14 +55,28 @@ public sealed class LogAnalyticsSchemaTests
     [Fact]
     public void Tables_ColumnNames_AreValidAndNotReserved()
     {
-        // Reserved in custom tables (Azure Monitor "Add or delete tables and columns": a table that declares one fails
-        // to create), plus the standard columns every table already has.
-        string[] reserved = ["id", "Title", "UniqueId", "TenantId", "Type", "_ResourceId", "_SubscriptionId", "SourceSystem", "MG", "ManagementGroupName", "Computer", "RawData"];
+        // Reserved in custom tables (Azure Monitor "Add or delete tables and columns", reserved column names: a table that
+        // declares one fails to create, and the DCR, workbook and alerts after it), plus the standard columns every table
+        // already has (docs/log-analytics.md lists both with the source).
+        string[] reserved =
+        [
+            "id", "BilledSize", "IsBillable", "InvalidTimeGenerated", "TenantId", "Title", "Type", "UniqueId",
+            "_ItemId", "_ResourceGroup", "_ResourceId", "_SubscriptionId", "_TimeReceived", "_BilledSize", "_IsBillable",
+            "SourceSystem", "MG", "ManagementGroupName", "Computer", "RawData",
+        ];
+
+        foreach (var table in LogAnalyticsSchema.Tables)
+        {
+            // TimeGenerated is required, and only as a datetime.
+            Assert.Equal(LogAnalyticsColumnType.DateTime, Assert.Single(table.Columns, c => c.Name == "TimeGenerated").Type);
+        }
 
         foreach (var column in LogAnalyticsSchema.Tables.SelectMany(t => t.Columns))
         {
             Assert.InRange(column.Name.Length, 2, 45);
             Assert.DoesNotContain(column.Name, reserved, StringComparer.OrdinalIgnoreCase);
+            Assert.True(char.IsAsciiLetter(column.Name[0]), $"{column.Name}: a column name starts with a letter (names starting with _ are the service's)");
+            Assert.All(column.Name, c => Assert.True(char.IsAsciiLetterOrDigit(c) || c == '_', $"{column.Name}: only letters, digits and _"));
         }
 
         Assert.All(LogAnalyticsSchema.Tables, t => Assert.EndsWith("_CL", t.Name, StringComparison.Ordinal));

@@ -22,13 +22,16 @@ public sealed class ScriptedSnapshotCollector : ISnapshotCollector
 
     public int CallsFor(string clusterName) => _calls.GetValueOrDefault(clusterName);
 
+    /// <summary>Unreadable clusters whose failure is permanent (a missing permission, as a runCommand 403).</summary>
+    public IReadOnlySet<string> Permanent { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public Task<CollectionOutcome> CollectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _calls.AddOrUpdate(target.Identity.Name, 1, (_, n) => n + 1);
         var stats = new CollectionStats { ApiCalls = 3, DurationMs = 5 };
         return Task.FromResult(_unreadable.TryGetValue(target.Identity.Name, out var reason)
-            ? CollectionOutcome.Unknown(reason, AccessPath.AksEntraToken, stats)
+            ? CollectionOutcome.Unknown(reason, AccessPath.AksEntraToken, stats) with { Permanent = Permanent.Contains(target.Identity.Name) }
             : CollectionOutcome.Read(_snapshot(target), AccessPath.AksEntraToken, stats));
     }
 }

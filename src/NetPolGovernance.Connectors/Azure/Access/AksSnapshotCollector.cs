@@ -7,6 +7,7 @@ using Azure.Identity;
 using k8s;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Connectors.Azure.Access;
@@ -25,6 +26,9 @@ namespace NetPolGovernance.Connectors.Azure.Access;
 /// </summary>
 public sealed partial class AksSnapshotCollector : ISnapshotCollector
 {
+    /// <summary>The opt-in custom role in <c>infra/app/rbac-runcommand.bicep</c> that grants the two runCommand actions.</summary>
+    public const string RunCommandRoleName = "NetPolGovernance AKS runCommand reader";
+
     private readonly ManagedClustersClient _clusters;
     private readonly TokenCredential _credential;
     private readonly IKubernetesClusterReader _liveReader;
@@ -57,6 +61,71 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
     public async Task<CollectionOutcome> CollectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        var outcome = await CollectCoreAsync(target, cancellationToken).ConfigureAwait(false);
+        if (outcome.Snapshot is not null && !string.IsNullOrEmpty(target.Identity.ResourceId))
+        {
+            outcome = await WithManagedNamespacesAsync(outcome, target.Identity.ResourceId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (string.Equals(target.Aks?.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase))
+        {
+            // A Failed cluster usually still serves: it is read, and the report says its last ARM operation failed.
+            const string note = "ARM provisioningState is Failed: the cluster's last operation failed (it was still read; reconcile it with az aks update)";
+            return outcome.Snapshot is { } snapshot
+                ? outcome with { Snapshot = snapshot with { Notes = [.. snapshot.Notes, note] } }
+                : outcome with { Reason = $"{outcome.Reason}; {note}" };
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Adds the cluster's AKS managed namespaces (one ARM call) to the namespaces of the same name, so the report shows
+    /// their <c>defaultNetworkPolicy</c> next to the policies the cluster holds (NPG-N12). A refused or failed list is a
+    /// note, never a failed read: the cluster's own objects are what is judged.
+    /// </summary>
+    private async Task<CollectionOutcome> WithManagedNamespacesAsync(CollectionOutcome outcome, string clusterResourceId, CancellationToken cancellationToken)
+    {
+        var snapshot = outcome.Snapshot!;
+        var stats = outcome.Stats with { ApiCalls = outcome.Stats.ApiCalls + 1 };
+        IReadOnlyList<AksManagedNamespace> managed;
+        try
+        {
+            managed = await _clusters.ListManagedNamespacesAsync(clusterResourceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            var advice = ex.Status == 403
+                ? "; the Reader role grants Microsoft.ContainerService/managedClusters/managedNamespaces/read"
+                : string.Empty;
+            return outcome with
+            {
+                Stats = stats,
+                Snapshot = snapshot with { Notes = [.. snapshot.Notes, $"AKS managed namespaces could not be listed ({ArmErrors.Describe(ex)}){advice}: NPG-N12 is not judged"] },
+            };
+        }
+
+        var byName = managed.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var notes = new List<string>(snapshot.Notes);
+        var missing = managed.Where(m => !snapshot.Namespaces.Any(n => n.Name == m.Name)).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            notes.Add($"AKS managed namespaces in ARM but not in the cluster: {string.Join(", ", missing)}");
+        }
+
+        return outcome with
+        {
+            Stats = stats,
+            Snapshot = snapshot with
+            {
+                Namespaces = [.. snapshot.Namespaces.Select(n => byName.TryGetValue(n.Name, out var m) ? n with { AksManaged = m } : n)],
+                Notes = notes,
+            },
+        };
+    }
+
+    private async Task<CollectionOutcome> CollectCoreAsync(ClusterTarget target, CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         var identity = target.Identity;
         if (string.IsNullOrEmpty(identity.ResourceId))
@@ -245,12 +314,26 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
                 new RunCommandRequest(RunCommandScript.Command) { ClusterToken = clusterToken },
                 cancellationToken).ConfigureAwait(false)).Value;
         }
+        catch (RequestFailedException ex) when (ex.Status == 403)
+        {
+            // A missing permission does not heal on a retry: Unknown at once, with the role that grants it.
+            return Unknown(
+                $"runCommand was refused ({ArmErrors.Describe(ex)}): the scanning identity lacks 'Microsoft.ContainerService/managedClusters/runcommand/action' "
+                + "and 'Microsoft.ContainerService/managedClusters/commandResults/read'; deploy with enableRunCommandRole=true to assign the "
+                + $"'{RunCommandRoleName}' custom role (docs/rbac.md), or grant those two actions another way",
+                AccessPath.RunCommand,
+                stopwatch,
+                armCalls,
+                FailureKind.Auth) with { Permanent = true };
+        }
         catch (RequestFailedException ex)
         {
-            var advice = ex.Status == 403
-                ? "grant the scanning identity 'Microsoft.ContainerService/managedClusters/runcommand/action' (e.g. Azure Kubernetes Service Cluster Admin is not needed: a custom role with runcommand/action and commandResults/read)"
-                : "retry; if it persists, run 'az aks command invoke' by hand to see the error";
-            return Unknown($"runCommand failed ({ArmErrors.Describe(ex)}): {advice}", AccessPath.RunCommand, stopwatch, armCalls, KindOf(ex));
+            return Unknown(
+                $"runCommand failed ({ArmErrors.Describe(ex)}): retry; if it persists, run 'az aks command invoke' by hand to see the error",
+                AccessPath.RunCommand,
+                stopwatch,
+                armCalls,
+                KindOf(ex));
         }
         catch (TimeoutException ex)
         {

@@ -7,7 +7,8 @@ namespace NetPolGovernance.Connectors.Azure.Access;
 /// only what the analysis needs, compacted in the cluster so a large cluster still fits the 512 kB output cap:
 /// namespaces as name + labels; pods grouped by (namespace, labels, hostNetwork) with only their names; policies with
 /// only metadata and spec; engine DaemonSets as desired/ready counts. Every section is one line after its
-/// <c>#name</c> header; a failed read prints <c>!error ...</c>, a CRD that is not installed <c>!absent</c>. The last line
+/// <c>#name</c> header; a failed read prints <c>!error ...</c>, a CRD kind that discovery answers NotFound for (or whose
+/// group version does not list it) <c>!absent</c>; any other discovery failure is an <c>!error</c> (the kind is not visible). The last line
 /// is <see cref="EndMarker"/>: its absence means the output was cut off.
 /// </summary>
 internal static class RunCommandScript
@@ -39,11 +40,18 @@ internal static class RunCommandScript
             $"q daemonsets 'get daemonsets -A' '[.items[]|select({EngineNameTest()})|{{ns:.metadata.namespace,n:.metadata.name,d:(.status.desiredNumberScheduled//0),r:(.status.numberReady//0)}}]'",
             $"q cilium-config 'get configmap {PolicyEngineDaemonSets.CiliumConfigMap} -n kube-system --ignore-not-found' '{{p:(.data[\"{PolicyEngineDaemonSets.CiliumEnablePolicyKey}\"]//null)}}'",
         };
+        // Discovery, not `kubectl get crd` (which AKS RBAC Reader may not read): the group version's resource list says
+        // whether the kind is served. Only NotFound means "not installed"; any other failure leaves the kind not visible.
+        // kubectl get --raw takes a path from the host root, so a server URL with a path (a proxy) is kept in front.
+        lines.Add("P=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}' 2>/dev/null | sed -e 's#^[a-z]*://[^/]*##' -e 's#/$##')");
+        lines.Add(
+            "crd() { if d=$(kubectl get --raw \"$P/apis/$2\" 2>&1); then if printf '%s' \"$d\" | jq -e --arg p \"$3\" '.resources[]|select(.name==$p)' >/dev/null 2>&1; "
+            + "then q \"$1\" \"get $4 -A\" \"$5\"; else echo \"#$1\"; echo '!absent'; fi; "
+            + "elif printf '%s' \"$d\" | grep -q '(NotFound)'; then echo \"#$1\"; echo '!absent'; "
+            + "else echo \"#$1\"; echo \"!error discovery of /apis/$2 failed: $(printf '%s' \"$d\" | head -c 300 | tr '\\n' ' ')\"; fi; }");
         foreach (var kind in CrdKinds)
         {
-            lines.Add(
-                $"if kubectl get crd {kind.Resource} >/dev/null 2>&1; then q '{CrdSection(kind)}' 'get {kind.Resource} -A' '{policyShape}'; " +
-                $"else echo '#{CrdSection(kind)}'; echo '!absent'; fi");
+            lines.Add($"crd '{CrdSection(kind)}' '{kind.ApiVersion}' '{kind.Plural}' '{kind.Resource}' '{policyShape}'");
         }
 
         lines.Add($"echo '{EndMarker}'");

@@ -39,6 +39,7 @@ internal static class CrdPolicyKinds
         new(CalicoCrdGroup, "v1", "globalnetworkpolicies", "GlobalNetworkPolicy"),
         new("policy.networking.k8s.io", "v1alpha1", "adminnetworkpolicies", "AdminNetworkPolicy"),
         new("policy.networking.k8s.io", "v1alpha1", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy"),
+        new("policy.networking.k8s.io", "v1alpha2", "clusternetworkpolicies", "ClusterNetworkPolicy"),
     ];
 
     /// <summary>

@@ -249,6 +249,10 @@ internal static class KubernetesObjectReader
             IngressDeny = ReadCiliumPeerRules(rule, "ingressDeny", "from"),
             Egress = ReadCiliumPeerRules(rule, "egress", "to"),
             EgressDeny = ReadCiliumPeerRules(rule, "egressDeny", "to"),
+            UsesFqdnRules = (rule.ObjectList("egress") ?? []).Any(r => r.Has("toFQDNs")),
+            UsesL7Rules = (rule.ObjectList("ingress") ?? []).Concat(rule.ObjectList("egress") ?? [])
+                .SelectMany(r => r.ObjectList("toPorts") ?? [])
+                .Any(p => p.Has("rules")),
         };
     }
 
