@@ -98,7 +98,16 @@ public sealed partial class FleetScanCoordinator
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogScanFailed(ex, record.ScanId, enqueued);
+                if (ex is Connectors.Azure.AzureSignInException)
+                {
+                    // One line that says what to do; the stack would add nothing.
+                    LogSignInFailed(record.ScanId, ex.Message);
+                }
+                else
+                {
+                    LogScanFailed(ex, record.ScanId, enqueued);
+                }
+
                 await _ledger.WriteScanRecordAsync(
                     record with { Status = ScanRecordStatus.Failed, ClustersEnqueued = enqueued, Error = Describe(ex) },
                     CancellationToken.None).ConfigureAwait(false);
@@ -133,6 +142,9 @@ public sealed partial class FleetScanCoordinator
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scan {ScanId} enqueued {ClustersEnqueued} clusters")]
     private partial void LogScanEnqueued(string scanId, int clustersEnqueued);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scan {ScanId} could not list the inventory: {Reason}")]
+    private partial void LogSignInFailed(string scanId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scan {ScanId} failed after enqueueing {ClustersEnqueued} clusters")]
     private partial void LogScanFailed(Exception exception, string scanId, int clustersEnqueued);

@@ -82,6 +82,10 @@ public sealed class ServiceHealthCheck
                 "inventory",
                 $"The inventory returned no clusters. Check {FunctionSettings.SubscriptionIds} / {FunctionSettings.ManagementGroupIds} and that the app's identity has Reader on them.");
         }
+        catch (Connectors.Azure.AzureSignInException ex)
+        {
+            return HealthCheckResult.Unhealthy("inventory", ex.Message);
+        }
         catch (RequestFailedException ex) when (ex.Status is 401 or 403)
         {
             return HealthCheckResult.Unhealthy(

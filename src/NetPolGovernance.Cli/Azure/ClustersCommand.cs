@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Commands;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
 using NetPolGovernance.Connectors.Scanning;
 using Spectre.Console;
@@ -24,7 +25,7 @@ internal sealed class ClustersCommand : Command
 /// <summary>
 /// <c>netpolgov clusters list [--subscription ID...] [--management-group ID...] [--cloud NAME] [--arm-endpoint URL] [--format table|json]</c>:
 /// every AKS cluster in scope with its network profile and how it would be reached. Exit 0, or 3 when part of the
-/// scope could not be listed (a forbidden subscription, a failed sign-in), 1 for bad input.
+/// scope could not be listed (a forbidden subscription), 1 for bad input or a failed Azure sign-in (one line naming `az login`).
 /// </summary>
 internal sealed class ClustersListCommand : BaseCommand
 {
@@ -67,13 +68,21 @@ internal sealed class ClustersListCommand : BaseCommand
 
         var fleet = _clients.Create(settings).CreateFleetScan(settings.Scope, _reader, _loggerFactory);
         var targets = new List<ClusterTarget>();
-        await foreach (var target in fleet.Inventory.ListAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            targets.Add(target);
-            if (target.UnreadableReason is { } reason)
+            await foreach (var target in fleet.Inventory.ListAsync(cancellationToken).ConfigureAwait(false))
             {
-                _interaction.DisplayWarning($"{target.Identity.Name}: {reason}");
+                targets.Add(target);
+                if (target.UnreadableReason is { } reason)
+                {
+                    _interaction.DisplayWarning($"{target.Identity.Name}: {reason}");
+                }
             }
+        }
+        catch (AzureSignInException ex)
+        {
+            _interaction.DisplayError(ex.Message);
+            return ExitCodes.UsageError;
         }
 
         var listings = targets.Select(t => ClusterListing.From(t, fleet.AccessOptions)).ToList();

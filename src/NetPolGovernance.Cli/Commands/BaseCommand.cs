@@ -20,7 +20,8 @@ internal abstract class BaseCommand : Command
     /// <summary>
     /// Runs the command; a cancellation of the run's own token (Ctrl+C, SIGTERM) is a clean stop with
     /// <see cref="ExitCodes.Interrupted"/> (the host maps SIGTERM to <see cref="ExitCodes.Terminated"/>), never a crash.
-    /// Commands that keep partial work say what they kept before this returns.
+    /// Commands that keep partial work say what they kept before this returns. A failed Azure sign-in is one
+    /// <c>error:</c> line and <see cref="ExitCodes.UsageError"/>.
     /// </summary>
     private async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
@@ -37,6 +38,12 @@ internal abstract class BaseCommand : Command
         try
         {
             return await ExecuteAsync(parseResult, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Connectors.Azure.AzureSignInException ex)
+        {
+            // A command that reads one cluster through Azure (reach, remediate): the same one line as scan and clusters list.
+            await parseResult.InvocationConfiguration.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -5,6 +5,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Exemptions;
 using NetPolGovernance.Connectors.Manifests;
 using NetPolGovernance.Connectors.Publishing;
@@ -158,6 +159,11 @@ internal sealed class ScanCommand : BaseCommand
             return exitCode;
         }
         catch (ScanInputException ex)
+        {
+            _interaction.DisplayError(ex.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (AzureSignInException ex)
         {
             _interaction.DisplayError(ex.Message);
             return ExitCodes.UsageError;

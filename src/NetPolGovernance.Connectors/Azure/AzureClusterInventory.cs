@@ -13,7 +13,8 @@ namespace NetPolGovernance.Connectors.Azure;
 /// lower-cased resource id). Resource Graph first, ordered by id and paged by skip token. Resource Graph silently
 /// leaves out what the identity cannot read, so a subscription in scope with no rows is confirmed through the ARM
 /// list (one call); if Resource Graph is refused, every subscription is listed through ARM. A subscription whose
-/// clusters cannot be listed becomes one Unknown target with the reason; the rest are still scanned. Stopped or
+/// clusters cannot be listed becomes one Unknown target with the reason; the rest are still scanned. A failed sign-in
+/// is an <see cref="AzureSignInException"/>, never a target. Stopped or
 /// deleting clusters are targets with a <see cref="ClusterTarget.SkipReason"/>, never dropped; Failed clusters are scanned.
 /// </summary>
 public sealed partial class AzureClusterInventory : IClusterInventory
@@ -53,13 +54,15 @@ public sealed partial class AzureClusterInventory : IClusterInventory
     private readonly ManagedClustersClient _clusters;
     private readonly AzureInventoryScope _scope;
     private readonly ILogger<AzureClusterInventory> _logger;
+    private readonly string _cloud;
 
     public AzureClusterInventory(
         ResourceGraphClient resourceGraph,
         SubscriptionsClient subscriptions,
         ManagedClustersClient clusters,
         AzureInventoryScope scope,
-        ILogger<AzureClusterInventory> logger)
+        ILogger<AzureClusterInventory> logger,
+        AzureCloudEnvironment? cloud = null)
     {
         ArgumentNullException.ThrowIfNull(resourceGraph);
         ArgumentNullException.ThrowIfNull(subscriptions);
@@ -76,12 +79,16 @@ public sealed partial class AzureClusterInventory : IClusterInventory
         _clusters = clusters;
         _scope = scope;
         _logger = logger;
+        _cloud = (cloud ?? AzureCloudEnvironment.AzureCloud).Name;
     }
 
     /// <summary>
-    /// Streams the targets. A failure of the whole inventory (the credential cannot sign in, the subscription list is
-    /// refused) ends the stream with one Unknown target that says why, after whatever was already found.
+    /// Streams the targets. When the identity cannot sign in (the credential fails, ARM answers 401) or may not list
+    /// the scope (403 on the subscription or management-group list), the stream ends with an
+    /// <see cref="AzureSignInException"/> whose one-line message says what to do; no target stands for it. Any other
+    /// failure of the whole inventory ends the stream with one Unknown target that says why, after whatever was already found.
     /// </summary>
+    /// <exception cref="AzureSignInException">The identity cannot sign in or may not list the scope.</exception>
     public async IAsyncEnumerable<ClusterTarget> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var targets = ListCoreAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -97,16 +104,15 @@ public sealed partial class AzureClusterInventory : IClusterInventory
             }
             catch (AuthenticationFailedException ex)
             {
-                LogInventoryFailed(ex.GetType().Name, ArmErrors.Redact(ex.Message));
-                failure = UnreadableScope(
-                    "Azure sign-in",
-                    null,
-                    "/",
-                    ArmErrors.CredentialFailure(ex, "ARM"));
+                throw AzureSignInException.CredentialFailed(ex, _cloud);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 401 or 403)
+            {
+                throw AzureSignInException.Refused(ex, _cloud);
             }
             catch (RequestFailedException ex)
             {
-                LogInventoryFailed(ex.GetType().Name, ArmErrors.Redact(ex.Message));
+                LogInventoryFailed(ex.Status, ArmErrors.Redact(ex.Message));
                 failure = UnreadableScope(
                     "Azure inventory",
                     null,
@@ -323,7 +329,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                     found.Add(subscription.SubscriptionId);
                 }
             }
-            catch (RequestFailedException ex)
+            catch (RequestFailedException ex) when (ex.Status != 401)
             {
                 failure = UnreadableScope(
                     $"management group {group}",
@@ -377,8 +383,9 @@ public sealed partial class AzureClusterInventory : IClusterInventory
 
             return new SubscriptionListing(clusters, null);
         }
-        catch (RequestFailedException ex)
+        catch (RequestFailedException ex) when (ex.Status != 401)
         {
+            // 401 is not this subscription's: the token is refused everywhere, and ListAsync ends the inventory with it.
             LogSubscriptionUnreadable(subscriptionId, ex.Status, ex.ErrorCode ?? string.Empty);
             var advice = ex.Status switch
             {
@@ -402,8 +409,8 @@ public sealed partial class AzureClusterInventory : IClusterInventory
         UnreadableReason = reason,
     };
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The Azure inventory failed ({ExceptionType}: {Detail})")]
-    private partial void LogInventoryFailed(string exceptionType, string detail);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The Azure inventory failed (HTTP {Status}: {Detail})")]
+    private partial void LogInventoryFailed(int status, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Resource Graph answers ResponsePayloadTooLarge even at {PageSizeFloor} rows a page ({Detail}); every subscription is listed through ARM instead, which is slower and costs one call per subscription")]
     private partial void LogResourceGraphTooLarge(int pageSizeFloor, string detail);

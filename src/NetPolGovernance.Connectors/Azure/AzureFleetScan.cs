@@ -39,7 +39,7 @@ public sealed class AzureFleetScan
         ResourceGraph = new ResourceGraphClient(credential, managementOptions);
         Subscriptions = new SubscriptionsClient(credential, managementOptions);
         ManagedClusters = new ManagedClustersClient(credential, managementOptions);
-        Inventory = new AzureClusterInventory(ResourceGraph, Subscriptions, ManagedClusters, scope, loggerFactory.CreateLogger<AzureClusterInventory>());
+        Inventory = new AzureClusterInventory(ResourceGraph, Subscriptions, ManagedClusters, scope, loggerFactory.CreateLogger<AzureClusterInventory>(), managementOptions.Cloud);
         Collector = new AksSnapshotCollector(
             ManagedClusters,
             credential,

@@ -16,6 +16,11 @@ public sealed record AzureFleetDescription
     /// <summary>The bearer token the server accepts; anything else gets 401.</summary>
     public string AcceptedToken { get; init; } = "loopback-arm-token";
 
+    /// <summary>
+    /// The <c>WWW-Authenticate</c> challenge of a 401; null sends ARM's usual one, naming the first subscription's tenant.
+    /// </summary>
+    public string? UnauthorizedChallenge { get; init; }
+
     /// <summary>Resource Graph answers 403 AuthorizationFailed to every query (forces the ARM fallback).</summary>
     public bool ResourceGraphRefused { get; init; }
 

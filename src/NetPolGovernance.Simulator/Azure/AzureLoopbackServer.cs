@@ -136,6 +136,17 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         if (!string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + _fleet.AcceptedToken, StringComparison.Ordinal))
         {
             AzureCallCounts.Increment(ref Calls.UnauthorizedField);
+
+            // ARM names the tenant that owns the resource in the challenge, as the real service does.
+            if (_fleet.UnauthorizedChallenge is { } challenge)
+            {
+                context.Response.Headers.WWWAuthenticate = challenge;
+            }
+            else if (_fleet.Subscriptions.Count > 0 && _fleet.Subscriptions[0].TenantId is { } tenant)
+            {
+                context.Response.Headers.WWWAuthenticate = $"Bearer authorization_uri=\"https://login.microsoftonline.com/{tenant}\", error=\"invalid_token\", error_description=\"The access token is invalid.\"";
+            }
+
             await WriteErrorAsync(context, 401, "InvalidAuthenticationToken", "The access token is invalid or expired.").ConfigureAwait(false);
             return;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Azure;
 
 namespace NetPolGovernance.Integration.Tests.Azure;
@@ -174,26 +175,36 @@ public sealed class AzureClusterInventoryTests
     }
 
     [Fact]
-    public async Task ListAsync_CredentialFails_EndsWithOneUnknownTargetWithSignInAdvice()
+    public async Task ListAsync_CredentialFails_ThrowsSignInExceptionWithOneLineOfAdviceAndNoTarget()
     {
         // Arrange
         var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 1)] };
         await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
-        var credential = new StaticTokenCredential("x") { Failure = "AADSTS700082: The refresh token has expired." };
+        var credential = new StaticTokenCredential("x") { Failure = "AADSTS700082: The refresh token has expired.\n   at Azure.Identity.MsalClient.Acquire()" };
         var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope(), credential);
+        var targets = new List<ClusterTarget>();
 
         // Act
-        var targets = await AzureTestFleet.ListAllAsync(inventory);
+        var error = await Assert.ThrowsAsync<AzureSignInException>(async () =>
+        {
+            await foreach (var target in inventory.ListAsync(TestContext.Current.CancellationToken))
+            {
+                targets.Add(target);
+            }
+        });
 
         // Assert
-        var failure = Assert.Single(targets);
-        Assert.Contains("AADSTS700082", failure.UnreadableReason, StringComparison.Ordinal);
-        Assert.Contains("az login", failure.UnreadableReason, StringComparison.Ordinal);
+        Assert.Empty(targets);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("AADSTS700082", error.Message, StringComparison.Ordinal);
+        Assert.Contains("`az login`", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, server.Calls.Total);
     }
 
     [Fact]
-    public async Task ListAsync_WrongBearerToken_EndsWithOneUnknownTargetNamingTheStatus()
+    public async Task ListAsync_WrongBearerToken_ThrowsSignInExceptionNamingTheStatusAndTheTenant()
     {
         // Arrange: the server accepts another token (a token for the wrong tenant or audience).
         var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 1)] };
@@ -201,12 +212,30 @@ public sealed class AzureClusterInventoryTests
         var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope(), new StaticTokenCredential("token-for-another-tenant"));
 
         // Act
-        var targets = await AzureTestFleet.ListAllAsync(inventory);
+        var error = await Assert.ThrowsAsync<AzureSignInException>(() => AzureTestFleet.ListAllAsync(inventory));
 
         // Assert
-        var failure = Assert.Single(targets);
-        Assert.Contains("HTTP 401 InvalidAuthenticationToken", failure.UnreadableReason, StringComparison.Ordinal);
+        Assert.Contains("HTTP 401 InvalidAuthenticationToken", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"`az login --tenant {fleet.Subscriptions[0].TenantId}`", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("token-for-another-tenant", error.Message, StringComparison.Ordinal);
         Assert.True(server.Calls.Unauthorized >= 1);
+    }
+
+    [Fact]
+    public async Task ListAsync_WrongBearerTokenOnNamedSubscriptions_ThrowsOnceInsteadOfOneUnknownPerSubscription()
+    {
+        // Arrange: explicit subscriptions, so the 401 comes from Resource Graph and then from each ARM list.
+        var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 1), AzureTestFleet.Subscription(2, 1)] };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, TestContext.Current.CancellationToken);
+        var scope = new AzureInventoryScope { Subscriptions = [.. fleet.Subscriptions.Select(s => s.SubscriptionId)] };
+        var inventory = AzureTestFleet.Inventory(server, scope, new StaticTokenCredential("expired"));
+
+        // Act
+        var error = await Assert.ThrowsAsync<AzureSignInException>(() => AzureTestFleet.ListAllAsync(inventory));
+
+        // Assert
+        Assert.Contains("HTTP 401", error.Message, StringComparison.Ordinal);
+        Assert.Contains("az login --tenant", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

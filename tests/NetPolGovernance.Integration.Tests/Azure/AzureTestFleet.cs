@@ -26,7 +26,8 @@ internal static class AzureTestFleet
             new SubscriptionsClient(credential, options),
             new ManagedClustersClient(credential, options),
             scope,
-            NullLogger<AzureClusterInventory>.Instance);
+            NullLogger<AzureClusterInventory>.Instance,
+            options.Cloud);
     }
 
     public static async Task<List<ClusterTarget>> ListAllAsync(IClusterInventory inventory)

@@ -5,8 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Functions.Triggers;
+using NetPolGovernance.Integration.Tests.Azure;
 using NetPolGovernance.Service;
+using NetPolGovernance.Simulator.Azure;
 using NetPolGovernance.Testing.Service;
 
 namespace NetPolGovernance.Integration.Tests.Functions;
@@ -313,6 +316,36 @@ public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
         Assert.Equal(HealthState.Healthy, report.Checks.Single(c => c.Name == "queue").State);
         Assert.Equal(HealthState.Healthy, report.Checks.Single(c => c.Name == "ledger").State);
         Assert.Contains("dcr-0123456789abcdef0123456789abcdef", report.Checks.Single(c => c.Name == "settings").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignInFails_ScanRecordsAndLogsOneLineAndHealthReportsIt()
+    {
+        // Arrange: the real Azure inventory on the loopback ARM server, with a credential that cannot sign in.
+        var ct = TestContext.Current.CancellationToken;
+        var fleet = new AzureFleetDescription { Subscriptions = [AzureTestFleet.Subscription(1, 2)] };
+        await using var server = await AzureLoopbackServer.StartAsync(fleet, ct);
+        var credential = new StaticTokenCredential("unused") { Failure = "ManagedIdentityCredential authentication unavailable.\n   at Azure.Identity.ManagedIdentitySource.Authenticate()" };
+        var inventory = AzureTestFleet.Inventory(server, new AzureInventoryScope(), credential);
+        using var harness = ServiceHarness.Create(azurite.Server, inventory, Collector(), new RecordingAssessmentPublisher(), services => services.AddFakeLogging());
+
+        // Act
+        var error = await Assert.ThrowsAsync<AzureSignInException>(() => harness.Function<ScheduleFleetScan>().RunAsync(new TimerInfo(), ct));
+        var report = await harness.Service<ServiceHealthCheck>().CheckAsync(ct);
+
+        // Assert
+        var record = await harness.Service<ScanLedger>().ReadLatestScanRecordAsync(ct);
+        Assert.Equal(ScanRecordStatus.Failed, record?.Status);
+        Assert.Equal(error.Message, record?.Error);
+        Assert.Contains("az login", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        var logged = Assert.Single(harness.Host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Level == LogLevel.Error);
+        Assert.Null(logged.Exception);
+        Assert.Contains(error.Message, logged.Message, StringComparison.Ordinal);
+        var health = report.Checks.Single(c => c.Name == "inventory");
+        Assert.Equal(HealthState.Unhealthy, health.State);
+        Assert.Equal(error.Message, health.Message);
+        Assert.Equal(0, server.Calls.Total);
     }
 
     private static ScriptedSnapshotCollector Collector(IReadOnlyDictionary<string, string>? unreadable = null) =>
