@@ -8,6 +8,7 @@ using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Manifests;
+using NetPolGovernance.Connectors.Output;
 
 namespace NetPolGovernance.Cli.Commands;
 
@@ -164,16 +165,7 @@ internal sealed class DiffCommand : BaseCommand
 
     private static string Cell(string value) => Clean(value).Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
 
-    private static string Clean(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            builder.Append(char.IsControl(c) ? '?' : c);
-        }
-
-        return builder.ToString();
-    }
+    private static string Clean(string value) => TerminalText.Escape(value);
 
     private static string Json(DiffReport report)
     {

@@ -10,6 +10,7 @@ using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Manifests;
+using NetPolGovernance.Connectors.Output;
 
 namespace NetPolGovernance.Cli.Commands;
 
@@ -253,9 +254,8 @@ internal sealed class StageCommand : BaseCommand
         }
     }
 
-    /// <summary>Control characters from flow data never reach the terminal.</summary>
-    private static string Clean(string value) =>
-        value.Any(char.IsControl) ? new string([.. value.Select(c => char.IsControl(c) ? '?' : c)]) : value;
+    /// <summary>Control characters from flow data never reach the terminal (the one escaping every text output uses).</summary>
+    private static string Clean(string value) => TerminalText.Escape(value);
 
     private async Task WriteJsonAsync(StageReport report, CancellationToken cancellationToken)
     {
