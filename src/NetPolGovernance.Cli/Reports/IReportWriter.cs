@@ -27,5 +27,11 @@ internal interface IReportFormat
     /// <summary>File extensions that select this format when <c>-o FILE</c> is given without <c>--format</c>.</summary>
     IReadOnlyList<string> FileExtensions { get; }
 
+    /// <summary>
+    /// True when the format writes each cluster as it completes (completion order); otherwise the scan hands it the
+    /// clusters sorted by subscription, cluster and namespace (<see cref="ClusterOrder"/>) when the scan ends.
+    /// </summary>
+    bool StreamsInCompletionOrder => false;
+
     IReportWriter Create(ReportTarget target);
 }
