@@ -3,8 +3,9 @@ using NetPolGovernance.Analysis.Assessment;
 namespace NetPolGovernance.Cli.Reports;
 
 /// <summary>
-/// Writes a report as the scan streams: the header, then each cluster as it completes, then the summary.
-/// Writers never hold the whole fleet in memory. Disposing flushes.
+/// Writes a report: the header, then each cluster, then the summary. Writers never hold the whole fleet in memory;
+/// the scan gives them clusters sorted (<see cref="OrderedReportWriter"/>) unless the format streams in completion
+/// order. Disposing flushes.
 /// </summary>
 internal interface IReportWriter : IAsyncDisposable
 {
