@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
@@ -9,7 +10,6 @@ using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Manifests;
-using Spectre.Console;
 
 namespace NetPolGovernance.Cli.Commands;
 
@@ -140,7 +140,7 @@ internal sealed class StageCommand : BaseCommand
             }
             else
             {
-                WriteTable(report);
+                await WriteTableAsync(report, cancellationToken).ConfigureAwait(false);
             }
 
             return report.WouldDrop.Count > 0 ? ExitCodes.NonCompliant
@@ -226,27 +226,36 @@ internal sealed class StageCommand : BaseCommand
             $"stage: {traffic.Flows} flows read ({traffic.Replies} replies, {traffic.WithoutPort} without a port, {traffic.Unidentified} unidentified left out), {traffic.Edges.Count} connections, {window}; proposal: {replaced} replaced, {added} added");
     }
 
-    private void WriteTable(StageReport report)
+    // Raw stdout, like every machine-read output: one entry per line, never wrapped at a console width.
+    private async Task WriteTableAsync(StageReport report, CancellationToken cancellationToken)
     {
-        Section("Would drop (observed, allowed today, denied by the proposal)", report.WouldDrop, e => e.Policy);
-        Section("Would open (denied today, allowed by the proposal)", report.WouldOpen, e => e.Policy);
-        Section("Unverifiable", report.Unverifiable, e => e.Reason);
+        var text = new StringBuilder();
+        Section(text, "Would drop (observed, allowed today, denied by the proposal)", report.WouldDrop, e => e.Policy);
+        Section(text, "Would open (denied today, allowed by the proposal)", report.WouldOpen, e => e.Policy);
+        Section(text, "Unverifiable", report.Unverifiable, e => e.Reason);
+        var stdout = _interaction.OpenStandardOutput();
+        await stdout.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Section(string title, IReadOnlyList<StageEntry> entries, Func<StageEntry, string?> why)
+    private static void Section(StringBuilder text, string title, IReadOnlyList<StageEntry> entries, Func<StageEntry, string?> why)
     {
-        _interaction.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{title}: {entries.Count}"));
+        text.Append(CultureInfo.InvariantCulture, $"{title}: {entries.Count}\n");
         foreach (var entry in entries)
         {
             var port = entry.Port is { } n ? string.Create(CultureInfo.InvariantCulture, $" {n}/{entry.Protocol?.ToKubernetes()}") : string.Empty;
-            var seen = entry.Count is { } c ? string.Create(CultureInfo.InvariantCulture, $" seen {c}x, last {entry.LastSeen:yyyy-MM-ddTHH:mm:ssZ}") : string.Empty;
-            _interaction.Output.WriteLine($"  {entry.From} -> {entry.To}{port}{seen}");
-            if (why(entry) is { Length: > 0 } text)
+            var seen = entry.Count is { } c ? string.Create(CultureInfo.InvariantCulture, $", {c} flow events, last {entry.LastSeen?.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}") : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"  {Clean(entry.From)} -> {Clean(entry.To)}{port}{seen}\n");
+            if (why(entry) is { Length: > 0 } reason)
             {
-                _interaction.Output.WriteLine($"    {text}");
+                text.Append(CultureInfo.InvariantCulture, $"    {Clean(reason)}\n");
             }
         }
     }
+
+    /// <summary>Control characters from flow data never reach the terminal.</summary>
+    private static string Clean(string value) =>
+        value.Any(char.IsControl) ? new string([.. value.Select(c => char.IsControl(c) ? '?' : c)]) : value;
 
     private async Task WriteJsonAsync(StageReport report, CancellationToken cancellationToken)
     {
