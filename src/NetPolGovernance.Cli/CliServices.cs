@@ -9,6 +9,7 @@ using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Reports.Html;
 using NetPolGovernance.Cli.Reports.Json;
 using NetPolGovernance.Cli.Reports.Sarif;
+using NetPolGovernance.Cli.Reports.Summary;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Cli.Simulation;
@@ -62,6 +63,7 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, JsonlReportFormat>();
         services.AddSingleton<IReportFormat, SarifReportFormat>();
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
+        services.AddSingleton<IReportFormat, SummaryReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
         services.AddSingleton<IFlowQueryClientFactory, DefaultFlowQueryClientFactory>();

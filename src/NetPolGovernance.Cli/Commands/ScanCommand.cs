@@ -181,7 +181,9 @@ internal sealed class ScanCommand : BaseCommand
     {
         var scanner = new FleetScanner(plan.Session.Collector, _loggerFactory.CreateLogger<FleetScanner>());
         var tally = new ScanTally(plan.Context.Profile, plan.FailOn);
-        await using var writer = plan.Format.Create(target);
+        // Every format but a streaming one gets its clusters sorted at the end, so reports do not change with completion order.
+        var formatWriter = plan.Format.Create(target);
+        await using var writer = plan.Format.StreamsInCompletionOrder ? formatWriter : new OrderedReportWriter(formatWriter);
         await writer.WriteHeaderAsync(new ReportHeader(plan.Context, plan.Source, plan.FailOn), cancellationToken).ConfigureAwait(false);
         using var progress = new ScanProgress(_interaction, _timeProvider);
         var assessments = scanner.ScanAsync(

@@ -3,8 +3,9 @@ using NetPolGovernance.Analysis.Assessment;
 namespace NetPolGovernance.Cli.Reports;
 
 /// <summary>
-/// Writes a report as the scan streams: the header, then each cluster as it completes, then the summary.
-/// Writers never hold the whole fleet in memory. Disposing flushes.
+/// Writes a report: the header, then each cluster, then the summary. Writers never hold the whole fleet in memory;
+/// the scan gives them clusters sorted (<see cref="OrderedReportWriter"/>) unless the format streams in completion
+/// order. Disposing flushes.
 /// </summary>
 internal interface IReportWriter : IAsyncDisposable
 {
@@ -26,6 +27,12 @@ internal interface IReportFormat
 
     /// <summary>File extensions that select this format when <c>-o FILE</c> is given without <c>--format</c>.</summary>
     IReadOnlyList<string> FileExtensions { get; }
+
+    /// <summary>
+    /// True when the format writes each cluster as it completes (completion order); otherwise the scan hands it the
+    /// clusters sorted by subscription, cluster and namespace (<see cref="ClusterOrder"/>) when the scan ends.
+    /// </summary>
+    bool StreamsInCompletionOrder => false;
 
     IReportWriter Create(ReportTarget target);
 }

@@ -54,7 +54,7 @@ public sealed class ToolInstallTests : IDisposable
             source <(netpolgov completion bash)
             COMP_LINE="netpolgov scan --form"; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(netpolgov scan --form); COMP_CWORD=2
             _netpolgov_complete; printf '%s\n' "${COMPREPLY[@]}"
-            COMP_LINE="netpolgov scan --format s"; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(netpolgov scan --format s); COMP_CWORD=3
+            COMP_LINE="netpolgov scan --format sa"; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(netpolgov scan --format sa); COMP_CWORD=3
             _netpolgov_complete; printf '%s\n' "${COMPREPLY[@]}"
             """;
         var completion = await RunAsync("bash", ["-c", script], ct, path: tools);

@@ -5,13 +5,16 @@ namespace NetPolGovernance.Cli.Reports.Json;
 
 /// <summary>
 /// <c>--format jsonl</c>: one JSON object per line — a <c>header</c> record, one <c>cluster</c> record per cluster as it
-/// completes, and a <c>summary</c> record. Suits fleets and log shippers.
+/// completes (completion order, not sorted: each record names its subscription and cluster), and a <c>summary</c>
+/// record. Suits fleets and log shippers.
 /// </summary>
 internal sealed class JsonlReportFormat : IReportFormat
 {
     public string Name => "jsonl";
 
     public IReadOnlyList<string> FileExtensions { get; } = [".jsonl", ".ndjson"];
+
+    public bool StreamsInCompletionOrder => true;
 
     public IReportWriter Create(ReportTarget target)
     {
