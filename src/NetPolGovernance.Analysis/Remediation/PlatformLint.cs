@@ -57,7 +57,7 @@ public static class PlatformLint
         var findings = new List<PlatformFinding>();
         foreach (var ns in namespaces.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var pods = engine.Index.PodsIn(ns).Where(p => !p.HostNetwork).ToList();
+            var pods = proposed.Pods.Where(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal) && !p.HostNetwork).ToList();
             findings.AddRange(CheckNamespace(proposed, engine, kind, ns, pods, dns, konnectivity, elsewhere));
         }
 
@@ -74,7 +74,7 @@ public static class PlatformLint
         PodInfo konnectivity,
         PodInfo elsewhere)
     {
-        if (PlatformDependencies.IsAddOnNamespace(ns))
+        if (PlatformDependencies.IsAddOnNamespace(ns) && HasPolicy(proposed, ns))
         {
             yield return new(PlatformDependencies.AddOnNamespaces, PlatformFindingLevel.Warning, ns,
                 "this namespace belongs to AKS or a managed add-on; a policy here can break the platform itself (netpolgov's profiles leave it alone)");
@@ -170,6 +170,11 @@ public static class PlatformLint
                 $"pods {Names(cut)} lose IMDS (169.254.169.254, TCP 80){(kind == PolicyEngine.Unknown ? " where the engine enforces egress to it (Cilium, Calico; not Azure NPM)" : string.Empty)}; anything that takes a managed identity token from IMDS there fails");
         }
     }
+
+    private static bool HasPolicy(ClusterSnapshot snapshot, string ns) =>
+        snapshot.NetworkPolicies.Any(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal))
+        || snapshot.CiliumPolicies.Any(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal))
+        || snapshot.CalicoPolicies.Any(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal));
 
     private static bool Reaches(ReachabilityEngine engine, PodInfo from, PodInfo to, TransportProtocol protocol, int port) =>
         engine.TrafficBetween(Party.Of(from), Party.Of(to)).Contains(protocol, port);
