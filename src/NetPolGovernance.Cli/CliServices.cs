@@ -77,6 +77,7 @@ internal static class CliServices
         services.AddSingleton<Command, ReachCommand>();
         services.AddSingleton<Command, RemediateCommand>();
         services.AddSingleton<Command, StageCommand>();
+        services.AddSingleton<Command, LintCommand>();
         services.AddSingleton<Command, DiffCommand>();
         services.AddSingleton<Command, SimulateCommand>();
         services.AddSingleton<Command, VersionCommand>();

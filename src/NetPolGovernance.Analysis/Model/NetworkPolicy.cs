@@ -12,6 +12,9 @@ public sealed record NetworkPolicy
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = EmptyLabels.Instance;
 
+    /// <summary><c>metadata.annotations</c> netpolgov writes (provenance of observed rules); empty when read from a cluster.</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = EmptyLabels.Instance;
+
     /// <summary><c>spec.podSelector</c>; null when omitted (which selects all pods).</summary>
     public LabelSelector? PodSelector { get; init; }
 
@@ -28,6 +31,9 @@ public sealed record NetworkPolicy
 /// <summary>One ingress or egress rule. <see cref="Peers"/> is <c>from</c> for ingress and <c>to</c> for egress.</summary>
 public sealed record NetworkPolicyRule
 {
+    /// <summary>A comment netpolgov writes above the rule in YAML (where an observed rule came from); never read.</summary>
+    public string? Comment { get; init; }
+
     public IReadOnlyList<NetworkPolicyPeer>? Peers { get; init; }
 
     public IReadOnlyList<NetworkPolicyPort>? Ports { get; init; }

@@ -68,6 +68,12 @@ public static partial class NetworkPolicyYaml
             WriteMap(yaml, policy.Labels, 4);
         }
 
+        if (policy.Annotations.Count > 0)
+        {
+            yaml.Append("  annotations:\n");
+            WriteMap(yaml, policy.Annotations, 4);
+        }
+
         yaml.Append("spec:\n");
         WriteSelector(yaml, "podSelector", policy.PodSelector, 2, string.Empty);
         if (policy.PolicyTypes is { Count: > 0 } types)
@@ -105,6 +111,11 @@ public static partial class NetworkPolicyYaml
                 var lead = first ? "    - " : "      ";
                 first = false;
                 return lead;
+            }
+
+            if (rule.Comment is { Length: > 0 } comment)
+            {
+                yaml.Append("    # ").Append(comment.ReplaceLineEndings(" ")).Append('\n');
             }
 
             if (rule.Peers is not null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
 
@@ -34,7 +35,8 @@ internal static class PlanVerifier
         ClusterSnapshot snapshot,
         string ns,
         RemediationProfile profile,
-        IReadOnlyList<NetworkPolicy> plan)
+        IReadOnlyList<NetworkPolicy> plan,
+        ObservedTraffic? traffic = null)
     {
         var nsProbe = new PodInfo { Namespace = ns, Name = ProbePodName };
         var elsewhereProbe = new PodInfo { Namespace = ProbeNamespace, Name = ProbePodName };
@@ -63,6 +65,12 @@ internal static class PlanVerifier
         if (profile is RemediationProfile.Baseline or RemediationProfile.Strict)
         {
             checks.Add(SameNamespace(before, after, nsPods, profile));
+        }
+
+        if (profile == RemediationProfile.Observed)
+        {
+            checks.Add(ObservedEdges(before, after, ns, traffic ?? throw new ArgumentNullException(nameof(traffic))));
+            return checks;
         }
 
         checks.Add(OtherNamespacesCut(planOnly, nsPods, elsewhereProbe, profile));
@@ -191,6 +199,48 @@ internal static class PlanVerifier
         return leaks.Count == 0
             ? new VerificationCheck("other-namespaces-cut", true, promise)
             : new VerificationCheck("other-namespaces-cut", false, $"the plan would still admit: {string.Join("; ", leaks.Take(10))}");
+    }
+
+    /// <summary>
+    /// Every observed forwarded connection with an end in the namespace that is allowed today is still allowed with the
+    /// plan, asked of the reachability engine as <c>stage</c> asks it. Connections whose ends are not in the snapshot
+    /// are counted as not checkable (they get no allow; the coverage and notes say so).
+    /// </summary>
+    private static VerificationCheck ObservedEdges(ReachabilityEngine before, ReachabilityEngine after, string ns, ObservedTraffic traffic)
+    {
+        var resolver = new FlowPeerResolver(before.Index);
+        var kept = 0;
+        var unresolved = 0;
+        var lost = new List<string>();
+        foreach (var edge in traffic.Edges.Where(e => e.Forwarded > 0
+            && (string.Equals(e.Key.Source.Namespace, ns, StringComparison.Ordinal) || string.Equals(e.Key.Destination.Namespace, ns, StringComparison.Ordinal))))
+        {
+            if (!resolver.TryResolve(edge.Key.Source, edge.SourceSample, out var from, out _) | !resolver.TryResolve(edge.Key.Destination, edge.DestinationSample, out var to, out _))
+            {
+                unresolved++;
+                continue;
+            }
+
+            var query = new ReachabilityQuery(from, to, edge.Key.Protocol, edge.Key.Port);
+            if (!before.Evaluate(query).Allowed)
+            {
+                continue; // Denied (or unknown) today: the plan must not open it, which never-widen checks.
+            }
+
+            if (after.Evaluate(query).Allowed)
+            {
+                kept++;
+            }
+            else
+            {
+                lost.Add(string.Create(CultureInfo.InvariantCulture, $"{edge.Key.Source} -> {edge.Key.Destination} {edge.Key.Port}/{edge.Key.Protocol.ToKubernetes()}"));
+            }
+        }
+
+        var skipped = unresolved > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {unresolved} with an end not in the snapshot not checked") : string.Empty;
+        return lost.Count == 0
+            ? new VerificationCheck("observed-edges", true, string.Create(CultureInfo.InvariantCulture, $"every observed forwarded connection allowed today stays allowed ({kept} checked{skipped})"))
+            : new VerificationCheck("observed-edges", false, $"observed connections would be cut: {string.Join("; ", lost.Take(10))}");
     }
 
     /// <summary>The never-widen check from the connections the plans would open between existing pods.</summary>

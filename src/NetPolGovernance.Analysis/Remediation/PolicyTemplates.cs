@@ -33,6 +33,9 @@ public static class PolicyTemplates
     private static readonly IReadOnlyDictionary<string, string> s_managedLabels =
         new Dictionary<string, string>(StringComparer.Ordinal) { [ManagedByLabel] = ManagedByValue };
 
+    /// <summary>The labels every object netpolgov creates carries.</summary>
+    internal static IReadOnlyDictionary<string, string> ManagedLabels => s_managedLabels;
+
     /// <summary>
     /// The backout command for one namespace: deletes exactly the objects netpolgov created there. The namespace is
     /// shell-quoted (<see cref="ShellQuote"/>), so the printed line is one command whatever the name holds.
@@ -74,6 +77,7 @@ public static class PolicyTemplates
         RemediationProfile.Strict => DeclaredPorts(pods) is { Count: > 0 } ports
             ? [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), .. AllowDns(ns, unisolated.Egress), .. AllowWithinNamespace(ns, AllowDeclaredPortsName, unisolated, ports)]
             : [DefaultDeny(ns, DefaultDenyName, "Ingress", "Egress"), .. AllowDns(ns, unisolated.Egress)],
+        RemediationProfile.Observed => throw new ArgumentException("the observed profile needs flows: use RemediationPlanner.PlanObserved", nameof(profile)),
         _ => throw new ArgumentOutOfRangeException(nameof(profile), profile, "Unknown remediation profile."),
     };
 
@@ -99,7 +103,7 @@ public static class PolicyTemplates
         return [.. ports];
     }
 
-    private static NetworkPolicy DefaultDeny(string ns, string name, params string[] types) => new()
+    internal static NetworkPolicy DefaultDeny(string ns, string name, params string[] types) => new()
     {
         Namespace = ns,
         Name = name,
@@ -110,7 +114,7 @@ public static class PolicyTemplates
 
     // Pinned with kubernetes.io/metadata.name: tenants can set other namespace labels (docs/semantics.md §2).
     // One policy per selector of the egress-unisolated pods; none when every pod is already egress-isolated.
-    private static IEnumerable<NetworkPolicy> AllowDns(string ns, IReadOnlyList<LabelSelector> selectors) =>
+    internal static IEnumerable<NetworkPolicy> AllowDns(string ns, IReadOnlyList<LabelSelector> selectors) =>
         selectors.Select((selector, i) => new NetworkPolicy
         {
             Namespace = ns,

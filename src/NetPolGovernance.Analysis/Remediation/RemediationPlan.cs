@@ -47,6 +47,15 @@ public sealed record NamespaceRemediation
     /// <summary>The connections denied today that this namespace's plan would open (then the plan is not verified).</summary>
     public IReadOnlyList<OpenedConnection> Opened { get; init; } = [];
 
+    /// <summary>Why an observed connection or workload got no allow (observed profile); empty for the others.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Coverage confidence per workload of the namespace (observed profile); empty for the others.</summary>
+    public IReadOnlyList<WorkloadCoverage> Coverage { get; init; } = [];
+
+    /// <summary>The platform-dependency lint of the namespace with the plan applied (docs/platform-dependencies.md).</summary>
+    public IReadOnlyList<PlatformFinding> Platform { get; init; } = [];
+
     /// <summary>The policies as a YAML stream, ready for GitOps.</summary>
     public required string Yaml { get; init; }
 
@@ -57,7 +66,7 @@ public sealed record NamespaceRemediation
     public bool Verified => Verification.All(c => c.Passed);
 }
 
-/// <summary>One verification check: its name (names, dns, same-namespace, other-namespaces-cut, never-widen), outcome and detail.</summary>
+/// <summary>One verification check: its name (names, dns, same-namespace, other-namespaces-cut, observed-edges, never-widen), outcome and detail.</summary>
 public sealed record VerificationCheck(string Name, bool Passed, string Detail);
 
 /// <summary>

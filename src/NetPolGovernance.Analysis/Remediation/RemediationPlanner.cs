@@ -1,3 +1,4 @@
+using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
 
@@ -16,6 +17,17 @@ public static class RemediationPlanner
         Plan(snapshot, namespaces, profile, Propose);
 
     /// <summary>
+    /// The <see cref="RemediationProfile.Observed"/> plan: per workload, allows for what <paramref name="traffic"/> saw
+    /// forwarded, plus default deny and DNS; verified to keep every observed forwarded connection allowed today and to
+    /// open nothing denied today; with a coverage confidence per workload.
+    /// </summary>
+    public static RemediationPlan PlanObserved(ClusterSnapshot snapshot, IEnumerable<string> namespaces, ObservedTraffic traffic)
+    {
+        ArgumentNullException.ThrowIfNull(traffic);
+        return Plan(snapshot, namespaces, RemediationProfile.Observed, Propose, traffic);
+    }
+
+    /// <summary>
     /// As <see cref="Plan(ClusterSnapshot, IEnumerable{string}, RemediationProfile)"/> with another way to propose
     /// the policies of one namespace (tests use it to check that verification stops a plan that widens).
     /// </summary>
@@ -23,7 +35,8 @@ public static class RemediationPlanner
         ClusterSnapshot snapshot,
         IEnumerable<string> namespaces,
         RemediationProfile profile,
-        Func<ClusterSnapshot, string, RemediationProfile, IReadOnlyList<PodInfo>, IReadOnlyList<NetworkPolicy>> propose)
+        Func<ClusterSnapshot, string, RemediationProfile, IReadOnlyList<PodInfo>, IReadOnlyList<NetworkPolicy>> propose,
+        ObservedTraffic? traffic = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(namespaces);
@@ -32,15 +45,18 @@ public static class RemediationPlanner
         var proposals = new List<NamespaceRemediation>();
         foreach (var ns in namespaces.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var policies = propose(snapshot, ns, profile, before.Index.PodsIn(ns));
+            var notes = new List<string>();
+            var policies = traffic is null ? propose(snapshot, ns, profile, before.Index.PodsIn(ns)) : ProposeObserved(snapshot, before.Index, ns, traffic, notes);
             proposals.Add(new NamespaceRemediation
             {
                 Namespace = ns,
                 Profile = profile,
                 Policies = policies,
-                Verification = PlanVerifier.Verify(snapshot, ns, profile, policies),
+                Verification = PlanVerifier.Verify(snapshot, ns, profile, policies, traffic),
                 Impact = [],
                 Yaml = NetworkPolicyYaml.Write(policies, Header(ns, profile)),
+                Notes = [.. notes.Distinct(StringComparer.Ordinal)],
+                Coverage = traffic is null ? [] : ObservedCoverage.Of(before.Index, ns, traffic),
             });
         }
 
@@ -78,12 +94,13 @@ public static class RemediationPlanner
                 .. proposals.Select(p =>
                 {
                     var opened = widening.GetValueOrDefault(p.Namespace) ?? [];
-                    return p with
+                    var planned = p with
                     {
                         Verification = p.Verified || opened.Count > 0 ? [.. p.Verification, PlanVerifier.NeverWiden(opened)] : p.Verification,
                         Impact = [.. impact.Lost.Where(c => Involves(c.From, c.To, p.Namespace))],
                         Opened = opened,
                     };
+                    return planned with { Platform = PlatformLint.Check(WithPlan(snapshot, p.Namespace, p.Policies), [p.Namespace]) };
                 }),
             ],
         };
@@ -102,6 +119,30 @@ public static class RemediationPlanner
         {
             var kept = inNamespace.Where(p => !replaced.Contains(p.Name)).ToList();
             var plan = PolicyTemplates.For(profile, ns, pods, UnisolatedPods.Of(kept));
+            var names = plan.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var more = kept.Where(p => PolicyTemplates.IsManaged(p.Labels) && names.Contains(p.Name)).Select(p => p.Name).ToList();
+            if (more.Count == 0)
+            {
+                return plan;
+            }
+
+            replaced.UnionWith(more);
+        }
+    }
+
+    /// <summary>
+    /// The observed profile's policies for one namespace, with the same replacement rule as <see cref="Propose"/>: a
+    /// policy netpolgov created earlier under a planned name is replaced, so it does not count as a restriction.
+    /// </summary>
+    private static IReadOnlyList<NetworkPolicy> ProposeObserved(ClusterSnapshot snapshot, SnapshotIndex index, string ns, ObservedTraffic traffic, List<string> notes)
+    {
+        var inNamespace = snapshot.NetworkPolicies.Where(p => string.Equals(p.Namespace, ns, StringComparison.Ordinal)).ToList();
+        var replaced = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            notes.Clear();
+            var kept = inNamespace.Where(p => !replaced.Contains(p.Name)).ToList();
+            var plan = ObservedPolicies.For(index, ns, traffic, UnisolatedPods.Of(kept), notes);
             var names = plan.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
             var more = kept.Where(p => PolicyTemplates.IsManaged(p.Labels) && names.Contains(p.Name)).Select(p => p.Name).ToList();
             if (more.Count == 0)

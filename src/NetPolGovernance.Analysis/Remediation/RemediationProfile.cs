@@ -14,4 +14,10 @@ public enum RemediationProfile
     /// namespace's pods declare are reachable (the static stand-in for observed traffic).
     /// </summary>
     Strict = 3,
+
+    /// <summary>
+    /// Default deny, DNS, and per workload (selected by its stable pod-template labels) ingress from the sources and
+    /// egress to the destinations observed forwarded in the flows, each rule annotated with where it came from.
+    /// </summary>
+    Observed = 4,
 }

@@ -1,12 +1,17 @@
 using System.CommandLine;
+using System.Globalization;
 using NetPolGovernance.Analysis;
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Remediation;
+using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Remediation;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
+using NetPolGovernance.Connectors.Manifests;
 using NetPolGovernance.Connectors.Kubernetes.Transport;
 using NetPolGovernance.Connectors.Output;
 using NetPolGovernance.Connectors.Remediation;
@@ -20,11 +25,12 @@ namespace NetPolGovernance.Cli.Commands;
 /// <c>--apply</c> to one kubeconfig context after a server-side dry run. Prints the backout command per namespace.
 /// Exit codes: 0 done, 1 bad input (including a <c>--namespace</c> the snapshot does not have), 2 a plan failed
 /// verification (not written; among the checks, never-widen: a plan never opens a connection denied today),
-/// 5 the apply was stopped or failed.
+/// 5 the apply was stopped or failed (including the observed profile's coverage gate, <c>--min-coverage</c>).
+/// <c>--profile observed</c> reads <c>--flows</c> or <c>--flows-from-workspace</c> as <c>stage</c> does.
 /// </summary>
 internal sealed class RemediateCommand : BaseCommand
 {
-    private static readonly string[] s_profiles = ["baseline", "ingress", "strict"];
+    private static readonly string[] s_profiles = ["baseline", "ingress", "strict", "observed"];
 
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
@@ -32,7 +38,7 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly KubeconfigEnvironment _kubeconfigEnvironment;
     private readonly Option<string> _profile = CliChoice.Create(
         "--profile",
-        "Policy set: baseline (deny all, allow DNS and same namespace), ingress (deny ingress), strict (baseline, same namespace only on declared ports).",
+        "Policy set: baseline (deny all, allow DNS and same namespace), ingress (deny ingress), strict (baseline, same namespace only on declared ports), observed (deny all, DNS, per workload what --flows saw).",
         s_profiles,
         "baseline");
 
@@ -45,10 +51,18 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Write one YAML file per namespace and impact-preview.md into DIR.", HelpName = "DIR" };
     private readonly Option<string> _engine = EngineOption.Create();
     private readonly Option<bool> _apply = new("--apply") { Description = "Apply to the --context cluster after a server-side dry run (only objects labelled managed-by netpolgov)." };
+    private readonly Option<double> _minCoverage = new("--min-coverage")
+    {
+        Description = "With --profile observed, --apply refuses when a workload's coverage confidence (0-1) is below this; 0 applies anyway.",
+        HelpName = "0-1",
+        DefaultValueFactory = _ => DefaultMinCoverage,
+    };
+
+    private readonly FlowInputOptions _flowInput;
     private readonly Option _kubeconfig;
     private readonly Option _context;
 
-    public RemediateCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, TimeProvider timeProvider, KubeconfigEnvironment kubeconfigEnvironment)
+    public RemediateCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, TimeProvider timeProvider, KubeconfigEnvironment kubeconfigEnvironment, IFlowQueryClientFactory queryClients)
         : base("remediate", "Propose verified NetworkPolicies for noncompliant namespaces, preview what they cut, write or apply them.")
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -59,6 +73,7 @@ internal sealed class RemediateCommand : BaseCommand
         _interaction = interaction;
         _timeProvider = timeProvider;
         _kubeconfigEnvironment = kubeconfigEnvironment;
+        _flowInput = new FlowInputOptions(queryClients);
         foreach (var source in _sources)
         {
             source.AddOptions(this);
@@ -72,7 +87,12 @@ internal sealed class RemediateCommand : BaseCommand
         Options.Add(_output);
         Options.Add(_apply);
         Options.Add(_engine);
+        _flowInput.AddTo(this);
+        Options.Add(_minCoverage);
     }
+
+    /// <summary>The default <c>--min-coverage</c>: half a week of flows for every workload.</summary>
+    public const double DefaultMinCoverage = 0.5;
 
     /// <summary>Exit code when <c>--apply</c> was stopped (preflight, dry run) or failed part-way.</summary>
     public const int ApplyFailed = 5;
@@ -83,11 +103,28 @@ internal sealed class RemediateCommand : BaseCommand
         {
             var apply = parseResult.GetValue(_apply);
             var context = apply ? SingleValue(parseResult, _context) ?? throw new ScanInputException("--apply needs --context NAME: the one cluster to change") : null;
+            var profile = Enum.Parse<RemediationProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
+            var minCoverage = parseResult.GetValue(_minCoverage);
+            if (minCoverage is < 0 or > 1 || double.IsNaN(minCoverage))
+            {
+                throw new ScanInputException("--min-coverage must be between 0 and 1");
+            }
+
+            var flows = await ReadFlowFilesAsync(parseResult, profile, cancellationToken).ConfigureAwait(false);
             var loaded = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: true, cancellationToken).ConfigureAwait(false);
             var snapshot = RejectedPolicies.LeaveOut(loaded, _interaction);
-            var profile = Enum.Parse<RemediationProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
             var namespaces = Targets(parseResult, snapshot);
-            var plan = RemediationPlanner.Plan(snapshot, namespaces, profile);
+            RemediationPlan plan;
+            if (flows is not null)
+            {
+                await _flowInput.ReadWorkspaceAsync(parseResult, snapshot, flows, _interaction, "remediate", cancellationToken).ConfigureAwait(false);
+                plan = RemediationPlanner.PlanObserved(snapshot, namespaces, flows.Result());
+            }
+            else
+            {
+                plan = RemediationPlanner.Plan(snapshot, namespaces, profile);
+            }
+
             var cluster = snapshot.Cluster.Name;
 
             var failedVerification = plan.Namespaces.Where(n => !n.Verified).ToList();
@@ -104,13 +141,22 @@ internal sealed class RemediateCommand : BaseCommand
             }
             else if (!apply)
             {
+                // Raw stdout, never wrapped at a console width: a wrapped quoted scalar would change its value.
+                var stdout = _interaction.OpenStandardOutput();
                 foreach (var ns in verified)
                 {
-                    _interaction.Output.Write(ns.Yaml);
+                    await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ns.Yaml), cancellationToken).ConfigureAwait(false);
                 }
+
+                await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
 
             _interaction.DisplayStatus(ImpactPreviewText.Markdown(cluster, plan, maxRowsPerNamespace: 50).TrimEnd());
+            if (apply && verified.Count > 0 && RefuseLowCoverage(verified, minCoverage))
+            {
+                return ApplyFailed;
+            }
+
             if (apply && verified.Count > 0)
             {
                 var applied = await ApplyAsync(SingleValue(parseResult, _kubeconfig), context!, ExecPlugins(parseResult), verified, cancellationToken).ConfigureAwait(false);
@@ -127,6 +173,60 @@ internal sealed class RemediateCommand : BaseCommand
             _interaction.DisplayError(ex.Message);
             return ExitCodes.UsageError;
         }
+        catch (InputFileException ex)
+        {
+            _interaction.DisplayError(ex.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (LogAnalyticsQueryException ex)
+        {
+            _interaction.DisplayError($"--flows-from-workspace: {ex.Message}");
+            return ExitCodes.Incomplete;
+        }
+    }
+
+    /// <summary>The flow files, aggregated, for the observed profile; null for the others (which take no flows).</summary>
+    private async Task<FlowAggregator?> ReadFlowFilesAsync(ParseResult parseResult, RemediationProfile profile, CancellationToken cancellationToken)
+    {
+        var given = _flowInput.Given(parseResult);
+        if (profile != RemediationProfile.Observed)
+        {
+            return given ? throw new ScanInputException("--flows and --flows-from-workspace are read only by --profile observed") : null;
+        }
+
+        if (!given)
+        {
+            throw new ScanInputException("--profile observed needs flows: give --flows FILE... (Hubble JSON lines) or --flows-from-workspace [WORKSPACE_ID]");
+        }
+
+        var aggregator = new FlowAggregator();
+        await _flowInput.ReadFilesAsync(parseResult, aggregator, _interaction, cancellationToken).ConfigureAwait(false);
+        return aggregator;
+    }
+
+    /// <summary>
+    /// The apply gate of the observed profile: a workload whose coverage confidence is below <c>--min-coverage</c> may
+    /// need what the window did not show, so nothing is applied (the YAML and preview are still written).
+    /// </summary>
+    private bool RefuseLowCoverage(List<NamespaceRemediation> verified, double minCoverage)
+    {
+        var low = verified.SelectMany(n => n.Coverage).Where(c => c.Confidence < minCoverage).ToList();
+        if (low.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var coverage in low)
+        {
+            _interaction.DisplayError(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{coverage.Namespace}/{TerminalText.Escape(coverage.Workload)}: coverage {coverage.Confidence:0.00} below --min-coverage {minCoverage:0.00}: {TerminalText.Escape(string.Join("; ", coverage.Reasons))}"));
+        }
+
+        _interaction.DisplayError(string.Create(
+            CultureInfo.InvariantCulture,
+            $"apply refused: {low.Count} workload(s) below --min-coverage {minCoverage:0.00}; nothing was applied (collect a longer window, or give --min-coverage 0 to apply anyway)"));
+        return true;
     }
 
     private Option AddOwn(Option option)
@@ -163,7 +263,18 @@ internal sealed class RemediateCommand : BaseCommand
         }
 
         var assessment = SnapshotAnalyzer.Analyze(snapshot, new AnalysisOptions { Now = _timeProvider.GetUtcNow(), DeclaredEngine = EngineOption.Value(parseResult, _engine) });
-        var noncompliant = assessment.Namespaces.Where(n => n.Status == NamespaceStatus.NonCompliant).Select(n => n.Name).ToList();
+        var noncompliant = new List<string>();
+        foreach (var name in assessment.Namespaces.Where(n => n.Status == NamespaceStatus.NonCompliant).Select(n => n.Name))
+        {
+            if (PlatformDependencies.IsAddOnNamespace(name))
+            {
+                _interaction.DisplayStatus($"{name}: left alone, an AKS add-on namespace ({PlatformDependencies.AddOnNamespaces.Doc}); name it with --namespace to plan it anyway");
+                continue;
+            }
+
+            noncompliant.Add(name);
+        }
+
         if (noncompliant.Count == 0)
         {
             _interaction.DisplayStatus("No NonCompliant namespace: nothing to remediate.");

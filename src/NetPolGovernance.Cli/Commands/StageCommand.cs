@@ -5,8 +5,10 @@ using System.Text.Json;
 using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
+using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Remediation;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Manifests;
@@ -28,39 +30,11 @@ internal sealed class StageCommand : BaseCommand
 
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
-    private readonly IFlowQueryClientFactory _queryClients;
-    private readonly Option<string?> _fromWorkspace = new("--flows-from-workspace")
-    {
-        Description = "Read ContainerNetworkLogs through the Log Analytics query API: from the workspace ID given, or (no value) from the cluster's own resource.",
-        HelpName = "WORKSPACE_ID",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
-
-    private readonly Option<string> _since = new("--since")
-    {
-        Description = "How far back --flows-from-workspace reads: 30m, 24h, 7d (5 minutes to 90 days).",
-        HelpName = "DURATION",
-        DefaultValueFactory = _ => "24h",
-    };
-
-    private readonly Option<Uri?> _flowsEndpoint = new("--flows-endpoint")
-    {
-        Description = "The Log Analytics query endpoint (default https://api.loganalytics.io/; https://api.loganalytics.us/ in Azure Government).",
-        HelpName = "URL",
-    };
-
+    private readonly FlowInputOptions _flowInput;
     private readonly Option<string[]> _proposed = new("--proposed")
     {
         Description = "Manifest files or folders with the proposed policies; each replaces the object of the same kind, namespace and name, or is added.",
         HelpName = "PATH",
-        AllowMultipleArgumentsPerToken = true,
-        Arity = ArgumentArity.OneOrMore,
-    };
-
-    private readonly Option<string[]> _flows = new("--flows")
-    {
-        Description = "Hubble JSON-lines flow files (hubble observe -o json, the ACNS node file).",
-        HelpName = "FILE",
         AllowMultipleArgumentsPerToken = true,
         Arity = ArgumentArity.OneOrMore,
     };
@@ -75,17 +49,14 @@ internal sealed class StageCommand : BaseCommand
         ArgumentNullException.ThrowIfNull(queryClients);
         _sources = sources.ToList();
         _interaction = interaction;
-        _queryClients = queryClients;
+        _flowInput = new FlowInputOptions(queryClients);
         foreach (var source in _sources)
         {
             source.AddOptions(this);
         }
 
         Options.Add(_proposed);
-        Options.Add(_flows);
-        Options.Add(_fromWorkspace);
-        Options.Add(_since);
-        Options.Add(_flowsEndpoint);
+        _flowInput.AddTo(this);
         Options.Add(_format);
     }
 
@@ -94,31 +65,15 @@ internal sealed class StageCommand : BaseCommand
         try
         {
             var proposedPaths = parseResult.GetValue(_proposed) is { Length: > 0 } p ? p : throw new ScanInputException("give --proposed PATH... (the policies to stage)");
-            var flowPaths = parseResult.GetValue(_flows) ?? [];
-            var fromWorkspace = parseResult.GetResult(_fromWorkspace) is not null;
-            if (flowPaths.Length == 0 && !fromWorkspace)
+            if (!_flowInput.Given(parseResult))
             {
                 throw new ScanInputException("give --flows FILE... (Hubble JSON lines) or --flows-from-workspace [WORKSPACE_ID]");
             }
 
-            var since = Since(parseResult.GetValue(_since));
             var aggregator = new FlowAggregator();
-            var read = flowPaths.Length == 0 ? new FlowFileSummary() : await FlowFileReader.ReadAsync(flowPaths, aggregator, cancellationToken).ConfigureAwait(false);
-            foreach (var problem in read.Problems)
-            {
-                _interaction.DisplayWarning(problem);
-            }
-
-            if (read.BadLines > read.Problems.Count)
-            {
-                _interaction.DisplayWarning(string.Create(CultureInfo.InvariantCulture, $"{read.BadLines - read.Problems.Count} more bad flow lines skipped"));
-            }
-
+            await _flowInput.ReadFilesAsync(parseResult, aggregator, _interaction, cancellationToken).ConfigureAwait(false);
             var current = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
-            if (fromWorkspace)
-            {
-                await ReadWorkspaceAsync(parseResult, current, since, aggregator, cancellationToken).ConfigureAwait(false);
-            }
+            await _flowInput.ReadWorkspaceAsync(parseResult, current, aggregator, _interaction, "stage", cancellationToken).ConfigureAwait(false);
 
             var proposal = (await ManifestLoader.LoadAsync(proposedPaths, new ClusterIdentity { Name = current.Cluster.Name }, cancellationToken).ConfigureAwait(false)).Snapshot;
             var (replaced, added) = ProposedPolicySet.Count(current, proposal);
@@ -128,8 +83,10 @@ internal sealed class StageCommand : BaseCommand
             }
 
             var traffic = aggregator.Result();
-            var report = FlowReplay.Stage(current, ProposedPolicySet.Apply(current, proposal), traffic);
+            var proposed = ProposedPolicySet.Apply(current, proposal);
+            var report = FlowReplay.Stage(current, proposed, traffic);
             _interaction.DisplayStatus(Summary(traffic, replaced, added));
+            PlatformFindingsText.Display(_interaction, PlatformLint.Check(proposed, PlatformFindingsText.NamespacesOf(proposal, current)));
             foreach (var contradiction in report.Contradictions)
             {
                 _interaction.DisplayWarning($"runtime contradicts the policies: {contradiction.From} -> {contradiction.To} {contradiction.Port}/{contradiction.Protocol?.ToKubernetes()} seen forwarded {contradiction.Count} times although denied today ({contradiction.Policy}); the engine may not enforce here");
@@ -163,54 +120,6 @@ internal sealed class StageCommand : BaseCommand
             _interaction.DisplayError($"--flows-from-workspace: {ex.Message}");
             return ExitCodes.Incomplete;
         }
-    }
-
-    private async Task ReadWorkspaceAsync(ParseResult parseResult, ClusterSnapshot current, TimeSpan since, FlowAggregator aggregator, CancellationToken cancellationToken)
-    {
-        var workspace = parseResult.GetValue(_fromWorkspace);
-        var isWorkspace = workspace is { Length: > 0 };
-        var scope = isWorkspace ? workspace! : current.Cluster.ResourceId
-            ?? throw new ScanInputException($"--flows-from-workspace: cluster {current.Cluster.Name} has no Azure resource id to query; give the workspace id");
-        var client = _queryClients.Create(parseResult.GetValue(_flowsEndpoint));
-        var rows = await ContainerNetworkLogsReader.ReadAsync(client, scope, isWorkspace, since, aggregator, cancellationToken).ConfigureAwait(false);
-        _interaction.DisplayStatus(string.Create(CultureInfo.InvariantCulture, $"stage: {rows} connection rows from ContainerNetworkLogs over the last {since.TotalHours:0.#} h ({(isWorkspace ? "workspace " + scope : "resource " + scope)})"));
-        if (rows == 0)
-        {
-            _interaction.DisplayWarning("ContainerNetworkLogs returned nothing in the window: container network logs may be off (ACNS with --enable-container-network-logs and a ContainerNetworkLog filter are needed)");
-        }
-    }
-
-    /// <summary><c>30m</c>, <c>24h</c>, <c>7d</c>, or an ISO 8601 duration; 5 minutes to 90 days.</summary>
-    internal static TimeSpan Since(string? text)
-    {
-        text = text?.Trim() ?? string.Empty;
-        TimeSpan? value = null;
-        if (text.Length > 1 && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-        {
-            value = char.ToLowerInvariant(text[^1]) switch
-            {
-                'm' => TimeSpan.FromMinutes(number),
-                'h' => TimeSpan.FromHours(number),
-                'd' => TimeSpan.FromDays(number),
-                _ => null,
-            };
-        }
-
-        if (value is null && text.StartsWith('P'))
-        {
-            try
-            {
-                value = System.Xml.XmlConvert.ToTimeSpan(text);
-            }
-            catch (FormatException)
-            {
-                value = null;
-            }
-        }
-
-        return value is { } span && span >= TimeSpan.FromMinutes(5) && span <= TimeSpan.FromDays(90)
-            ? span
-            : throw new ScanInputException($"--since '{text}' is not a duration between 5 minutes and 90 days (write 30m, 24h, 7d)");
     }
 
     private static string Duration(TimeSpan span) => span.TotalHours >= 1

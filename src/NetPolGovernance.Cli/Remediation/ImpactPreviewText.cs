@@ -52,6 +52,8 @@ internal static class ImpactPreviewText
             }
 
             text.Append(CultureInfo.InvariantCulture, $"Policies: {string.Join(", ", ns.Policies.Select(p => p.Name))}\n\n");
+            Observed(text, ns);
+            Platform(text, ns);
             text.Append("Connections denied today that would be allowed: none (the plan never widens).\n\n");
             if (ns.Impact.Count == 0)
             {
@@ -79,8 +81,62 @@ internal static class ImpactPreviewText
         return text.ToString();
     }
 
+    // The observed profile: where each rule came from, what got no allow and why, and the coverage per workload.
+    private static void Observed(StringBuilder text, NamespaceRemediation ns)
+    {
+        var rules = ns.Policies.SelectMany(p => (p.Ingress ?? []).Concat(p.Egress ?? []).Select(r => (Policy: p.Name, r.Comment))).Where(r => r.Comment is not null).ToList();
+        if (rules.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Observed rules ({rules.Count}):\n\n| policy | rule and provenance |\n|---|---|\n");
+            foreach (var (policy, comment) in rules)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {policy} | {comment} |\n");
+            }
+
+            text.Append('\n');
+        }
+
+        foreach (var note in ns.Notes)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- note: {note}\n");
+        }
+
+        if (ns.Notes.Count > 0)
+        {
+            text.Append('\n');
+        }
+
+        if (ns.Coverage.Count > 0)
+        {
+            text.Append("Coverage confidence per workload:\n\n| workload | confidence | why not 1 |\n|---|---|---|\n");
+            foreach (var coverage in ns.Coverage)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {coverage.Workload} | {coverage.Confidence:0.00} | {string.Join("; ", coverage.Reasons)} |\n");
+            }
+
+            text.Append('\n');
+        }
+    }
+
+    private static void Platform(StringBuilder text, NamespaceRemediation ns)
+    {
+        if (ns.Platform.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("Platform dependencies (docs/platform-dependencies.md):\n\n");
+        foreach (var finding in ns.Platform)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- {finding.Level.ToString().ToLowerInvariant()} [{finding.Dependency.Id}]: {finding.Message}\n");
+        }
+
+        text.Append('\n');
+    }
+
     public static string ProfileName(RemediationProfile profile) => profile switch
     {
+        RemediationProfile.Observed => "observed",
         RemediationProfile.Ingress => "ingress",
         RemediationProfile.Strict => "strict",
         _ => "baseline",

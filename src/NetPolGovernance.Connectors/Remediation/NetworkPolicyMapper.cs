@@ -15,6 +15,7 @@ internal static class NetworkPolicyMapper
             Name = policy.Name,
             NamespaceProperty = policy.Namespace,
             Labels = policy.Labels.ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
+            Annotations = policy.Annotations.Count == 0 ? null : policy.Annotations.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal),
         },
         Spec = new V1NetworkPolicySpec
         {

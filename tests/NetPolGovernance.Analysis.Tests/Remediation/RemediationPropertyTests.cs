@@ -97,6 +97,12 @@ public sealed class RemediationPropertyTests
             NetworkPolicies = [.. policies.Select((p, i) => p with { Name = $"policy{i}" })],
         });
 
+    /// <summary>The generated snapshots (namespaces ns0-ns2 and kube-system, a CoreDNS pod, up to five policies).</summary>
+    internal static Gen<ClusterSnapshot> Snapshots => s_snapshot;
+
+    /// <summary>The ports every generated question probes.</summary>
+    internal static IReadOnlyList<(TransportProtocol Protocol, int Port)> ProbePorts => s_probePorts;
+
     private static readonly Gen<RemediationProfile> s_profile = Gen.OneOfConst(RemediationProfile.Baseline, RemediationProfile.Strict);
 
     [Fact]
@@ -233,7 +239,7 @@ public sealed class RemediationPropertyTests
         }, iter: 300);
     }
 
-    private static bool Ask(ReachabilityEngine engine, PodInfo from, PodInfo to, TransportProtocol protocol, int port) =>
+    internal static bool Ask(ReachabilityEngine engine, PodInfo from, PodInfo to, TransportProtocol protocol, int port) =>
         engine.Evaluate(new ReachabilityQuery(
             ReachabilityEndpoint.ForPod(from.Namespace, from.Name), ReachabilityEndpoint.ForPod(to.Namespace, to.Name), protocol, port)).Allowed;
 
