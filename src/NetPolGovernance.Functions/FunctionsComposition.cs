@@ -87,7 +87,7 @@ public static class FunctionsComposition
         // The live Kubernetes reader comes from the Kubernetes adapter; the rest of the Azure scan is composed once, by
         // AzureFleetScan, exactly as the CLI composes it (private clusters and unreachable API servers through runCommand).
         services.TryAddSingleton<IKubernetesClusterReader>(sp => new KubernetesSnapshotCollector(
-            new KubernetesCollectorOptions(),
+            sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.Collector,
             sp.GetRequiredService<ILogger<KubernetesSnapshotCollector>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AzureFleetScan(

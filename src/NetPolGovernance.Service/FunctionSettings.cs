@@ -1,3 +1,5 @@
+using NetPolGovernance.Connectors.Kubernetes.Collection;
+
 namespace NetPolGovernance.Service;
 
 /// <summary>
@@ -81,6 +83,11 @@ public static class FunctionSettings
         new(Cloud, false, "AzureCloud", "Azure cloud (`AzureCloud`, `AzureUSGovernment`, `AzureChinaCloud`): ARM and Resource Graph endpoint, ARM token audience, sign-in authority and the default ingestion audience (the CLI's `--cloud`)."),
         new(ArmEndpoint, false, null, "ARM endpoint of a custom cloud (https); the ARM token audience follows it (the CLI's `--arm-endpoint`). Needs the ingestion audience set."),
         new(IngestionAudience, false, "(the cloud's)", "Logs Ingestion token audience: `public`, `usgov`, `china` or an https resource; default from the cloud (`https://monitor.azure.com`, `.us`, `.cn`)."),
+        .. CollectorBounds.All.Select(b => new SettingDefinition(
+            b.SettingName,
+            false,
+            b.DefaultText,
+            $"{b.Meaning} Past it the cluster is Unknown (FailureKind Limit). {b.RangeText}; the CLI's `{b.Flag}`.")),
         new(ApplicationInsightsConnectionString, false, null, "When set, traces, metrics and logs go to Application Insights (OpenTelemetry exporter, Entra authentication)."),
     ];
 

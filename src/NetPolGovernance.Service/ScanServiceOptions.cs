@@ -1,5 +1,6 @@
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 
 namespace NetPolGovernance.Service;
 
@@ -51,6 +52,12 @@ public sealed class ScanServiceOptions
 
     /// <summary>The Logs Ingestion audience: <see cref="FunctionSettings.IngestionAudience"/>, else the cloud's.</summary>
     public NetPolGovernance.Connectors.LogAnalytics.LogsIngestionAudience IngestionAudience { get; set; } = NetPolGovernance.Connectors.LogAnalytics.LogsIngestionAudience.AzurePublicCloud;
+
+    /// <summary>
+    /// The live-cluster read bounds: the defaults with each <c>NETPOLGOV_MAX_*</c> / <c>NETPOLGOV_REQUEST_TIMEOUT</c>
+    /// setting of <see cref="CollectorBounds.All"/> applied.
+    /// </summary>
+    public KubernetesCollectorOptions Collector { get; set; } = new();
 
     public string? ApplicationInsightsConnectionString { get; set; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 
 namespace NetPolGovernance.Service;
 
@@ -67,6 +68,7 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
         }
 
         ReadCloud(options);
+        ReadCollectorBounds(options);
 
         if (Read(FunctionSettings.RetiredClusterTimeout) is not null)
         {
@@ -107,6 +109,18 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
         {
             options.SettingErrors.Add(
                 $"{FunctionSettings.ArmEndpoint} names a custom cloud: set {FunctionSettings.IngestionAudience} to its Logs Ingestion audience (an https resource) too.");
+        }
+    }
+
+    /// <summary>The read bounds, parsed and range-checked by the one definition the CLI flags use.</summary>
+    private void ReadCollectorBounds(ScanServiceOptions options)
+    {
+        foreach (var bound in CollectorBounds.All)
+        {
+            if (Read(bound.SettingName) is { } value)
+            {
+                Try(options, () => options.Collector = bound.Apply(options.Collector, value, bound.SettingName));
+            }
         }
     }
 

@@ -40,6 +40,7 @@ internal sealed class AzureScanSource : IScanSource
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(_azure);
         _options.AddTo(command);
+        CollectorBoundOptions.AddTo(command);
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -51,7 +52,7 @@ internal sealed class AzureScanSource : IScanSource
     public Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var settings = _options.Resolve(parseResult);
-        return Task.FromResult(CreateSession(_clients.Create(settings), settings.Scope, _reader, _loggerFactory));
+        return Task.FromResult(CreateSession(_clients.Create(settings), settings.Scope, CollectorBoundOptions.Apply(_reader, parseResult), _loggerFactory));
     }
 
     /// <summary>

@@ -74,6 +74,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_allContexts);
         command.Options.Add(_noExecPlugins);
         command.Options.Add(_execPluginTimeout);
+        CollectorBoundOptions.AddTo(command);
         _execPluginTimeout.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is { } seconds && !ExecPluginOptions.TimeoutRange.Contains(TimeSpan.FromSeconds(seconds)))
@@ -133,7 +134,7 @@ internal sealed class KubeconfigScanSource : IScanSource
             throw new ScanInputException(ex.Message, ex);
         }
 
-        var source = new KubeconfigClusterSource(kubeconfig, contexts, _collector);
+        var source = new KubeconfigClusterSource(kubeconfig, contexts, CollectorBoundOptions.Apply(_collector, parseResult));
         return new ScanSourceSession(source, source);
     }
 }

@@ -45,6 +45,7 @@ internal sealed class SimulatedFleetScanSource : IScanSource
     {
         ArgumentNullException.ThrowIfNull(command);
         _options.AddTo(command);
+        CollectorBoundOptions.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetResult(_fleet) is null && _options.FirstExplicitShapeOption(result) is { } orphan)
@@ -73,7 +74,7 @@ internal sealed class SimulatedFleetScanSource : IScanSource
 
             var clients = new SimulatorAzureClientFactory(simulator);
             var settings = clients.Settings;
-            return AzureScanSource.CreateSession(clients.Create(settings), settings.Scope, _reader, _loggerFactory) with { Resources = simulator };
+            return AzureScanSource.CreateSession(clients.Create(settings), settings.Scope, CollectorBoundOptions.Apply(_reader, parseResult), _loggerFactory) with { Resources = simulator };
         }
         catch
         {

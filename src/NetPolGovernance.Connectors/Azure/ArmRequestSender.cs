@@ -99,6 +99,9 @@ internal sealed class ArmRequestSender
     /// <summary>The most of one ARM or Resource Graph response body that is read (a page of 1,000 Resource Graph rows is about 2 MB).</summary>
     public const int MaxResponseBytes = 32 * 1024 * 1024;
 
+    /// <summary>The error code of the <see cref="RequestFailedException"/> for a body over <see cref="MaxResponseBytes"/> (a bound, not a server error).</summary>
+    public const string ResponseTooLargeErrorCode = "ResponseTooLarge";
+
     private static async Task BufferCappedAsync(Response response, Uri uri, CancellationToken cancellationToken)
     {
         if (response.ContentStream is not { } stream)
@@ -119,7 +122,7 @@ internal sealed class ArmRequestSender
                     throw new RequestFailedException(
                         response.Status,
                         $"the response of {uri.GetLeftPart(UriPartial.Path)} is larger than {MaxResponseBytes / (1024 * 1024)} MiB; refusing it (a hostile or broken server or proxy)",
-                        "ResponseTooLarge",
+                        ResponseTooLargeErrorCode,
                         null);
                 }
 

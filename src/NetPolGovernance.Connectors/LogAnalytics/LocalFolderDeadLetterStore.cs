@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using NetPolGovernance.Connectors.Output;
 
@@ -5,12 +6,14 @@ namespace NetPolGovernance.Connectors.LogAnalytics;
 
 /// <summary>
 /// Dead letters in a local folder (the CLI's store): <c>{folder}/{stream}/{timestamp}-{guid}.ndjson</c>. Entries are
-/// written atomically (temporary file, then rename) and claimed by renaming to <c>.replaying</c>; a claim left
-/// behind by a crashed run is taken again after <see cref="StaleClaimAge"/>.
+/// written atomically (temporary file, then rename) and claimed by renaming to <c>{entry}.{claim time}.replaying</c>; a
+/// claim left behind by a crashed run is taken again, by another rename, after <see cref="StaleClaimAge"/>. A replay
+/// claims only the entries that existed when it began, so it never sends one twice.
 /// </summary>
 public sealed class LocalFolderDeadLetterStore : IDeadLetterStore
 {
     private const string ClaimedExtension = ".replaying";
+    private const string StampFormat = "yyyyMMdd'T'HHmmssfff'Z'";
     private readonly string _folder;
     private readonly TimeProvider _time;
 
@@ -45,27 +48,27 @@ public sealed class LocalFolderDeadLetterStore : IDeadLetterStore
             yield break;
         }
 
+        // Only what existed when the replay began: rows that fail again are kept in new entries for the next run.
         var staleBefore = _time.GetUtcNow().UtcDateTime - StaleClaimAge;
-        foreach (var streamFolder in Directory.EnumerateDirectories(_folder).Order(StringComparer.Ordinal))
-        {
-            var streamName = Path.GetFileName(streamFolder);
-            var candidates = Directory.EnumerateFiles(streamFolder, "*" + DeadLetterFormat.Extension)
-                .Concat(Directory.EnumerateFiles(streamFolder, "*" + ClaimedExtension)
-                    .Where(f => File.GetLastWriteTimeUtc(f) < staleBefore))
+        var candidates = Directory.EnumerateDirectories(_folder)
+            .Order(StringComparer.Ordinal)
+            .SelectMany(streamFolder => Directory.EnumerateFiles(streamFolder, "*" + DeadLetterFormat.Extension)
+                .Concat(Directory.EnumerateFiles(streamFolder, "*" + ClaimedExtension).Where(f => ClaimedAt(f) < staleBefore))
                 .Order(StringComparer.Ordinal)
-                .ToArray();
-            foreach (var file in candidates)
+                .Select(file => (StreamName: Path.GetFileName(streamFolder), File: file)))
+            .ToArray();
+        foreach (var (streamName, file) in candidates)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var entryName = EntryBaseName(file);
+            var claimed = Path.Combine(Path.GetDirectoryName(file)!, $"{entryName}.{ClaimStamp(_time.GetUtcNow())}{ClaimedExtension}");
+            if (!TryClaim(file, claimed))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var claimed = Path.ChangeExtension(file, null) + ClaimedExtension;
-                if (!TryClaim(file, claimed, _time.GetUtcNow().UtcDateTime))
-                {
-                    continue;
-                }
-
-                var content = await File.ReadAllBytesAsync(claimed, cancellationToken).ConfigureAwait(false);
-                yield return new DeadLetterEntry(Path.GetFileName(file), streamName, DeadLetterFormat.Decode(content), claimed);
+                continue;
             }
+
+            var content = await File.ReadAllBytesAsync(claimed, cancellationToken).ConfigureAwait(false);
+            yield return new DeadLetterEntry(entryName + DeadLetterFormat.Extension, streamName, DeadLetterFormat.Decode(content), claimed);
         }
     }
 
@@ -76,14 +79,12 @@ public sealed class LocalFolderDeadLetterStore : IDeadLetterStore
         return Task.CompletedTask;
     }
 
-    private static bool TryClaim(string file, string claimed, DateTime now)
+    /// <summary>
+    /// Claims by renaming, which exactly one process can do to a given file: a pending entry, or a stale claim taken
+    /// over (two replays that both find the same stale claim cannot both send it).
+    /// </summary>
+    private static bool TryClaim(string file, string claimed)
     {
-        if (file == claimed)
-        {
-            File.SetLastWriteTimeUtc(file, now);
-            return true;
-        }
-
         try
         {
             File.Move(file, claimed);
@@ -94,4 +95,28 @@ public sealed class LocalFolderDeadLetterStore : IDeadLetterStore
             return false; // another process claimed it first
         }
     }
+
+    /// <summary>
+    /// When a claim was made: from the stamp in its name (<c>{entry}.{stamp}.replaying</c>), not from the file's time,
+    /// which a rename keeps (an entry written hours ago would otherwise look stale the moment it is claimed). A claim
+    /// without a stamp (written by an earlier version) falls back to the file's time.
+    /// </summary>
+    private static DateTime ClaimedAt(string claimFile)
+    {
+        var name = Path.GetFileNameWithoutExtension(claimFile);
+        var dot = name.LastIndexOf('.');
+        return dot > 0 && DateTime.TryParseExact(name[(dot + 1)..], StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : File.GetLastWriteTimeUtc(claimFile);
+    }
+
+    /// <summary>The entry's own name without extension or claim stamp: <c>{timestamp}-{guid}</c>.</summary>
+    private static string EntryBaseName(string file)
+    {
+        var name = Path.GetFileName(file);
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? name : name[..dot];
+    }
+
+    private static string ClaimStamp(DateTimeOffset now) => now.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture);
 }

@@ -142,6 +142,27 @@ public sealed class AksSnapshotCollectorTests
     }
 
     [Fact]
+    public async Task CollectAsync_RunCommandResultOverTheArmResponseBound_IsUnknownWithFailureKindLimit()
+    {
+        // Arrange: a hostile or broken service answers the runCommand poll with a body over the 32 MiB ARM bound
+        // (the real service keeps at most 512 kB of logs).
+        await using var server = await StartAsync(cluster => cluster with
+        {
+            PrivateCluster = true,
+            RunCommandLogs = new string('x', ArmRequestSender.MaxResponseBytes + 1024),
+        });
+        var (collector, target) = await CollectorForOnlyClusterAsync(server, new StaticTokenCredential(Token), new RecordingReader());
+
+        // Act
+        var outcome = await collector.CollectAsync(target, TestContext.Current.CancellationToken);
+
+        // Assert: a bound was reached, not an unexplained server error.
+        Assert.Equal(ClusterScanStatus.Unknown, outcome.Status);
+        Assert.Equal(FailureKind.Limit, outcome.FailureKind);
+        Assert.Contains("larger than 32 MiB", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CollectAsync_RunCommandPollWithoutLocation_KeepsPollingTheLastUrl()
     {
         // Arrange: the POST's 202 names the result URL, the pending polls' 202s name none.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -88,6 +89,9 @@ public sealed class FunctionsCompositionTests
     [InlineData(FunctionSettings.ArmEndpoint, "http://management.contoso.example/", "NETPOLGOV_ARM_ENDPOINT 'http://management.contoso.example/' is not an absolute https URL.")]
     [InlineData(FunctionSettings.ArmEndpoint, "https://management.contoso.example/", "NETPOLGOV_ARM_ENDPOINT names a custom cloud: set NETPOLGOV_INGESTION_AUDIENCE")]
     [InlineData(FunctionSettings.IngestionAudience, "mars", "NETPOLGOV_INGESTION_AUDIENCE is 'mars': Unknown Logs Ingestion audience 'mars'")]
+    [InlineData("NETPOLGOV_MAX_PAGES_PER_LIST", "0", "NETPOLGOV_MAX_PAGES_PER_LIST is '0': it must be between 1 and 1000000.")]
+    [InlineData("NETPOLGOV_MAX_CLUSTER_BYTES", "lots", "NETPOLGOV_MAX_CLUSTER_BYTES is 'lots': it must be a size in bytes")]
+    [InlineData("NETPOLGOV_REQUEST_TIMEOUT", "2h", "NETPOLGOV_REQUEST_TIMEOUT is '2h': it must be between 100ms and 1h.")]
     [InlineData(FunctionSettings.RetiredClusterTimeout, "00:02:00", "NETPOLGOV_CLUSTER_TIMEOUT is no longer read: the per-cluster deadline is derived from NETPOLGOV_RUNCOMMAND_TIMEOUT")]
     public async Task Start_InvalidSetting_FailsWithTheSettingNameAndWhatItMustBe(string setting, string? value, string expected)
     {
@@ -112,6 +116,24 @@ public sealed class FunctionsCompositionTests
 
         Assert.Equal(2, error.Failures.Count());
         Assert.Contains(error.Failures, f => f.StartsWith("NetPolGovernanceStorage__blobServiceUri is 'not a url': it must be an absolute https URL.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compose_CollectorBoundSettings_ReachTheLiveKubernetesCollector()
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings["NETPOLGOV_MAX_CLUSTER_BYTES"] = "1GiB";
+        settings["NETPOLGOV_REQUEST_TIMEOUT"] = "90s";
+        settings["NETPOLGOV_MAX_PAGES_PER_LIST"] = "50";
+        using var host = FunctionsTestHost.Build(settings);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        var collector = Assert.IsType<KubernetesSnapshotCollector>(host.Services.GetRequiredService<IKubernetesClusterReader>());
+
+        Assert.Equal(1024L * 1024 * 1024, collector.Options.MaxClusterBytes);
+        Assert.Equal(TimeSpan.FromSeconds(90), collector.Options.RequestTimeout);
+        Assert.Equal(50, collector.Options.MaxPagesPerList);
+        Assert.Equal(new KubernetesCollectorOptions().MaxItemsPerList, collector.Options.MaxItemsPerList);
     }
 
     // The live Kubernetes reader is composed once the Kubernetes adapter is on main; until then the tests supply one.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
@@ -83,6 +84,65 @@ public sealed class LogAnalyticsPublisherTests : IDisposable
         Assert.Equal(("Custom-NetPolFindings_CL", 2), (claimed[0].StreamName, Assert.Single(claimed).Rows.Count));
         Assert.Empty(again);
         Assert.Empty(Directory.EnumerateFiles(_folder, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task LocalFolderStore_EntryWrittenHoursAgo_ClaimedOnceNotTakenAsStale()
+    {
+        // A rename keeps the file's time: an entry written two hours ago must not look like a stale claim once claimed.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+        var first = new LocalFolderDeadLetterStore(_folder, time);
+        var written = await first.WriteAsync("Custom-NetPolFindings_CL", ["{\"a\":1}"u8.ToArray()], TestContext.Current.CancellationToken);
+        File.SetLastWriteTimeUtc(written, time.GetUtcNow().UtcDateTime);
+        time.Advance(TimeSpan.FromHours(2));
+        var second = new LocalFolderDeadLetterStore(_folder, time);
+
+        var claimed = await first.ClaimPendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        var byOther = await second.ClaimPendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Single(claimed);
+        Assert.Empty(byOther);
+        Assert.Equal(Path.GetFileName(written), claimed[0].Id);
+    }
+
+    [Fact]
+    public async Task LocalFolderStore_StaleClaim_TakenOverByExactlyOneReplay()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+        var crashed = new LocalFolderDeadLetterStore(_folder, time);
+        await crashed.WriteAsync("Custom-NetPolFindings_CL", ["{\"a\":1}"u8.ToArray()], TestContext.Current.CancellationToken);
+        var abandoned = await crashed.ClaimPendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        time.Advance(LocalFolderDeadLetterStore.StaleClaimAge + TimeSpan.FromMinutes(1));
+
+        var a = new LocalFolderDeadLetterStore(_folder, time).ClaimPendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken).AsTask();
+        var b = new LocalFolderDeadLetterStore(_folder, time).ClaimPendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken).AsTask();
+        var results = await Task.WhenAll(a, b);
+
+        Assert.Single(abandoned);
+        Assert.Equal(1, results.Sum(r => r.Count));
+        Assert.Equal(abandoned[0].Id, results.SelectMany(r => r).Single().Id);
+    }
+
+    [Fact]
+    public async Task LocalFolderStore_EntryWrittenDuringReplay_WaitsForTheNextRun()
+    {
+        var store = new LocalFolderDeadLetterStore(_folder);
+        await store.WriteAsync("Custom-NetPolFindings_CL", ["{\"a\":1}"u8.ToArray()], TestContext.Current.CancellationToken);
+
+        var seen = new List<DeadLetterEntry>();
+        await foreach (var entry in store.ClaimPendingAsync(TestContext.Current.CancellationToken))
+        {
+            seen.Add(entry);
+
+            // What a replay does when the rows fail again: keep them in a new entry (here in another stream's folder).
+            await store.WriteAsync("Custom-NetPolNamespaces_CL", entry.Rows, TestContext.Current.CancellationToken);
+            await store.CompleteAsync(entry, TestContext.Current.CancellationToken);
+        }
+
+        var next = await store.ClaimPendingAsync(TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("Custom-NetPolFindings_CL", Assert.Single(seen).StreamName);
+        Assert.Equal("Custom-NetPolNamespaces_CL", Assert.Single(next).StreamName);
     }
 
     public void Dispose()

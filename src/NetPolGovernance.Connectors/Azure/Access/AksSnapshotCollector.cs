@@ -326,6 +326,12 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
                 armCalls,
                 FailureKind.Auth) with { Permanent = true };
         }
+        catch (RequestFailedException ex) when (ex.ErrorCode == ArmRequestSender.ResponseTooLargeErrorCode)
+        {
+            // A bound, not a fault that a retry heals: the service keeps at most 512 kB of output, so a larger answer is
+            // not a runCommand result at all.
+            return Unknown($"response limit: runCommand result: {ex.Message.Split('\n', 2)[0]}", AccessPath.RunCommand, stopwatch, armCalls, FailureKind.Limit);
+        }
         catch (RequestFailedException ex)
         {
             return Unknown(
@@ -406,6 +412,7 @@ public sealed partial class AksSnapshotCollector : ISnapshotCollector
 
     private static FailureKind KindOf(RequestFailedException ex) => ex.Status switch
     {
+        _ when ex.ErrorCode == ArmRequestSender.ResponseTooLargeErrorCode => FailureKind.Limit,
         401 or 403 => FailureKind.Auth,
         429 => FailureKind.Throttled,
         0 => FailureKind.Network,

@@ -37,6 +37,13 @@ public sealed partial class KubernetesSnapshotCollector : IKubernetesClusterRead
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>The options this collector reads with.</summary>
+    public KubernetesCollectorOptions Options => _options;
+
+    /// <summary>A collector with the same logger and clock that reads with <paramref name="options"/> (a command's bounds).</summary>
+    public KubernetesSnapshotCollector WithOptions(KubernetesCollectorOptions options) =>
+        options == _options ? this : new KubernetesSnapshotCollector(options, _logger, _timeProvider);
+
     /// <summary>Reads the cluster a kubeconfig context points at (access path <see cref="AccessPath.Kubeconfig"/>).</summary>
     public Task<CollectionOutcome> CollectAsync(KubernetesClientConfiguration configuration, ClusterIdentity identity, CancellationToken cancellationToken) =>
         CollectAsync(configuration, identity, AccessPath.Kubeconfig, cancellationToken);

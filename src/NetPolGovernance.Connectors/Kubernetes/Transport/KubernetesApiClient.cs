@@ -111,7 +111,7 @@ internal sealed partial class KubernetesApiClient
                     {
                         throw new ResponseLimitException(
                             description,
-                            string.Create(CultureInfo.InvariantCulture, $"the API server sent more than {_options.MaxPagesPerList} pages and still a continue token (endless paging: a hostile or broken API server, or a list larger than the bound {nameof(KubernetesCollectorOptions.MaxPagesPerList)} allows)"));
+                            string.Create(CultureInfo.InvariantCulture, $"the API server sent more than {_options.MaxPagesPerList} pages and still a continue token (endless paging: a hostile or broken API server, or a list larger than the bound {CollectorBounds.Name(nameof(KubernetesCollectorOptions.MaxPagesPerList))} allows)"));
                     }
 
                     var separator = relativePath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
@@ -173,7 +173,7 @@ internal sealed partial class KubernetesApiClient
     {
         Exception OverLimit(long limit) => new ResponseLimitException(
             description,
-            $"the response body is larger than {Size(limit)} (a hostile or broken API server, or a response larger than the bound {maxBytesOption} allows)");
+            $"the response body is larger than {Size(limit)} (a hostile or broken API server, or a response larger than the bound {CollectorBounds.Name(maxBytesOption)} allows)");
 
         for (var attempt = 0; ; attempt++)
         {
@@ -240,7 +240,7 @@ internal sealed partial class KubernetesApiClient
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw requestDeadline.IsCancellationRequested
-                    ? new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{description}: the API server did not complete its response within {_options.RequestTimeout.TotalSeconds:0.#} s ({nameof(KubernetesCollectorOptions.RequestTimeout)}; a server that drips its answer is cut off here)"), ex)
+                    ? new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{description}: the API server did not complete its response within {_options.RequestTimeout.TotalSeconds:0.#} s ({CollectorBounds.Name(nameof(KubernetesCollectorOptions.RequestTimeout))}; a server that drips its answer is cut off here)"), ex)
                     : new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"{description}: no response from the API server within {_client.HttpClient.Timeout.TotalSeconds:0} s"), ex);
             }
 
@@ -282,7 +282,7 @@ internal sealed partial class KubernetesApiClient
         {
             throw new ResponseLimitException(
                 "read the cluster",
-                $"the API server sent more than {Size(_options.MaxClusterBytes)} in all (a hostile or broken API server, or a cluster larger than the bound {nameof(KubernetesCollectorOptions.MaxClusterBytes)} allows)");
+                $"the API server sent more than {Size(_options.MaxClusterBytes)} in all (a hostile or broken API server, or a cluster larger than the bound {CollectorBounds.Name(nameof(KubernetesCollectorOptions.MaxClusterBytes))} allows)");
         }
     }
 
@@ -360,14 +360,14 @@ internal sealed class PageItemLimit : IListPageSink
         {
             throw new ResponseLimitException(
                 _request,
-                string.Create(CultureInfo.InvariantCulture, $"a page holds more than {_maxItems} items although the limit asked was smaller (the API server ignores limit; the bound is {nameof(KubernetesCollectorOptions.MaxPageItemsFactor)} times {nameof(KubernetesCollectorOptions.PageSize)})"));
+                string.Create(CultureInfo.InvariantCulture, $"a page holds more than {_maxItems} items although the limit asked was smaller (the API server ignores limit; the bound is {CollectorBounds.Name(nameof(KubernetesCollectorOptions.MaxPageItemsFactor))} times {nameof(KubernetesCollectorOptions.PageSize)})"));
         }
 
         if (_committed + _items > _maxListItems)
         {
             throw new ResponseLimitException(
                 _request,
-                string.Create(CultureInfo.InvariantCulture, $"the list holds more than {_maxListItems} items, more than a cluster can (a hostile or broken API server, or a list larger than the bound {nameof(KubernetesCollectorOptions.MaxItemsPerList)} allows)"));
+                string.Create(CultureInfo.InvariantCulture, $"the list holds more than {_maxListItems} items, more than a cluster can (a hostile or broken API server, or a list larger than the bound {CollectorBounds.Name(nameof(KubernetesCollectorOptions.MaxItemsPerList))} allows)"));
         }
 
         _inner.OnItem(item);
