@@ -30,8 +30,17 @@ public static class PolicyDiff
         var afterEngine = new ReachabilityEngine(headSnapshot);
         var everyNamespace = headSnapshot.Pods.Select(p => p.Namespace).ToHashSet(StringComparer.Ordinal);
         var impact = ImpactPreview.Compute(beforeEngine, afterEngine, everyNamespace);
-        var opened = impact.Opened.Select(c => Connection(c.From, c.To, c.Traffic, beforeEngine, afterEngine)).ToList();
-        var closed = impact.Lost.Select(c => Connection(c.From, c.To, c.Traffic, beforeEngine, afterEngine)).ToList();
+        var external = ImpactPreview.ComputeExternal(
+            beforeEngine,
+            afterEngine,
+            ImpactPreview.ExternalAddresses(baseSnapshot.NetworkPolicies.Concat(headSnapshot.NetworkPolicies)));
+        var locate = new ChangeLocator(baseSnapshot, headSnapshot);
+        var opened = impact.Opened.Concat(external.Opened)
+            .Select(c => Connection(c.From, c.To, c.Traffic, beforeEngine, afterEngine) with { Location = locate.For(c.From, c.To) })
+            .ToList();
+        var closed = impact.Lost.Concat(external.Lost)
+            .Select(c => Connection(c.From, c.To, c.Traffic, beforeEngine, afterEngine) with { Location = locate.For(c.From, c.To) })
+            .ToList();
 
         var was = SnapshotAnalyzer.Analyze(before, options);
         var now = SnapshotAnalyzer.Analyze(headSnapshot, options);
@@ -43,12 +52,16 @@ public static class PolicyDiff
             .ToList();
         var beforeFindings = Failing(was).ToHashSet();
         var afterFindings = Failing(now).ToHashSet();
+        var added = afterFindings.Except(beforeFindings)
+            .Select(f => f with { Location = FindingLocation(now, headSnapshot, f) })
+            .OrderBy(f => f.CheckId, StringComparer.Ordinal)
+            .ThenBy(f => f.Namespace, StringComparer.Ordinal);
         return new DiffReport
         {
             Opened = opened,
             Closed = closed,
             ComplianceChanges = changes,
-            FindingsAdded = [.. afterFindings.Except(beforeFindings).OrderBy(f => f.CheckId, StringComparer.Ordinal).ThenBy(f => f.Namespace, StringComparer.Ordinal)],
+            FindingsAdded = [.. added],
             FindingsFixed = [.. beforeFindings.Except(afterFindings).OrderBy(f => f.CheckId, StringComparer.Ordinal).ThenBy(f => f.Namespace, StringComparer.Ordinal)],
         };
     }
@@ -69,6 +82,13 @@ public static class PolicyDiff
             .Select(f => new DiffFinding(f.CheckId, f.Namespace, f.Severity, f.Title));
 
     private static string NamespaceOf(string endpoint) => endpoint.Split('/', 2)[0];
+
+    /// <summary>Where a head finding points: its own location, else its namespace's manifest, else the first pod's in it.</summary>
+    private static SourceLocation? FindingLocation(ClusterAssessment head, ClusterSnapshot snapshot, DiffFinding finding) =>
+        head.Namespaces.SelectMany(n => n.Findings).Concat(head.ClusterFindings)
+            .FirstOrDefault(f => f.CheckId == finding.CheckId && f.Namespace == finding.Namespace && f.Location is not null)?.Location
+        ?? snapshot.Namespaces.FirstOrDefault(n => n.Name == finding.Namespace)?.Source
+        ?? snapshot.Pods.FirstOrDefault(p => p.Namespace == finding.Namespace && p.Source is not null)?.Source;
 
     private static DiffConnection Connection(string from, string to, string traffic, ReachabilityEngine before, ReachabilityEngine after)
     {
@@ -113,7 +133,8 @@ public static class PolicyDiff
             }
         }
 
-        return (TransportProtocol.Tcp, null);
+        // "any port": every port changes alike, so the first one stands for them.
+        return text.StartsWith("any port", StringComparison.Ordinal) ? (TransportProtocol.Tcp, PortSet.MinPort) : (TransportProtocol.Tcp, null);
     }
 }
 
@@ -136,11 +157,24 @@ public sealed record DiffReport
 /// <summary>
 /// One connection that changes: from and to (<c>ns/pod</c>, as the report names pods), the traffic (a destination
 /// port, or a port set), and what decides it before and after (the reachability explanation on its first port).
+/// <para>An address outside the cluster is written <c>ip:ADDRESS</c> and stands for the range around it that the
+/// policies treat alike (docs/diff.md).</para>
 /// </summary>
-public sealed record DiffConnection(string From, string To, string Traffic, string? Before, string? After);
+public sealed record DiffConnection(string From, string To, string Traffic, string? Before, string? After)
+{
+    /// <summary>
+    /// Where in the head's files the change is: the head policy added or changed that selects the destination (or,
+    /// for egress, the source), else the pod's own manifest; null when the head has no file for it.
+    /// </summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>A namespace whose compliance differs between base and head.</summary>
 public sealed record ComplianceChange(string Namespace, NamespaceStatus Before, NamespaceStatus After);
 
 /// <summary>A failing in-profile finding present on one side only.</summary>
-public sealed record DiffFinding(string CheckId, string? Namespace, Severity Severity, string Title);
+public sealed record DiffFinding(string CheckId, string? Namespace, Severity Severity, string Title)
+{
+    /// <summary>Where the head's files show it (findings added only); null when unknown.</summary>
+    public SourceLocation? Location { get; init; }
+}

@@ -26,6 +26,29 @@ internal sealed class Cidr
 
     public AddressFamily Family { get; }
 
+    /// <summary>The block's first address (its network address).</summary>
+    public IPAddress Network => new((byte[])_network.Clone());
+
+    /// <summary>The address right after the block's last one; null when the block ends the address space.</summary>
+    public IPAddress? FirstAfter()
+    {
+        var bytes = (byte[])_network.Clone();
+        for (var bit = PrefixLength; bit < bytes.Length * 8; bit++)
+        {
+            bytes[bit / 8] |= (byte)(0x80 >> (bit % 8));
+        }
+
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            if (++bytes[i] != 0)
+            {
+                return new IPAddress(bytes);
+            }
+        }
+
+        return null;
+    }
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out Cidr? cidr)
     {
         cidr = null;

@@ -61,6 +61,98 @@ internal static class ImpactPreview
         return new Impact(lost, opened);
     }
 
+    /// <summary>
+    /// The connections between pods and addresses outside the cluster that change: from each of
+    /// <paramref name="addresses"/> to every pod (ingress), and from every pod to each address (egress). Addresses stand
+    /// for the ranges around them (see <see cref="ExternalAddresses"/>); the pods are <paramref name="before"/>'s.
+    /// </summary>
+    public static Impact ComputeExternal(ReachabilityEngine before, ReachabilityEngine after, IReadOnlyList<System.Net.IPAddress> addresses)
+    {
+        var pods = before.Index.Pods;
+        var keys = PodClass.SelectedKeys(before.Index.Snapshot.NetworkPolicies.Concat(after.Index.Snapshot.NetworkPolicies));
+        var lost = new List<LostConnection>();
+        var opened = new List<OpenedConnection>();
+        foreach (var address in addresses)
+        {
+            var outside = Party.Of(address);
+            var name = outside.ToString();
+            foreach (var destination in PodClass.Group(pods, byPorts: true, keys))
+            {
+                var to = Party.Of(destination.Representative);
+                var was = before.TrafficBetween(outside, to);
+                var now = after.TrafficBetween(outside, to);
+                var cut = was.IsEmpty ? [] : Lost(was, now, destination.Representative);
+                var open = Opened(was, now, destination.Representative);
+                foreach (var dst in destination.Members)
+                {
+                    lost.AddRange(cut.Select(item => new LostConnection(name, Key(dst), item)));
+                    opened.AddRange(open.Select(item => new OpenedConnection(name, Key(dst), item)));
+                }
+            }
+
+            foreach (var source in PodClass.Group(pods, byPorts: false, keys))
+            {
+                var from = Party.Of(source.Representative);
+                var was = before.TrafficBetween(from, outside);
+                var now = after.TrafficBetween(from, outside);
+                var cut = was.Except(now);
+                var open = now.Except(was);
+                foreach (var src in source.Members)
+                {
+                    if (!cut.IsEmpty)
+                    {
+                        lost.Add(new LostConnection(Key(src), name, cut.ToString()));
+                    }
+
+                    if (!open.IsEmpty)
+                    {
+                        opened.Add(new OpenedConnection(Key(src), name, open.ToString()));
+                    }
+                }
+            }
+        }
+
+        lost.Sort(static (a, b) => Compare(a.From, a.To, a.Traffic, b.From, b.To, b.Traffic));
+        opened.Sort(static (a, b) => Compare(a.From, a.To, a.Traffic, b.From, b.To, b.Traffic));
+        return new Impact(lost, opened);
+    }
+
+    /// <summary>
+    /// Addresses that stand for every range the policies tell apart: of each ipBlock (either side), its first address
+    /// and the first address after each <c>except</c> hole; plus <see cref="PublicAddress"/>, an address in no
+    /// private range, for "anywhere" when no ipBlock names it. Ordered and distinct.
+    /// </summary>
+    public static IReadOnlyList<System.Net.IPAddress> ExternalAddresses(IEnumerable<NetworkPolicy> policies)
+    {
+        var result = new SortedDictionary<string, System.Net.IPAddress>(StringComparer.Ordinal) { [PublicAddress.ToString()] = PublicAddress };
+        var blocks = policies
+            .SelectMany(p => (p.Ingress ?? []).Concat(p.Egress ?? []))
+            .SelectMany(r => r.Peers ?? [])
+            .Select(peer => peer.IpBlock)
+            .OfType<IpBlock>();
+        foreach (var block in blocks)
+        {
+            if (!Cidr.TryParse(block.Cidr, out var cidr))
+            {
+                continue;
+            }
+
+            result.TryAdd(cidr.Network.ToString(), cidr.Network);
+            foreach (var except in block.Except ?? [])
+            {
+                if (Cidr.TryParse(except, out var hole) && hole.FirstAfter() is { } next && cidr.Contains(next))
+                {
+                    result.TryAdd(next.ToString(), next);
+                }
+            }
+        }
+
+        return [.. result.Values];
+    }
+
+    /// <summary>203.0.113.10 (TEST-NET-3, RFC 5737): stands for any public address outside every ipBlock.</summary>
+    public static System.Net.IPAddress PublicAddress { get; } = System.Net.IPAddress.Parse("203.0.113.10");
+
     private static int Compare(string fromA, string toA, string trafficA, string fromB, string toB, string trafficB)
     {
         var order = string.CompareOrdinal(fromA, fromB);

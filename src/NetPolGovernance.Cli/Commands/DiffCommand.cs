@@ -6,6 +6,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Diff;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Manifests;
 using NetPolGovernance.Connectors.Output;
@@ -15,18 +16,23 @@ namespace NetPolGovernance.Cli.Commands;
 /// <summary>
 /// <c>netpolgov diff --base PATH... --head PATH...</c>: the semantic delta between two manifest sets (docs/diff.md):
 /// connections <c>opened</c> and <c>closed</c>, compliance changes per namespace, findings added and fixed, as a table,
-/// JSON or Markdown (a pull-request comment). Exit 2 when the head opens a connection from outside the destination's
+/// JSON, Markdown (a pull-request comment) or SARIF (code scanning); or between two JSON scan reports. Exit 2 when the head opens a connection from outside the destination's
 /// namespace; 0 otherwise; 1 for bad input.
 /// </summary>
 internal sealed class DiffCommand : BaseCommand
 {
-    private static readonly string[] s_formats = ["table", "json", "markdown"];
+    private static readonly string[] s_formats = ["table", "json", "markdown", "sarif"];
+
+    /// <summary>The largest scan report read (a 1,000-cluster JSON report is far below it).</summary>
+    private const long MaxReportBytes = 512L * 1024 * 1024;
 
     private readonly IInteractionService _interaction;
     private readonly TimeProvider _time;
     private readonly Option<string[]> _base = Paths("--base", "Manifest files or folders of the base (e.g. the target branch).");
     private readonly Option<string[]> _head = Paths("--head", "Manifest files or folders of the head (e.g. the pull request).");
-    private readonly Option<string> _format = CliChoice.Create("--format", "Output format.", s_formats, "table");
+    private readonly Option<string?> _baseReport = new("--base-report") { Description = "A JSON scan report (scan --format json) of the base: compare compliance and findings, not connections.", HelpName = "FILE" };
+    private readonly Option<string?> _headReport = new("--head-report") { Description = "A JSON scan report of the head, with --base-report.", HelpName = "FILE" };
+    private readonly Option<string> _format = CliChoice.Create("--format", "Output format (sarif: for code scanning, only what the head changed).", s_formats, "table");
 
     public DiffCommand(IInteractionService interaction, TimeProvider time)
         : base("diff", "Show what a policy change does: connections opened and closed, compliance changes, findings added and fixed.")
@@ -37,6 +43,8 @@ internal sealed class DiffCommand : BaseCommand
         _time = time;
         Options.Add(_base);
         Options.Add(_head);
+        Options.Add(_baseReport);
+        Options.Add(_headReport);
         Options.Add(_format);
     }
 
@@ -44,23 +52,19 @@ internal sealed class DiffCommand : BaseCommand
     {
         try
         {
-            var basePaths = parseResult.GetValue(_base) is { Length: > 0 } b ? b : throw new ScanInputException("give --base PATH... and --head PATH...");
-            var headPaths = parseResult.GetValue(_head) is { Length: > 0 } h ? h : throw new ScanInputException("give --head PATH... as well as --base");
-            var name = ManifestLoader.DefaultClusterName(headPaths);
-            var baseSnapshot = (await ManifestLoader.LoadAsync(basePaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false)).Snapshot;
-            var headSnapshot = (await ManifestLoader.LoadAsync(headPaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false)).Snapshot;
-            var report = PolicyDiff.Compute(baseSnapshot, headSnapshot, new AnalysisOptions { Now = _time.GetUtcNow() });
+            var (report, gateFails, fallbackFile) = await ComputeAsync(parseResult, cancellationToken).ConfigureAwait(false);
             var text = parseResult.GetValue(_format) switch
             {
-                "json" => Json(report),
-                "markdown" => Markdown(report),
+                "json" => Json(report, gateFails),
+                "markdown" => Markdown(report, gateFails),
+                "sarif" => DiffSarifWriter.Write(report, fallbackFile, Environment.CurrentDirectory),
                 _ => Table(report),
             };
             var stdout = _interaction.OpenStandardOutput();
             await stdout.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
             await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-            return PolicyDiff.OpensBeyondNamespace(report) ? ExitCodes.NonCompliant : ExitCodes.Compliant;
+            return gateFails ? ExitCodes.NonCompliant : ExitCodes.Compliant;
         }
         catch (InputFileException ex)
         {
@@ -71,6 +75,74 @@ internal sealed class DiffCommand : BaseCommand
         {
             _interaction.DisplayError(ex.Message);
             return ExitCodes.UsageError;
+        }
+    }
+
+    /// <summary>The delta, whether the gate fails, and the file a SARIF result without a location points at.</summary>
+    private async Task<(DiffReport Report, bool GateFails, string FallbackFile)> ComputeAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var basePaths = parseResult.GetValue(_base) ?? [];
+        var headPaths = parseResult.GetValue(_head) ?? [];
+        var baseReport = parseResult.GetValue(_baseReport);
+        var headReport = parseResult.GetValue(_headReport);
+        if (baseReport is not null || headReport is not null)
+        {
+            if (basePaths.Length > 0 || headPaths.Length > 0)
+            {
+                throw new ScanInputException("give manifests (--base/--head) or reports (--base-report/--head-report), not both");
+            }
+
+            if (baseReport is null || headReport is null)
+            {
+                throw new ScanInputException("give --base-report FILE and --head-report FILE");
+            }
+
+            using var before = await ReadReportAsync(baseReport, cancellationToken).ConfigureAwait(false);
+            using var after = await ReadReportAsync(headReport, cancellationToken).ConfigureAwait(false);
+            var result = ReportDiff.Compute(before, baseReport, after, headReport);
+            foreach (var note in result.Notes)
+            {
+                _interaction.DisplayWarning(note);
+            }
+
+            return (result.Report, ReportDiff.Regresses(result.Report), headReport);
+        }
+
+        if (basePaths.Length == 0 || headPaths.Length == 0)
+        {
+            throw new ScanInputException(basePaths.Length == 0 && headPaths.Length == 0
+                ? "give --base PATH... and --head PATH... (manifests), or --base-report FILE and --head-report FILE"
+                : "give both --base PATH... and --head PATH...");
+        }
+
+        var name = ManifestLoader.DefaultClusterName(headPaths);
+        var baseSnapshot = (await ManifestLoader.LoadAsync(basePaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false)).Snapshot;
+        var headSnapshot = (await ManifestLoader.LoadAsync(headPaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false)).Snapshot;
+        var report = PolicyDiff.Compute(baseSnapshot, headSnapshot, new AnalysisOptions { Now = _time.GetUtcNow() });
+        return (report, PolicyDiff.OpensBeyondNamespace(report), headPaths[0]);
+    }
+
+    private static async Task<JsonDocument> ReadReportAsync(string file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                throw new ScanInputException($"{file}: no such report file");
+            }
+
+            if (info.Length > MaxReportBytes)
+            {
+                throw new ScanInputException($"{file}: the report is larger than {MaxReportBytes / (1024 * 1024)} MiB; refusing it");
+            }
+
+            await using var stream = File.OpenRead(file);
+            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new ScanInputException($"{file}: cannot read the report: {ex.Message}", ex);
         }
     }
 
@@ -116,14 +188,16 @@ internal sealed class DiffCommand : BaseCommand
         }
     }
 
-    private static string Markdown(DiffReport report)
+    private static string Markdown(DiffReport report, bool gateFails)
     {
         var text = new StringBuilder();
         text.Append("### netpolgov diff\n\n");
         text.Append(CultureInfo.InvariantCulture, $"**{report.Opened.Count} opened**, **{report.Closed.Count} closed**, {report.ComplianceChanges.Count} compliance changes, {report.FindingsAdded.Count} findings added, {report.FindingsFixed.Count} fixed.\n\n");
-        if (PolicyDiff.OpensBeyondNamespace(report))
+        if (gateFails)
         {
-            text.Append("> :warning: The head opens connections from outside the destination's namespace.\n\n");
+            text.Append(report.Opened.Count > 0
+                ? "> :warning: The head opens connections from outside the destination's namespace.\n\n"
+                : "> :warning: The head makes a compliant namespace noncompliant.\n\n");
         }
 
         MarkdownConnections(text, "Opened", report.Opened);
@@ -167,7 +241,7 @@ internal sealed class DiffCommand : BaseCommand
 
     private static string Clean(string value) => TerminalText.Escape(value);
 
-    private static string Json(DiffReport report)
+    private static string Json(DiffReport report, bool gateFails)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -189,6 +263,7 @@ internal sealed class DiffCommand : BaseCommand
             JsonFindings(writer, "findingsAdded", report.FindingsAdded);
             JsonFindings(writer, "findingsFixed", report.FindingsFixed);
             writer.WriteBoolean("opensBeyondNamespace", PolicyDiff.OpensBeyondNamespace(report));
+            writer.WriteBoolean("gateFails", gateFails);
             writer.WriteEndObject();
         }
 
@@ -212,6 +287,14 @@ internal sealed class DiffCommand : BaseCommand
             if (c.After is { } after)
             {
                 writer.WriteString("after", after);
+            }
+
+            if (c.Location is { } location)
+            {
+                writer.WriteStartObject("location");
+                writer.WriteString("file", location.File);
+                writer.WriteNumber("line", location.Line);
+                writer.WriteEndObject();
             }
 
             writer.WriteEndObject();

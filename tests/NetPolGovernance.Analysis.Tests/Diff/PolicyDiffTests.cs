@@ -33,11 +33,15 @@ public sealed class PolicyDiffTests
 
         var diff = PolicyDiff.Compute(baseSet, head, s_options);
 
-        // Per declared port, then whatever else opens on the same pair.
+        // Per declared port, then whatever else opens on the same pair; from the other pods and from outside the cluster
+        // (no ipBlock anywhere: one public address stands for every address).
         Assert.Equal(
-            ["shop/api -> shop/db 5432/TCP", "shop/db -> shop/api 8080/TCP (http)", "web/frontend -> shop/api 8080/TCP (http)", "web/frontend -> shop/db 5432/TCP"],
+            [
+                "ip:203.0.113.10 -> shop/api 8080/TCP (http)", "ip:203.0.113.10 -> shop/db 5432/TCP",
+                "shop/api -> shop/db 5432/TCP", "shop/db -> shop/api 8080/TCP (http)", "web/frontend -> shop/api 8080/TCP (http)", "web/frontend -> shop/db 5432/TCP",
+            ],
             diff.Opened.Where(c => !c.Traffic.StartsWith("undeclared", StringComparison.Ordinal)).Select(c => $"{c.From} -> {c.To} {c.Traffic}").Order(StringComparer.Ordinal));
-        Assert.Equal(4, diff.Opened.Count(c => c.Traffic.StartsWith("undeclared ports: ", StringComparison.Ordinal)));
+        Assert.Equal(6, diff.Opened.Count(c => c.Traffic.StartsWith("undeclared ports: ", StringComparison.Ordinal)));
         Assert.Empty(diff.Closed);
         Assert.All(diff.Opened, c =>
         {
@@ -52,7 +56,8 @@ public sealed class PolicyDiffTests
     {
         var diff = PolicyDiff.Compute(Cluster(), Cluster(DenyIngress("shop")), s_options);
 
-        Assert.Equal(4, diff.Closed.Select(c => (c.From, c.To)).Distinct().Count());
+        Assert.Equal(6, diff.Closed.Select(c => (c.From, c.To)).Distinct().Count());
+        Assert.Equal(2, diff.Closed.Where(c => c.From == "ip:203.0.113.10").Select(c => c.To).Distinct().Count());
         Assert.Empty(diff.Opened);
         Assert.False(PolicyDiff.OpensBeyondNamespace(diff));
         var change = Assert.Single(diff.ComplianceChanges, c => c.Namespace == "shop");
@@ -81,5 +86,49 @@ public sealed class PolicyDiffTests
         Assert.Equal(2, diff.Opened.Select(c => (c.From, c.To)).Distinct().Count());
         Assert.All(diff.Opened, c => Assert.StartsWith("shop/", c.From, StringComparison.Ordinal));
         Assert.False(PolicyDiff.OpensBeyondNamespace(diff));
+    }
+
+    [Fact]
+    public void AllowingACidrWithAHole_OpensFromTheRangeOnly_AndIsExposedBeyondTheNamespace()
+    {
+        var fromOffice = Policy("shop", "allow-office", Sel("app=api"), ["Ingress"], ingress: [Rule([IpPeer("10.0.0.0/8", "10.1.0.0/16")], Port(8080))]);
+
+        var diff = PolicyDiff.Compute(Cluster(DenyIngress("shop")), Cluster(DenyIngress("shop"), fromOffice), s_options);
+
+        // 10.0.0.0 stands for the block, 10.2.0.0 for what follows the hole; the public address and the hole stay denied.
+        Assert.Equal(
+            ["ip:10.0.0.0 -> shop/api 8080/TCP (http)", "ip:10.2.0.0 -> shop/api 8080/TCP (http)"],
+            diff.Opened.Select(c => $"{c.From} -> {c.To} {c.Traffic}").Order(StringComparer.Ordinal));
+        Assert.All(diff.Opened, c => Assert.Contains("shop/allow-office", c.After, StringComparison.Ordinal));
+        Assert.True(PolicyDiff.OpensBeyondNamespace(diff));
+    }
+
+    [Fact]
+    public void AllowingEgressToTheInternet_OpensEgressToAddressesOutsideTheCluster()
+    {
+        var denyEgress = Policy("shop", "deny-egress", Sel(), ["Egress"]);
+        var toInternet = Policy("shop", "allow-https-out", Sel("app=api"), ["Egress"], egress: [Rule([IpPeer("0.0.0.0/0", "10.0.0.0/8")], Port(443))]);
+
+        var diff = PolicyDiff.Compute(Cluster(denyEgress), Cluster(denyEgress, toInternet), s_options);
+
+        var external = diff.Opened.Where(c => c.To.StartsWith("ip:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["ip:0.0.0.0", "ip:11.0.0.0", "ip:203.0.113.10"], external.Select(c => c.To).Order(StringComparer.Ordinal));
+        Assert.All(external, c => Assert.Equal(("shop/api", "TCP 443"), (c.From, c.Traffic)));
+        Assert.DoesNotContain(diff.Opened, c => c.From == "shop/db");
+    }
+
+    [Fact]
+    public void OpenedConnection_PointsAtTheHeadPolicyThatSelectsTheDestination()
+    {
+        var unchanged = DenyIngress("shop") with { Source = new SourceLocation("base/deny.yaml", 1) };
+        var moved = unchanged with { Source = new SourceLocation("head/deny.yaml", 9) };
+        var allowWeb = Policy("shop", "allow-web", Sel("app=api"), ["Ingress"], ingress: [Rule([NsPeer(Sel("kubernetes.io/metadata.name=web"))], Port(8080))])
+            with { Source = new SourceLocation("head/allow-web.yaml", 4) };
+
+        var diff = PolicyDiff.Compute(Cluster(unchanged), Cluster(moved, allowWeb), s_options);
+
+        var opened = Assert.Single(diff.Opened);
+        Assert.Equal(("web/frontend", "shop/api"), (opened.From, opened.To));
+        Assert.Equal(new SourceLocation("head/allow-web.yaml", 4), opened.Location);
     }
 }

@@ -28,7 +28,6 @@ internal sealed class SarifReportFormat : IReportFormat
 /// </summary>
 internal sealed class SarifReportWriter : IReportWriter
 {
-    private const string InformationUri = "https://github.com/netpolgov/NetPolGovernance";
     private readonly Stream _stream;
     private readonly Utf8JsonWriter _writer;
     private readonly ISourceLocationLookup? _locations;
@@ -121,7 +120,7 @@ internal sealed class SarifReportWriter : IReportWriter
         var subject = finding.Namespace is null ? cluster : $"{cluster}/{finding.Namespace}";
         _writer.WriteStartObject();
         _writer.WriteString("ruleId", finding.CheckId);
-        _writer.WriteString("level", Level(finding.Severity));
+        _writer.WriteString("level", SarifConventions.Level(finding.Severity));
         _writer.WriteStartObject("message");
         _writer.WriteString("text", $"{subject}: {finding.Message}");
         _writer.WriteEndObject();
@@ -183,7 +182,7 @@ internal sealed class SarifReportWriter : IReportWriter
         _writer.WriteStartObject("driver");
         _writer.WriteString("name", "netpolgov");
         _writer.WriteString("semanticVersion", _version);
-        _writer.WriteString("informationUri", InformationUri);
+        _writer.WriteString("informationUri", SarifConventions.InformationUri);
         _writer.WriteStartArray("rules");
         foreach (var (id, sample) in _rules)
         {
@@ -201,10 +200,10 @@ internal sealed class SarifReportWriter : IReportWriter
             }
 
             _writer.WriteStartObject("defaultConfiguration");
-            _writer.WriteString("level", Level(sample.Severity));
+            _writer.WriteString("level", SarifConventions.Level(sample.Severity));
             _writer.WriteEndObject();
             _writer.WriteStartObject("properties");
-            _writer.WriteString("security-severity", SecuritySeverity(sample.Severity));
+            _writer.WriteString("security-severity", SarifConventions.SecuritySeverity(sample.Severity));
             _writer.WriteStartArray("tags");
             _writer.WriteStringValue("security");
             _writer.WriteStringValue("kubernetes");
@@ -224,17 +223,7 @@ internal sealed class SarifReportWriter : IReportWriter
         _writer.WriteEndObject();
     }
 
-    private string ArtifactUri(string file)
-    {
-        var full = Path.GetFullPath(file, _baseDirectory);
-        var relative = Path.GetRelativePath(_baseDirectory, full);
-        if (!Path.IsPathRooted(relative) && !relative.StartsWith("..", StringComparison.Ordinal))
-        {
-            return Uri.EscapeDataString(relative.Replace('\\', '/')).Replace("%2F", "/", StringComparison.Ordinal);
-        }
-
-        return new Uri(full).AbsoluteUri;
-    }
+    private string ArtifactUri(string file) => SarifConventions.ArtifactUri(file, _baseDirectory);
 
     private static string Justification(Finding finding)
     {
@@ -251,23 +240,6 @@ internal sealed class SarifReportWriter : IReportWriter
 
         return text;
     }
-
-    private static string Level(Severity severity) => severity switch
-    {
-        Severity.Critical or Severity.High => "error",
-        Severity.Medium => "warning",
-        _ => "note",
-    };
-
-    /// <summary>GitHub code scanning maps this 0–10 score to Critical (≥9), High (≥7), Medium (≥4), Low.</summary>
-    private static string SecuritySeverity(Severity severity) => severity switch
-    {
-        Severity.Critical => "9.5",
-        Severity.High => "8.0",
-        Severity.Medium => "5.5",
-        Severity.Low => "3.0",
-        _ => "1.0",
-    };
 
     private static string RuleName(string title)
     {
