@@ -21,6 +21,11 @@ param alertEmail string = ''
 @minValue(0)
 param scanErrorThreshold int = 0
 
+@description('Optional. Hours a new namespace may run without any policy before the new-namespace alert fires.')
+@minValue(1)
+@maxValue(36)
+param newNamespaceGraceHours int = 24
+
 @description('Optional. Action group name.')
 param actionGroupName string = 'ag-netpolgov'
 
@@ -117,6 +122,55 @@ NetPolFindings_CL
     dimensions: ['ClusterName', 'ClusterResourceId']
     operator: 'GreaterThan'
     threshold: 0
+  }
+  {
+    name: 'netpolgov-namespace-regressed'
+    displayName: 'NetPolGovernance: namespaces that regressed'
+    description: 'Namespaces Compliant in the previous scan of their cluster and NonCompliant or Unenforced in the latest (one alert per cluster and owner). Unknown is not a regression: the scan-errors alert covers it.'
+    severity: 2
+    windowSize: heartbeatLookback
+    query: '''let latestScans = NetPolClusterScans_CL
+    | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
+NetPolNamespaces_CL
+| summarize arg_max(TimeGenerated, Status, Owner) by ClusterName, ClusterResourceId, Namespace, ScanId
+| sort by ClusterName asc, ClusterResourceId asc, Namespace asc, TimeGenerated asc
+| extend PreviousStatus = iff(prev(ClusterName) == ClusterName and prev(ClusterResourceId) == ClusterResourceId and prev(Namespace) == Namespace, prev(Status), "")
+| join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
+| where PreviousStatus == "Compliant" and Status in ("NonCompliant", "Unenforced")
+| extend Owner = coalesce(Owner, "(no owner)")
+| summarize RegressedNamespaces = dcount(Namespace) by ClusterName, ClusterResourceId, Owner
+'''
+    metric: 'RegressedNamespaces'
+    dimensions: ['ClusterName', 'ClusterResourceId', 'Owner']
+    operator: 'GreaterThan'
+    threshold: 0
+  }
+  {
+    name: 'netpolgov-new-namespace-without-policy'
+    displayName: 'NetPolGovernance: new namespace still without a policy'
+    description: 'A namespace that appeared after its cluster\'s first scan in the window, is older than the grace period, and still has no policy of any kind in the latest scan (system and exempt namespaces excluded).'
+    severity: 3
+    windowSize: heartbeatLookback
+    // The grace period is the threshold on the namespace's age (a query string cannot take a parameter and stay checkable).
+    query: '''let latestScans = NetPolClusterScans_CL
+    | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
+let firstClusterScans = NetPolClusterScans_CL
+    | summarize ClusterFirstSeen = min(TimeGenerated) by ClusterName, ClusterResourceId;
+let namespaceFirstSeen = NetPolNamespaces_CL
+    | summarize NamespaceFirstSeen = min(TimeGenerated) by ClusterName, ClusterResourceId, Namespace;
+NetPolNamespaces_CL
+| join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
+| where not(IsSystem) and Status != "Exempt" and not(HasAnyPolicy)
+| join kind=inner namespaceFirstSeen on ClusterName, ClusterResourceId, Namespace
+| join kind=inner firstClusterScans on ClusterName, ClusterResourceId
+| where NamespaceFirstSeen > ClusterFirstSeen
+| extend Owner = coalesce(Owner, "(no owner)")
+| summarize HoursWithoutPolicy = max(datetime_diff("hour", now(), NamespaceFirstSeen)) by ClusterName, ClusterResourceId, Namespace, Owner
+'''
+    metric: 'HoursWithoutPolicy'
+    dimensions: ['ClusterName', 'ClusterResourceId', 'Namespace', 'Owner']
+    operator: 'GreaterThan'
+    threshold: newNamespaceGraceHours
   }
 ]
 

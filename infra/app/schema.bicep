@@ -90,6 +90,7 @@ var namespacesTableColumns = [
   { name: 'AllowAllEgress', type: 'boolean' }
   { name: 'DeadPolicyCount', type: 'int' }
   { name: 'PolicyNames', type: 'dynamic' }
+  { name: 'PolicySetHash', type: 'string' }
   { name: 'FailingChecks', type: 'dynamic' }
 ]
 
@@ -119,6 +120,7 @@ var namespacesStreamColumns = [
   { name: 'AllowAllEgress', type: 'boolean' }
   { name: 'DeadPolicyCount', type: 'int' }
   { name: 'PolicyNames', type: 'dynamic' }
+  { name: 'PolicySetHash', type: 'string' }
   { name: 'FailingChecks', type: 'dynamic' }
 ]
 

@@ -63,6 +63,9 @@ public sealed record NamespaceAssessment
 
     public IReadOnlyList<string> PolicyNames { get; init; } = [];
 
+    /// <summary>16 hex digits identifying the policies that apply, by content (a rename keeps it; docs/log-analytics.md, drift).</summary>
+    public string PolicySetHash { get; init; } = string.Empty;
+
     public bool HasPolicy { get; init; }
 
     /// <summary>Pods isolated for ingress by a NetworkPolicy or a counted CRD policy (docs/semantics.md §8–§9).</summary>

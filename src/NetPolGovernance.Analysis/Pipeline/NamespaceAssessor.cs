@@ -72,6 +72,7 @@ internal sealed class NamespaceAssessor(
             DerivedPods = [.. pods.Where(p => p.DerivedFrom is not null).Select(p => p.Name).Order(StringComparer.Ordinal)],
             HostNetworkPods = [.. pods.Where(p => p.HostNetwork).Select(p => p.Name).Order(StringComparer.Ordinal)],
             PolicyNames = [.. coverage.NamespacedPolicies.Select(p => p.DisplayName).Distinct(StringComparer.Ordinal)],
+            PolicySetHash = PolicySetFingerprint.Of(networkPolicies, coverage.NamespacedPolicies),
             HasPolicy = facts.HasPolicy,
             // The row that calls a namespace Compliant must show what protects it: isolation and default deny count
             // the counted CRD kinds where they are modelled (docs/semantics.md §9), not NetworkPolicies alone.

@@ -78,6 +78,7 @@ public static class AssessmentRowMapper
                 AllowAllEgress = ns.AllowAllEgress,
                 DeadPolicyCount = ns.DeadPolicies.Count,
                 PolicyNames = FieldLimits.CapColumn(ns.PolicyNames),
+                PolicySetHash = string.IsNullOrEmpty(ns.PolicySetHash) ? null : ns.PolicySetHash,
                 FailingChecks = ns.Findings
                     .Where(f => f.Result is CheckResult.Fail && f.InProfile)
                     .Select(f => f.CheckId)

@@ -52,6 +52,9 @@ public sealed record NamespaceRow
     /// <summary>Names of the policies that apply to the namespace (dynamic array).</summary>
     public IReadOnlyList<string> PolicyNames { get; init; } = [];
 
+    /// <summary>Identifies the applying policy set by content; a change between two scans is drift (docs/log-analytics.md).</summary>
+    public string? PolicySetHash { get; init; }
+
     /// <summary>Check ids that fail in the active profile (dynamic array); empty when compliant.</summary>
     public IReadOnlyList<string> FailingChecks { get; init; } = [];
 }

@@ -31,7 +31,7 @@ public sealed class LogAnalyticsSchemaTests
             "Status:string", "Profile:string", "HasPolicy:boolean", "HasAnyPolicy:boolean", "PodCount:int",
             "IngressIsolatedPodCount:int", "EgressIsolatedPodCount:int", "DefaultDenyIngress:boolean",
             "DefaultDenyEgress:boolean", "AllowAllIngress:boolean", "AllowAllEgress:boolean", "DeadPolicyCount:int",
-            "PolicyNames:dynamic", "FailingChecks:dynamic",
+            "PolicyNames:dynamic", "PolicySetHash:string", "FailingChecks:dynamic",
         ];
 
         Assert.Equal(expected, Describe(LogAnalyticsSchema.Namespaces));
