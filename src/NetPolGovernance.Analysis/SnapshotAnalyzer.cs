@@ -2,6 +2,7 @@ using NetPolGovernance.Analysis.Assessment;
 using NetPolGovernance.Analysis.Checks;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Exemptions;
+using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Pipeline;
 using NetPolGovernance.Analysis.Validation;
@@ -67,7 +68,15 @@ public static class SnapshotAnalyzer
             notes.Add($"{kind.Kind} ({kind.ApiGroup}) could not be read: {kind.Reason}");
         }
 
-        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options, validation);
+        var runtime = snapshot.Flows?.Traffic is { } traffic ? RuntimeProof.Compute(accepted, traffic) : null;
+        if (snapshot.Flows is { } flows)
+        {
+            notes.Add(flows.Traffic is { } read
+                ? $"flows: {read.Flows} events, {read.Edges.Count} connections from {flows.Origin}{(flows.Note is { } note ? $" ({note})" : string.Empty)}"
+                : $"flows: not read from {flows.Origin}: {flows.UnavailableReason}");
+        }
+
+        var assessor = new NamespaceAssessor(index, subjects, engine, invisible, exemptions, clusterFindings, options, validation, snapshot.Flows, runtime);
         var namespaces = judged.Select(assessor.Assess).ToList();
 
         return new ClusterAssessment

@@ -91,6 +91,9 @@ public sealed record NamespaceAssessment
     public IReadOnlyList<string> EgressCoveredPods { get; init; } = [];
 
     public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    /// <summary>What observed flows show for the namespace (docs/flows.md, "Runtime proof"); null when no flows were read.</summary>
+    public Flows.NamespaceRuntime? Runtime { get; init; }
 }
 
 /// <summary>Counters a collector keeps per cluster.</summary>

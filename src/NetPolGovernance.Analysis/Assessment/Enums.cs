@@ -59,7 +59,7 @@ public enum ComplianceProfile
 {
     /// <summary>C01 and N01: the CIS literal.</summary>
     Cis = 1,
-    /// <summary>cis + N02, N06, N09. The default.</summary>
+    /// <summary>cis + N02, N06, N09, N11, N13, C06. The default.</summary>
     Baseline = 2,
     /// <summary>Every check.</summary>
     Strict = 3,

@@ -4,7 +4,7 @@ namespace NetPolGovernance.Analysis.Checks;
 
 /// <summary>
 /// The checks catalog (docs/checks.md). Ids are stable. Profiles: <c>cis</c> = {C01, N01};
-/// <c>baseline</c> = cis + {N02, N06, N09, N11, C06}; <c>strict</c> = every check.
+/// <c>baseline</c> = cis + {N02, N06, N09, N11, N13, C06}; <c>strict</c> = every check.
 /// </summary>
 public static class CheckCatalog
 {
@@ -185,13 +185,24 @@ public static class CheckCatalog
         + "(or defaultNetworkPolicy in its ARM/Bicep definition), then allow the traffic the workloads need.",
         ComplianceProfile.Strict);
 
+    public static CheckDefinition N13RuntimeContradictsStatic { get; } = new(
+        "NPG-N13",
+        "Traffic does not reach pods the policies isolate",
+        CheckLevel.Namespace,
+        Severity.Critical,
+        string.Empty,
+        "Flows were seen forwarded into pods whose ingress policies deny them: the engine is not enforcing what the policies say. "
+        + "Check the engine runs and is ready on the node of each listed pod (`kubectl get ds -A`, `cilium status`), that the pod is not "
+        + "on a Windows node the engine does not cover (see NPG-C04), and the engine's version for known faults; then scan again with fresh flows.",
+        ComplianceProfile.Baseline);
+
     /// <summary>Every check, cluster checks first, in id order.</summary>
     public static IReadOnlyList<CheckDefinition> All { get; } =
     [
         C01PolicyEngine, C02EngineRunning, C03RetirementPath, C04WindowsEnforcement, C05UnenforcedKinds, C06RejectedObjects,
         N01HasPolicy, N02DefaultDenyIngress, N03DefaultDenyEgress, N04IngressCoverage, N05EgressCoverage,
         N06AllowAllIngress, N07AllowAllEgress, N08DeadPolicy, N09Unenforced, N10ExemptionExpired, N11RejectedObjects,
-        N12ManagedNamespaceAllowAll,
+        N12ManagedNamespaceAllowAll, N13RuntimeContradictsStatic,
     ];
 
     /// <summary>The check with this id (case-insensitive); null when unknown.</summary>

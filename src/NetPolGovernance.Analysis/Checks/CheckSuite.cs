@@ -31,5 +31,6 @@ internal static class CheckSuite
         new ExpiredExemptionCheck(),
         new RejectedObjectsCheck(),
         new ManagedNamespaceDefaultCheck(),
+        new RuntimeEnforcementCheck(),
     ];
 }

@@ -31,6 +31,12 @@ internal sealed record NamespaceContext
     /// <summary>Objects of this namespace the API server would reject (left out of coverage; NPG-N11).</summary>
     public IReadOnlyList<RejectedObject> Rejected { get; init; } = [];
 
+    /// <summary>The flows given for the cluster (null when none were asked for), for NPG-N13.</summary>
+    public Flows.ClusterFlows? Flows { get; init; }
+
+    /// <summary>What the flows show for this namespace; null when no flows were read.</summary>
+    public Flows.NamespaceRuntime? Runtime { get; init; }
+
     /// <summary>True when some kind that counts as coverage could not be read.</summary>
     public bool CoverageMayBeIncomplete => InvisibleKinds.Any(Engine.Counts);
 

@@ -6,7 +6,7 @@ namespace NetPolGovernance.Analysis.Flows;
 /// no transport port (ICMP, non-IP) and ends that name neither a pod nor an address are counted and dropped.
 /// Not thread-safe: one reader feeds one aggregator.
 /// </summary>
-public sealed class FlowAggregator
+public sealed class FlowAggregator : IFlowSink
 {
     private readonly Dictionary<FlowEdgeKey, FlowEdge> _edges = [];
     private DateTimeOffset? _first;
@@ -88,6 +88,12 @@ public sealed class FlowAggregator
         Unidentified = Unidentified,
         ReplyUnknown = ReplyUnknown,
     };
+}
+
+/// <summary>Where a flow reader puts each flow it decodes, one at a time.</summary>
+public interface IFlowSink
+{
+    void Add(ObservedFlow flow);
 }
 
 /// <summary>The aggregated result of reading flows: the edges, the window they cover, and what was left out.</summary>

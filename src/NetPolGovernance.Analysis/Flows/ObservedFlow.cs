@@ -42,6 +42,12 @@ public sealed record ObservedFlow
     public IReadOnlyList<string> AllowedBy { get; init; } = [];
 
     public IReadOnlyList<string> DeniedBy { get; init; } = [];
+
+    /// <summary>
+    /// The cluster the flow was observed on, when the source says (the <c>cluster/</c> prefix of Hubble's
+    /// <c>node_name</c>, else an endpoint's <c>cluster_name</c>); a scan of several clusters routes flows by it.
+    /// </summary>
+    public string? Cluster { get; init; }
 }
 
 /// <summary>What the dataplane did with a flow.</summary>

@@ -40,6 +40,11 @@ public sealed record ClusterSnapshot
 
     /// <summary>Free-form notes from the collector that the report should carry (warnings, truncations).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Flows observed on the cluster, for the runtime proof (NPG-N13, docs/flows.md); null when no flows were asked for.
+    /// </summary>
+    public Flows.ClusterFlows? Flows { get; init; }
 }
 
 /// <summary>Where a snapshot came from.</summary>

@@ -3,6 +3,7 @@ using NetPolGovernance.Analysis.Checks;
 using NetPolGovernance.Analysis.Coverage;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Exemptions;
+using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
 using NetPolGovernance.Analysis.Status;
@@ -19,7 +20,9 @@ internal sealed class NamespaceAssessor(
     ExemptionMatcher exemptions,
     IReadOnlyList<Finding> clusterFindings,
     AnalysisOptions options,
-    ValidationReport validation)
+    ValidationReport validation,
+    ClusterFlows? flows,
+    RuntimeProof? runtime)
 {
     public NamespaceAssessment Assess(NamespaceView ns)
     {
@@ -36,6 +39,7 @@ internal sealed class NamespaceAssessor(
             subjects.ClusterSubjects,
             engine);
         var nsExemptions = exemptions.ForNamespace(ns);
+        var observed = runtime?.For(ns.Name, facts.AllowAllIngressPolicies.Concat(facts.AllowAllEgressPolicies));
         var context = new NamespaceContext
         {
             Namespace = ns,
@@ -47,6 +51,8 @@ internal sealed class NamespaceAssessor(
             InvisibleKinds = invisibleKinds,
             Exemptions = nsExemptions,
             Rejected = validation.InNamespace(ns.Name),
+            Flows = flows,
+            Runtime = observed,
         };
 
         var findings = CheckSuite.NamespaceChecks
@@ -87,6 +93,7 @@ internal sealed class NamespaceAssessor(
             IngressCoveredPods = coverage.IngressCoveredPods,
             EgressCoveredPods = coverage.EgressCoveredPods,
             Findings = findings,
+            Runtime = observed,
         };
     }
 

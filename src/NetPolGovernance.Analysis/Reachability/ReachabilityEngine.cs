@@ -56,7 +56,48 @@ public sealed class ReachabilityEngine
     internal SnapshotIndex Index => _index;
 
     /// <summary>Answers one question with an explanation naming the isolating policies and the admitting rules.</summary>
-    public ReachabilityResult Evaluate(ReachabilityQuery query)
+    public ReachabilityResult Evaluate(ReachabilityQuery query) => Evaluate(query, egress: true);
+
+    /// <summary>
+    /// Answers only the destination's side: would the destination's ingress policies (every tier) admit the connection,
+    /// whatever the source's egress says. The runtime proof (NPG-N13) asks this of traffic seen forwarded at the
+    /// destination's ingress, which the source's egress evidently let out. The explanation names the ingress side only.
+    /// </summary>
+    public ReachabilityResult EvaluateIngress(ReachabilityQuery query) => Evaluate(query, egress: false);
+
+    /// <summary>
+    /// The NetworkPolicy rules that admit the connection on one side: the <paramref name="direction"/> rules of the
+    /// policies selecting <paramref name="subject"/> whose peers match <paramref name="other"/> on this protocol and port.
+    /// Empty when the subject is not a pod of the snapshot or no policy selects it.
+    /// </summary>
+    internal IEnumerable<(CompiledPolicy Policy, int Rule)> AdmittingRules(
+        PolicyDirection direction,
+        ReachabilityEndpoint subject,
+        ReachabilityEndpoint other,
+        TransportProtocol protocol,
+        int port)
+    {
+        if (!TryResolve(subject, out var self, out _) || self.Pod is null || !TryResolve(other, out var peer, out _))
+        {
+            yield break;
+        }
+
+        var receiver = direction == PolicyDirection.Ingress ? self.Pod : peer.Pod;
+        foreach (var policy in _selection.Selecting(self.Pod, direction))
+        {
+            var rules = PolicyDirections.Rules(policy.Policy, direction);
+            for (var i = 0; i < rules.Count; i++)
+            {
+                if (RuleMatcher.MatchingPeer(rules[i], policy.Policy.Namespace, peer, _index, direction) is not null
+                    && RuleMatcher.Ports(rules[i], receiver).Contains(protocol, port))
+                {
+                    yield return (policy, i);
+                }
+            }
+        }
+    }
+
+    private ReachabilityResult Evaluate(ReachabilityQuery query, bool egress)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Port is < PortSet.MinPort or > PortSet.MaxPort)
@@ -81,13 +122,16 @@ public sealed class ReachabilityEngine
         }
 
         var unknowns = new List<string>();
-        var egress = from.Pod is null
+        SideOutcome? egressSide = !egress ? null
+            : from.Pod is null
             ? Outside(PolicyDirection.Egress, from)
             : TieredSide(PolicyDirection.Egress, from.Pod, to, to.Pod, query.Protocol, query.Port, unknowns);
         var ingress = to.Pod is null
             ? Outside(PolicyDirection.Ingress, to)
             : TieredSide(PolicyDirection.Ingress, to.Pod, from, to.Pod, query.Protocol, query.Port, unknowns);
-        return Answer(query, egress.Allowed && ingress.Allowed, [egress.Text, ingress.Text], notes, unknowns);
+        return egressSide is { } outgoing
+            ? Answer(query, outgoing.Allowed && ingress.Allowed, [outgoing.Text, ingress.Text], notes, unknowns)
+            : Answer(query, ingress.Allowed, [ingress.Text], notes, unknowns);
     }
 
     /// <summary>One side through the tiers: Admin (Allow/Deny final, Pass on), NetworkPolicy if it isolates, else Baseline.</summary>

@@ -10,7 +10,7 @@ using NetPolGovernance.Connectors.Flows;
 namespace NetPolGovernance.Cli.Commands;
 
 /// <summary>
-/// The flow inputs <c>stage</c> and <c>remediate --profile observed</c> share: <c>--flows FILE...</c> (Hubble JSON lines)
+/// The flow inputs <c>scan</c>, <c>stage</c> and <c>remediate --profile observed</c> share: <c>--flows FILE...</c> (Hubble JSON lines)
 /// and <c>--flows-from-workspace [ID]</c> (ContainerNetworkLogs of the last <c>--since</c>, through the Log Analytics
 /// query API at <c>--flows-endpoint</c>). Bad lines are warned about; a query failure surfaces as
 /// <see cref="LogAnalyticsQueryException"/>.
@@ -77,6 +77,11 @@ internal sealed class FlowInputOptions
         }
 
         var read = await FlowFileReader.ReadAsync(paths, aggregator, cancellationToken).ConfigureAwait(false);
+        Warn(read, interaction);
+    }
+
+    private static void Warn(FlowFileSummary read, IInteractionService interaction)
+    {
         foreach (var problem in read.Problems)
         {
             interaction.DisplayWarning(problem);
@@ -86,6 +91,47 @@ internal sealed class FlowInputOptions
         {
             interaction.DisplayWarning(string.Create(CultureInfo.InvariantCulture, $"{read.BadLines - read.Problems.Count} more bad flow lines skipped"));
         }
+    }
+
+    /// <summary>
+    /// For <c>scan</c>: where each cluster's flows come from, or null when no flow option is given. Files are read now,
+    /// in one pass, routed by the cluster names they carry (a bad file fails before any cluster is read);
+    /// <c>--flows-from-workspace</c> (no value) queries each cluster's own resource as it is scanned.
+    /// </summary>
+    public async Task<IClusterFlowSource?> ScanSourceAsync(ParseResult parseResult, IInteractionService interaction, CancellationToken cancellationToken)
+    {
+        var since = Since(parseResult.GetValue(_since));
+        var paths = parseResult.GetValue(_flows) ?? [];
+        var fromWorkspace = parseResult.GetResult(_fromWorkspace) is not null;
+        if (paths.Length > 0 && fromWorkspace)
+        {
+            throw new ScanInputException("--flows and --flows-from-workspace: give one flow source");
+        }
+
+        if (fromWorkspace)
+        {
+            if (parseResult.GetValue(_fromWorkspace) is { Length: > 0 } workspace)
+            {
+                throw new ScanInputException($"--flows-from-workspace {workspace}: scan reads ContainerNetworkLogs from each cluster's own resource; give the option without a workspace id");
+            }
+
+            return new ContainerNetworkLogsFlowSource(_queryClients.Create(parseResult.GetValue(_flowsEndpoint)), since);
+        }
+
+        if (paths.Length == 0)
+        {
+            return null;
+        }
+
+        var byCluster = new FlowsByCluster("flow files " + string.Join(", ", paths.Select(Path.GetFileName)));
+        var read = await FlowFileReader.ReadAsync(paths, byCluster, cancellationToken).ConfigureAwait(false);
+        Warn(read, interaction);
+        if (byCluster.Unattributed > 0)
+        {
+            interaction.DisplayWarning(string.Create(CultureInfo.InvariantCulture, $"{byCluster.Unattributed} flows name no cluster while others do: they are given to no cluster"));
+        }
+
+        return new FileClusterFlowSource(byCluster);
     }
 
     /// <summary>Reads ContainerNetworkLogs when <c>--flows-from-workspace</c> is given, for the loaded cluster.</summary>

@@ -2,11 +2,13 @@ using System.Globalization;
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Exemptions;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Manifests;
 using NetPolGovernance.Connectors.Publishing;
 using NetPolGovernance.Connectors.Scanning;
@@ -38,6 +40,7 @@ internal sealed class ScanCommand : BaseCommand
     private readonly Option<int> _concurrency;
     private readonly Option<string> _failOn;
     private readonly Option<string> _engine;
+    private readonly FlowInputOptions _flowInput;
 
     public ScanCommand(
         IEnumerable<IScanSource> sources,
@@ -45,7 +48,8 @@ internal sealed class ScanCommand : BaseCommand
         IEnumerable<IReportFormat> formats,
         IInteractionService interaction,
         ILoggerFactory loggerFactory,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IFlowQueryClientFactory queryClients)
         : base("scan", "Judge the network policies of clusters, namespace by namespace, and report.")
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -96,6 +100,7 @@ internal sealed class ScanCommand : BaseCommand
             s_severities,
             null);
         _engine = EngineOption.Create();
+        _flowInput = new FlowInputOptions(queryClients);
 
         foreach (var source in _sources)
         {
@@ -109,6 +114,7 @@ internal sealed class ScanCommand : BaseCommand
         Options.Add(_failOn);
         Options.Add(_concurrency);
         Options.Add(_engine);
+        _flowInput.AddTo(this);
         foreach (var sink in _sinks)
         {
             sink.AddOptions(this);
@@ -274,8 +280,23 @@ internal sealed class ScanCommand : BaseCommand
             }
         }
 
+        IClusterFlowSource? flows;
+        try
+        {
+            flows = await _flowInput.ScanSourceAsync(parseResult, _interaction, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputFileException ex)
+        {
+            throw new ScanInputException($"flows: {ex.Message}", ex);
+        }
+
         var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
+        if (flows is not null)
+        {
+            session = session with { Collector = new FlowAttachingCollector(session.Collector, flows) };
+        }
+
         var now = _timeProvider.GetUtcNow();
         var context = new ScanContext(ScannerBuild.NewScanId(now), now, ScannerBuild.Version, profile);
         var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions, DeclaredEngine = EngineOption.Value(parseResult, _engine) };

@@ -17,7 +17,7 @@ public static class ContainerNetworkLogsReader
         string scope,
         bool isWorkspace,
         TimeSpan window,
-        FlowAggregator into,
+        IFlowSink into,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);

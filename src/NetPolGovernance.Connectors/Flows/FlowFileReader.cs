@@ -21,7 +21,7 @@ public static class FlowFileReader
 
     private static readonly JsonDocumentOptions s_json = new() { MaxDepth = 32 };
 
-    public static async Task<FlowFileSummary> ReadAsync(IReadOnlyList<string> paths, FlowAggregator into, CancellationToken cancellationToken)
+    public static async Task<FlowFileSummary> ReadAsync(IReadOnlyList<string> paths, IFlowSink into, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(into);
@@ -34,7 +34,7 @@ public static class FlowFileReader
         return summary;
     }
 
-    private static async Task ReadFileAsync(string path, FlowAggregator into, FlowFileSummary summary, CancellationToken cancellationToken)
+    private static async Task ReadFileAsync(string path, IFlowSink into, FlowFileSummary summary, CancellationToken cancellationToken)
     {
         FileStream stream;
         long length;

@@ -45,6 +45,9 @@ internal static class HubbleFlowDecoder
             ?? FlowFields.Time(root, "time")
             ?? throw new FormatException("the flow has no readable \"time\"");
         var (protocol, port) = FlowFields.Layer4(fields.Layer4);
+        var source = Endpoint(fields.Source, fields.Ip is { } a ? FlowFields.String(a, "source") : null, fields.SourceNames, out var sourceCluster);
+        var destination = Endpoint(fields.Destination, fields.Ip is { } b ? FlowFields.String(b, "destination") : null, fields.DestinationNames, out var destinationCluster);
+        var direction = FlowFields.Direction(fields.Direction);
         return new ObservedFlow
         {
             Time = time,
@@ -55,14 +58,34 @@ internal static class HubbleFlowDecoder
                 { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
                 _ => null,
             },
-            Direction = FlowFields.Direction(fields.Direction),
+            Direction = direction,
             IsReply = Bool(fields.IsReply) ?? Bool(fields.Reply),
-            Source = Endpoint(fields.Source, fields.Ip is { } a ? FlowFields.String(a, "source") : null, fields.SourceNames),
-            Destination = Endpoint(fields.Destination, fields.Ip is { } b ? FlowFields.String(b, "destination") : null, fields.DestinationNames),
+            Source = source,
+            Destination = destination,
             Protocol = protocol,
             DestinationPort = port,
             AllowedBy = Names(fields.EgressAllowedBy, fields.IngressAllowedBy),
             DeniedBy = Names(fields.EgressDeniedBy, fields.IngressDeniedBy),
+            Cluster = ClusterOf(Text(fields.NodeName) ?? FlowFields.String(root, "node_name"), direction, sourceCluster, destinationCluster),
+        };
+    }
+
+    /// <summary>
+    /// The observing cluster: the <c>cluster/</c> prefix of the node name (Cilium writes <c>cluster/node</c>), else the
+    /// <c>cluster_name</c> of the side that observed it, else of either end.
+    /// </summary>
+    private static string? ClusterOf(string? nodeName, FlowDirection direction, string? source, string? destination)
+    {
+        if (nodeName is { } node && node.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash)
+        {
+            return node[..slash];
+        }
+
+        return direction switch
+        {
+            FlowDirection.Ingress => destination ?? source,
+            FlowDirection.Egress => source ?? destination,
+            _ => source ?? destination,
         };
     }
 
@@ -77,8 +100,9 @@ internal static class HubbleFlowDecoder
         _ => null,
     };
 
-    private static FlowEndpoint Endpoint(JsonElement? endpoint, string? address, JsonElement? names)
+    private static FlowEndpoint Endpoint(JsonElement? endpoint, string? address, JsonElement? names, out string? cluster)
     {
+        cluster = null;
         string? domain = null;
         if (names is { ValueKind: JsonValueKind.Array } list)
         {
@@ -97,7 +121,7 @@ internal static class HubbleFlowDecoder
             return new FlowEndpoint { Address = FlowFields.Address(address), DomainName = domain };
         }
 
-        JsonElement? ns = null, pod = null, labels = null, workloads = null;
+        JsonElement? ns = null, pod = null, labels = null, workloads = null, clusterName = null;
         foreach (var property in value.EnumerateObject())
         {
             switch (Normalized(property.Name))
@@ -114,8 +138,13 @@ internal static class HubbleFlowDecoder
                 case "workloads":
                     workloads = property.Value;
                     break;
+                case "clustername":
+                    clusterName = property.Value;
+                    break;
             }
         }
+
+        cluster = Text(clusterName);
 
         return new FlowEndpoint
         {
@@ -180,6 +209,7 @@ internal static class HubbleFlowDecoder
         public JsonElement? IngressAllowedBy;
         public JsonElement? EgressDeniedBy;
         public JsonElement? IngressDeniedBy;
+        public JsonElement? NodeName;
 
         public void Take(JsonProperty property)
         {
@@ -233,6 +263,9 @@ internal static class HubbleFlowDecoder
                     break;
                 case "ingressdeniedby":
                     IngressDeniedBy = value;
+                    break;
+                case "nodename":
+                    NodeName = value;
                     break;
             }
         }

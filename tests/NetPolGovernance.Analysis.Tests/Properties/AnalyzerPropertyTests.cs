@@ -29,7 +29,7 @@ public sealed class AnalyzerPropertyTests
             Assert.Superset(expected.ToHashSet(), result.Namespaces.Select(n => n.Name).ToHashSet());
             Assert.Equal(result.Namespaces.Select(n => n.Name).Order(StringComparer.Ordinal), result.Namespaces.Select(n => n.Name));
             Assert.Equal(6, result.ClusterFindings.Count);
-            Assert.All(result.Namespaces, n => Assert.Equal(12, n.Findings.Count));
+            Assert.All(result.Namespaces, n => Assert.Equal(13, n.Findings.Count));
         }, iter: Iterations);
     }
 

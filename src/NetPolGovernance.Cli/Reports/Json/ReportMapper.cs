@@ -1,5 +1,7 @@
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Reachability;
 
 namespace NetPolGovernance.Cli.Reports.Json;
 
@@ -73,7 +75,23 @@ internal static class ReportMapper
         IngressCoveredPods = ns.IngressCoveredPods,
         EgressCoveredPods = ns.EgressCoveredPods,
         Findings = ns.Findings.Select(Finding).ToList(),
+        Runtime = ns.Runtime is { } r ? Runtime(r) : null,
     };
+
+    public static NamespaceRuntimeDto Runtime(NamespaceRuntime runtime) => new(
+        runtime.Window is { } w ? new FlowWindowDto(w.From, w.To) : null,
+        runtime.Connections,
+        runtime.IngressForwarded,
+        runtime.EgressForwarded,
+        runtime.Dropped,
+        [.. runtime.PolicyHits.Select(h => new PolicyHitDto(h.Policy, h.Matched, h.Reported))],
+        runtime.UnusedRules,
+        [.. runtime.AllowAllCarryingTraffic.Select(h => new PolicyHitDto(h.Policy, h.Matched, h.Reported))],
+        [.. runtime.DropsByOwner.Select(d => new OwnerDropsDto(d.Owner, d.Ingress, d.Egress))],
+        [.. runtime.Contradictions.Select(c => new ContradictionDto(c.From, c.To, c.Protocol.ToKubernetes(), c.Port, c.Forwarded, c.FirstSeen, c.LastSeen, c.Decision))],
+        runtime.ContradictionCount,
+        runtime.UnverifiedCount,
+        runtime.Unmatched);
 
     public static FindingDto Finding(Finding finding) => new()
     {

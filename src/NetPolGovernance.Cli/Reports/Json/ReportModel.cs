@@ -10,7 +10,7 @@ namespace NetPolGovernance.Cli.Reports.Json;
 /// <summary>The report schema version. Minor: fields added. Major: fields removed, renamed or retyped.</summary>
 internal static class ReportSchema
 {
-    public const string Version = "1.1";
+    public const string Version = "1.2";
 }
 
 internal sealed record ToolDto(string Name, string Version);
@@ -134,7 +134,33 @@ internal sealed record NamespaceDto
     public required IReadOnlyList<string> EgressCoveredPods { get; init; }
 
     public required IReadOnlyList<FindingDto> Findings { get; init; }
+
+    /// <summary>What observed flows show for the namespace (since 1.2); null when the scan read no flows.</summary>
+    public NamespaceRuntimeDto? Runtime { get; init; }
 }
+
+internal sealed record NamespaceRuntimeDto(
+    FlowWindowDto? Window,
+    int Connections,
+    long IngressForwarded,
+    long EgressForwarded,
+    long Dropped,
+    IReadOnlyList<PolicyHitDto> PolicyHits,
+    IReadOnlyList<string> UnusedRules,
+    IReadOnlyList<PolicyHitDto> AllowAllCarryingTraffic,
+    IReadOnlyList<OwnerDropsDto> DropsByOwner,
+    IReadOnlyList<ContradictionDto> Contradictions,
+    int ContradictionCount,
+    int UnverifiedCount,
+    int Unmatched);
+
+internal sealed record FlowWindowDto(DateTimeOffset From, DateTimeOffset To);
+
+internal sealed record PolicyHitDto(string Policy, long? Matched, long Reported);
+
+internal sealed record OwnerDropsDto(string Owner, long Ingress, long Egress);
+
+internal sealed record ContradictionDto(string From, string To, string Protocol, int Port, long Forwarded, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string Decision);
 
 internal sealed record FindingDto
 {

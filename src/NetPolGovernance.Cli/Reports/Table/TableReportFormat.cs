@@ -79,6 +79,11 @@ internal sealed class TableReportWriter : IReportWriter
             _console.Write(FindingTable(failing));
         }
 
+        if (cluster.Namespaces.Any(n => n.Runtime is { Connections: > 0 }))
+        {
+            _console.Write(RuntimeTable(cluster));
+        }
+
         foreach (var ns in cluster.Namespaces.Where(n => n.Findings.Any(f => f.Result == CheckResult.Exempt)))
         {
             var exempt = ns.Findings.Where(f => f.Result == CheckResult.Exempt).ToList();
@@ -131,6 +136,49 @@ internal sealed class TableReportWriter : IReportWriter
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runtime against static (docs/flows.md): namespaces the flows touched, what they carried, and what contradicts the policies.</summary>
+    private static Spectre.Console.Table RuntimeTable(ClusterAssessment cluster)
+    {
+        var table = new Spectre.Console.Table().Border(TableBorder.Rounded).Title("[bold]Observed flows[/]");
+        table.AddColumn(new TableColumn("Namespace").NoWrap());
+        table.AddColumn(new TableColumn("Conns").RightAligned());
+        table.AddColumn(new TableColumn("In fwd").RightAligned());
+        table.AddColumn(new TableColumn("Dropped").RightAligned());
+        table.AddColumn(new TableColumn("Contradict").RightAligned());
+        table.AddColumn("Policy hits");
+        table.AddColumn("Unused rules");
+        table.AddColumn("Allow-all used");
+        table.AddColumn("Drops by owner");
+        foreach (var ns in cluster.Namespaces.Where(n => n.Runtime is { Connections: > 0 }).OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            var r = ns.Runtime!;
+            table.AddRow(
+                ns.Name.EscapeForTerminal(),
+                Num(r.Connections),
+                Num(r.IngressForwarded),
+                Num(r.Dropped),
+                r.ContradictionCount > 0 ? $"[red]{Num(r.ContradictionCount)}[/]" : "0",
+                Few(r.PolicyHits.Select(h => $"{Short(h.Policy)} {(h.Matched is { } m ? Num(m) : "-")}/{Num(h.Reported)}")),
+                Few(r.UnusedRules.Select(Short)),
+                Few(r.AllowAllCarryingTraffic.Select(h => Short(h.Policy))),
+                Few(r.DropsByOwner.Select(d => $"{d.Owner} {Num(d.Ingress + d.Egress)}")));
+        }
+
+        table.Caption("[grey]In fwd: events forwarded at the namespace's pods' ingress. Policy hits: matched by the rules / credited by the dataplane. Contradict: forwarded although the ingress policies deny it (NPG-N13).[/]");
+        return table;
+    }
+
+    private static string Few(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        var shown = string.Join(", ", list.Take(3));
+        return (list.Count > 3 ? $"{shown} +{list.Count - 3}" : list.Count == 0 ? "-" : shown).EscapeForTerminal();
+    }
+
+    private static string Short(string policy) => policy.IndexOf('/', StringComparison.Ordinal) is var slash and > 0 ? policy[(slash + 1)..] : policy;
+
+    private static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static Spectre.Console.Table NamespaceTable(ClusterAssessment cluster)
     {
