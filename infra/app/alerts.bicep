@@ -172,6 +172,24 @@ NetPolNamespaces_CL
     operator: 'GreaterThan'
     threshold: newNamespaceGraceHours
   }
+  {
+    name: 'netpolgov-runtime-contradicts-static'
+    displayName: 'NetPolGovernance: traffic reaches pods the policies isolate'
+    description: 'NPG-N13 failed in the latest scan: observed flows were forwarded into pods whose ingress policies deny them, so the engine does not enforce there (not running, Windows node, engine fault). Needs flows (NETPOLGOV_FLOWS_WINDOW or scan --flows).'
+    severity: 1
+    windowSize: window
+    query: '''let latestScans = NetPolClusterScans_CL
+    | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
+NetPolFindings_CL
+| where CheckId == "NPG-N13" and Result == "Fail"
+| join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
+| summarize ContradictedNamespaces = dcount(Namespace) by ClusterName, ClusterResourceId
+'''
+    metric: 'ContradictedNamespaces'
+    dimensions: ['ClusterName', 'ClusterResourceId']
+    operator: 'GreaterThan'
+    threshold: 0
+  }
 ]
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
@@ -99,7 +100,15 @@ public static class FunctionsComposition
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IClusterInventory>(sp => sp.GetRequiredService<AzureFleetScan>().Inventory);
-        services.TryAddSingleton<ISnapshotCollector>(sp => sp.GetRequiredService<AzureFleetScan>().Collector);
+        // With a flows window, each cluster's snapshot carries its observed flows (ContainerNetworkLogs, resource-centric
+        // on the cluster's resource id) for the runtime proof; a failed query makes NPG-N13 Unknown, never a pass.
+        services.TryAddSingleton<ISnapshotCollector>(sp =>
+        {
+            var collector = sp.GetRequiredService<AzureFleetScan>().Collector;
+            return sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.FlowsWindow is { } window
+                ? new FlowAttachingCollector(collector, new ContainerNetworkLogsFlowSource(new LogAnalyticsQueryClient(sp.GetRequiredService<TokenCredential>()), window))
+                : collector;
+        });
 
         // One cluster per delivery, within the same per-cluster deadline the CLI uses (it covers a runCommand read).
         services.TryAddSingleton(sp => new FleetScanOptions

@@ -48,6 +48,9 @@ public static class FunctionSettings
 
     public const string RunCommandTimeout = "NETPOLGOV_RUNCOMMAND_TIMEOUT";
 
+    /// <summary>Window of observed flows read per cluster for the runtime proof (NPG-N13); unset: no flows are read.</summary>
+    public const string FlowsWindow = "NETPOLGOV_FLOWS_WINDOW";
+
     /// <summary>The Azure cloud, as the CLI's <c>--cloud</c>.</summary>
     public const string Cloud = "NETPOLGOV_CLOUD";
 
@@ -80,6 +83,7 @@ public static class FunctionSettings
         new(Exemptions, false, null, "Exemptions as JSON: an array of exemptions, or `{\"profile\":..., \"exemptions\":[...]}`. Not together with the blob URL."),
         new(ExemptionsBlobUrl, false, null, "https URL of a blob holding the same JSON document, read with the managed identity at each cluster scan."),
         new(RunCommandTimeout, false, "00:05:00", "How long a runCommand read of one (private) cluster may take (hh:mm:ss, 10 s to 20 min). The per-cluster deadline is this plus the API server probe and 1 min of ARM calls, for every access path."),
+        new(FlowsWindow, false, null, "Window of observed flows (hh:mm:ss or d.hh:mm:ss, 1 h to 30 days) read per cluster from `ContainerNetworkLogs` with a resource-centric query on the cluster's resource id, for the runtime proof (NPG-N13); unset, no flows are read and NPG-N13 is NotApplicable. The identity needs read access to the cluster's logs (Reader on the cluster covers it)."),
         new(Cloud, false, "AzureCloud", "Azure cloud (`AzureCloud`, `AzureUSGovernment`, `AzureChinaCloud`): ARM and Resource Graph endpoint, ARM token audience, sign-in authority and the default ingestion audience (the CLI's `--cloud`)."),
         new(ArmEndpoint, false, null, "ARM endpoint of a custom cloud (https); the ARM token audience follows it (the CLI's `--arm-endpoint`). Needs the ingestion audience set."),
         new(IngestionAudience, false, "(the cloud's)", "Logs Ingestion token audience: `public`, `usgov`, `china` or an https resource; default from the cloud (`https://monitor.azure.com`, `.us`, `.cn`)."),

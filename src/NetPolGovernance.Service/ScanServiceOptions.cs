@@ -1,4 +1,5 @@
 using NetPolGovernance.Analysis.Assessment;
+using NetPolGovernance.Connectors;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 
@@ -46,6 +47,12 @@ public sealed class ScanServiceOptions
     /// per-cluster deadline is derived from it (<c>AzureFleetScan.PerClusterDeadline</c>), never set on its own.
     /// </summary>
     public TimeSpan RunCommandTimeout { get; set; } = AzureManagementClientOptions.DefaultRunCommandTimeout;
+
+    /// <summary>Flows read per cluster over this window (<see cref="FunctionSettings.FlowsWindow"/>); null reads none.</summary>
+    public TimeSpan? FlowsWindow { get; set; }
+
+    /// <summary>The range <see cref="FlowsWindow"/> must fall in.</summary>
+    public static ValueRange<TimeSpan> FlowsWindowRange { get; } = new(TimeSpan.FromHours(1), TimeSpan.FromDays(30));
 
     /// <summary>The Azure cloud (<see cref="FunctionSettings.Cloud"/>, <see cref="FunctionSettings.ArmEndpoint"/>), resolved as the CLI resolves it.</summary>
     public AzureCloudEnvironment Cloud { get; set; } = AzureCloudEnvironment.AzureCloud;

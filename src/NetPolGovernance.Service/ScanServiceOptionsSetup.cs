@@ -67,6 +67,18 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
             }
         }
 
+        if (Read(FunctionSettings.FlowsWindow) is { } window)
+        {
+            if (TimeSpan.TryParse(window, CultureInfo.InvariantCulture, out var value))
+            {
+                options.FlowsWindow = value;
+            }
+            else
+            {
+                options.SettingErrors.Add($"{FunctionSettings.FlowsWindow} is '{window}': it must be a duration hh:mm:ss or d.hh:mm:ss, e.g. 1.00:00:00 for a day.");
+            }
+        }
+
         ReadCloud(options);
         ReadCollectorBounds(options);
 

@@ -59,6 +59,11 @@ public sealed partial class ScanServiceOptionsValidator : IValidateOptions<ScanS
             errors.Add($"{FunctionSettings.RunCommandTimeout} is {options.RunCommandTimeout:c}: it must be {AzureManagementClientOptions.RunCommandTimeoutRange}.");
         }
 
+        if (options.FlowsWindow is { } window && !ScanServiceOptions.FlowsWindowRange.Contains(window))
+        {
+            errors.Add($"{FunctionSettings.FlowsWindow} is {window:c}: it must be {ScanServiceOptions.FlowsWindowRange}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -102,7 +102,7 @@ public sealed class ServiceTemplateTests
 
         var rules = template.Resources("Microsoft.Insights/scheduledQueryRules");
 
-        Assert.Equal(7, rules.Count);
+        Assert.Equal(8, rules.Count);
         Assert.All(rules, r => Assert.Single((JsonArray)r["properties"]!["actions"]!["actionGroups"]!));
         Assert.Single(template.Resources("Microsoft.Insights/actionGroups"));
     }

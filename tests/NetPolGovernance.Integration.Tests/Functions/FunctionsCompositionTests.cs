@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Azure.Access;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.LogAnalytics;
 using NetPolGovernance.Connectors.Publishing;
@@ -85,6 +86,8 @@ public sealed class FunctionsCompositionTests
     [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\",\"owner\":\"a\",\"reason\":\"b\",\"expiresOn\":\"soon\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: expiresOn: 'soon' is not a date")]
     [InlineData(FunctionSettings.RunCommandTimeout, "five minutes", "NETPOLGOV_RUNCOMMAND_TIMEOUT is 'five minutes': it must be a duration hh:mm:ss")]
     [InlineData(FunctionSettings.RunCommandTimeout, "01:00:00", "NETPOLGOV_RUNCOMMAND_TIMEOUT is 01:00:00: it must be between 00:00:10 and 00:20:00.")]
+    [InlineData(FunctionSettings.FlowsWindow, "a week", "NETPOLGOV_FLOWS_WINDOW is 'a week': it must be a duration hh:mm:ss or d.hh:mm:ss")]
+    [InlineData(FunctionSettings.FlowsWindow, "00:10:00", "NETPOLGOV_FLOWS_WINDOW is 00:10:00: it must be between 01:00:00 and 30.00:00:00.")]
     [InlineData(FunctionSettings.Cloud, "AzureGermanCloud", "NETPOLGOV_CLOUD 'AzureGermanCloud' is not a known cloud: use AzureCloud, AzureUSGovernment, AzureChinaCloud, or NETPOLGOV_ARM_ENDPOINT for another.")]
     [InlineData(FunctionSettings.ArmEndpoint, "http://management.contoso.example/", "NETPOLGOV_ARM_ENDPOINT 'http://management.contoso.example/' is not an absolute https URL.")]
     [InlineData(FunctionSettings.ArmEndpoint, "https://management.contoso.example/", "NETPOLGOV_ARM_ENDPOINT names a custom cloud: set NETPOLGOV_INGESTION_AUDIENCE")]
@@ -134,6 +137,19 @@ public sealed class FunctionsCompositionTests
         Assert.Equal(TimeSpan.FromSeconds(90), collector.Options.RequestTimeout);
         Assert.Equal(50, collector.Options.MaxPagesPerList);
         Assert.Equal(new KubernetesCollectorOptions().MaxItemsPerList, collector.Options.MaxItemsPerList);
+    }
+
+    [Fact]
+    public void Compose_FlowsWindow_AttachesObservedFlowsToEachClusterSnapshot()
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.FlowsWindow] = "1.00:00:00";
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.IsType<FlowAttachingCollector>(host.Services.GetRequiredService<ISnapshotCollector>());
+        Assert.Equal(TimeSpan.FromDays(1), host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.FlowsWindow);
     }
 
     // The live Kubernetes reader is composed once the Kubernetes adapter is on main; until then the tests supply one.
