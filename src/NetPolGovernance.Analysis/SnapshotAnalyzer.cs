@@ -38,6 +38,13 @@ public static class SnapshotAnalyzer
                 + string.Join(", ", judged.Select(n => n.Name)) + ")");
         }
 
+        if (!options.Namespaces.IsAll)
+        {
+            var selected = judged.Where(n => options.Namespaces.Selects(n.Name)).ToList();
+            notes.Add($"namespace filter ({options.Namespaces}): {selected.Count} of {judged.Count} namespaces judged; the others are left out of this report");
+            judged = selected;
+        }
+
         if (snapshot.NetworkProfile is null && snapshot.EngineEvidence is null && !engine.Declared)
         {
             notes.Add("policy engine unknown: the input holds no engine evidence, so enforcement is not judged (NPG-C01, C02, C05 and N09 are NotApplicable and CRD kinds count as written); declare the engine with --engine NAME");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using NetPolGovernance.Cli.Settings;
 
 namespace NetPolGovernance.Cli;
 
@@ -28,11 +29,34 @@ internal static class CliParser
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the command, or reports why the command line is refused.</summary>
-    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, InvocationConfiguration configuration, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A command line that may run gets the settings it lacks from the environment and the configuration file
+    /// (<see cref="CliSettings"/>) as tokens of its own, and is parsed again: a bad value from either is refused as a bad
+    /// flag is, naming the variable or the file and key it came from.
+    /// </remarks>
+    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, InvocationConfiguration configuration, CliEnvironment environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
         var parseResult = Parse(root, args);
         var problems = Problems(parseResult);
+        if (problems.Count == 0 && ReferenceEquals(parseResult.Action, parseResult.CommandResult.Command.Action))
+        {
+            try
+            {
+                var resolution = CliSettings.Resolve(parseResult, environment);
+                if (resolution.Settings.Count > 0)
+                {
+                    parseResult = Parse(root, CliSettings.WithSettings(args, resolution.Settings));
+                    problems = Problems(parseResult, resolution.Settings.ToDictionary(s => s.Option, s => s.Origin));
+                }
+            }
+            catch (CliSettingsException ex)
+            {
+                problems = [ex.Message];
+            }
+        }
+
         if (problems.Count == 0)
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
@@ -50,9 +74,13 @@ internal static class CliParser
     }
 
     /// <summary>Why the command line is refused, one line each; empty when it may run.</summary>
-    public static IReadOnlyList<string> Problems(ParseResult parseResult)
+    public static IReadOnlyList<string> Problems(ParseResult parseResult) => Problems(parseResult, new Dictionary<Option, string>());
+
+    /// <summary>Why the command line is refused; a problem with a value from <paramref name="origins"/> names where it came from.</summary>
+    public static IReadOnlyList<string> Problems(ParseResult parseResult, IReadOnlyDictionary<Option, string> origins)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(origins);
         var action = parseResult.Action;
         if (action is not ParseErrorAction && !ReferenceEquals(action, parseResult.CommandResult.Command.Action))
         {
@@ -88,7 +116,7 @@ internal static class CliParser
                 continue; // "required command was not provided" after an unknown command says nothing new
             }
 
-            problems.Add(parseError.Message);
+            problems.Add(OriginOf(parseError.SymbolResult, origins) is { } origin ? $"{origin}: {parseError.Message}" : parseError.Message);
         }
 
         return problems;
@@ -121,6 +149,19 @@ internal static class CliParser
                 }
             }
         }
+    }
+
+    private static string? OriginOf(SymbolResult? result, IReadOnlyDictionary<Option, string> origins)
+    {
+        for (var current = result; current is not null; current = current.Parent)
+        {
+            if (current is OptionResult option && origins.TryGetValue(option.Option, out var origin))
+            {
+                return origin;
+            }
+        }
+
+        return null;
     }
 
     private static bool LooksLikeOption(string value) =>

@@ -12,6 +12,7 @@ using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Summary;
 using NetPolGovernance.Cli.Reports.Table;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Cli.Simulation;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
@@ -45,6 +46,7 @@ internal static class CliServices
         services.AddSingleton(loggerFactory);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(timeProvider);
+        services.AddSingleton(CliEnvironment.FromProcess());
 
         // One live collector serves kubeconfig contexts and, behind the AKS collector, Azure clusters.
         services.AddSingleton(provider => new KubernetesSnapshotCollector(

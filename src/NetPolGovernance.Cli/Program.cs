@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Settings;
 using Spectre.Console;
 
 // --no-color and NO_COLOR decide the colour system before anything is written (the parser applies them again per command).
-var noColor = args.Contains("--no-color", StringComparer.Ordinal) || GlobalOptions.NoColorRequested(Environment.GetEnvironmentVariable("NO_COLOR"));
+var noColor = args.Contains("--no-color", StringComparer.Ordinal) || GlobalOptions.NoColorRequested(Environment.GetEnvironmentVariable("NO_COLOR"))
+    || CliSettings.ParseFlag(Environment.GetEnvironmentVariable(CliSettings.VariablePrefix + "NO_COLOR") ?? string.Empty) == true;
 var colors = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect;
 var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out), ColorSystem = colors });
 if (Console.IsOutputRedirected)
@@ -29,6 +31,6 @@ var root = services.GetRequiredService<RootCommand>();
 
 // Ctrl+C and SIGTERM cancel the command's token (our handler, not the parser's, so the command decides what to keep).
 using var interruption = ProcessInterruption.Register();
-var exitCode = await CliParser.InvokeAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token)
+var exitCode = await CliParser.InvokeAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = null }, services.GetRequiredService<CliEnvironment>(), interruption.Token)
     .ConfigureAwait(false);
 return interruption.ExitCodeFor(exitCode);

@@ -21,6 +21,44 @@ public sealed record AnalysisOptions
     /// ready engine DaemonSet names an engine, and the report calls it declared, not detected (docs/semantics.md §10).
     /// </summary>
     public string? DeclaredEngine { get; init; }
+
+    /// <summary>
+    /// Which namespaces are judged (<c>--namespace</c>, <c>--exclude-namespace</c>). The others are left out of the
+    /// assessment, with a note saying how many; cluster checks run whatever the filter.
+    /// </summary>
+    public NamespaceFilter Namespaces { get; init; } = NamespaceFilter.All;
+}
+
+/// <summary>
+/// Namespace names or globs (<c>*</c> any run, <c>?</c> one character; case-sensitive, as Kubernetes names are): a
+/// namespace is selected when it matches one of <see cref="Include"/> (or <see cref="Include"/> is empty) and none of
+/// <see cref="Exclude"/>.
+/// </summary>
+public sealed record NamespaceFilter(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude)
+{
+    /// <summary>Every namespace.</summary>
+    public static NamespaceFilter All { get; } = new([], []);
+
+    /// <summary>True when the filter leaves nothing out.</summary>
+    public bool IsAll => Include.Count == 0 && Exclude.Count == 0;
+
+    public bool Selects(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return (Include.Count == 0 || Include.Any(p => Matches(p, name))) && !Exclude.Any(p => Matches(p, name));
+    }
+
+    /// <summary>True when <paramref name="pattern"/> (a name or glob) matches <paramref name="name"/>.</summary>
+    public static bool Matches(string pattern, string name)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(name);
+        return Exemptions.Glob.IsMatch(pattern, name, StringComparison.Ordinal);
+    }
+
+    /// <summary>How the filter reads in a note: <c>--namespace team-* --exclude-namespace team-old</c>.</summary>
+    public override string ToString() =>
+        string.Join(' ', Include.Select(p => $"--namespace {p}").Concat(Exclude.Select(p => $"--exclude-namespace {p}")));
 }
 
 /// <summary>

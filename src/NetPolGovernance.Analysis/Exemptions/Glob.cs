@@ -1,8 +1,9 @@
 namespace NetPolGovernance.Analysis.Exemptions;
 
 /// <summary>Glob matching with <c>*</c> (any run) and <c>?</c> (one character) over the whole text.</summary>
-internal static class Glob
+public static class Glob
 {
+    /// <summary>True when <paramref name="pattern"/> matches all of <paramref name="text"/>.</summary>
     public static bool IsMatch(string pattern, string text, StringComparison comparison)
     {
         int p = 0, t = 0, star = -1, mark = 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Scanning;
 
@@ -39,6 +40,7 @@ internal sealed class AzureScanSource : IScanSource
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(_azure);
+        CliSettings.Exclusive(CliSettings.SourceGroup, _azure);
         _options.AddTo(command);
         CollectorBoundOptions.AddTo(command);
     }

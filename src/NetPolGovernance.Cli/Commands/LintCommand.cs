@@ -20,11 +20,9 @@ internal sealed class LintCommand : BaseCommand
 {
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
-    private readonly Option<string[]> _namespaces = new("--namespace")
-    {
-        Description = "Lint these namespaces (repeatable) instead of every namespace that has a policy.",
-        HelpName = "NS",
-    };
+    private readonly NamespaceFilterOptions _namespaces = new(
+        "Lint the namespaces of the snapshot these names or globs match (repeatable; each must match one) instead of every namespace that has a policy.",
+        "Leave out the namespaces these names or globs match (repeatable).");
 
     public LintCommand(IEnumerable<IScanSource> sources, IInteractionService interaction)
         : base("lint", "Check policies against the AKS platform dependencies (DNS, API server, webhooks, IMDS, add-ons).")
@@ -38,7 +36,7 @@ internal sealed class LintCommand : BaseCommand
             source.AddOptions(this);
         }
 
-        Options.Add(_namespaces);
+        _namespaces.AddTo(this);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -46,7 +44,10 @@ internal sealed class LintCommand : BaseCommand
         try
         {
             var snapshot = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
-            var namespaces = parseResult.GetValue(_namespaces) is { Length: > 0 } named ? named : PlatformFindingsText.NamespacesOf(snapshot, snapshot);
+            var filter = _namespaces.Filter(parseResult);
+            var namespaces = filter.Include.Count > 0
+                ? NamespaceFilterOptions.Select(filter, snapshot.Namespaces.Select(n => n.Name).Concat(PlatformFindingsText.NamespacesOf(snapshot, snapshot)), requireMatch: true)
+                : NamespaceFilterOptions.Select(filter, PlatformFindingsText.NamespacesOf(snapshot, snapshot), requireMatch: false);
             var findings = PlatformLint.Check(snapshot, namespaces);
             var text = new StringBuilder();
             foreach (var finding in findings)

@@ -9,6 +9,7 @@ using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Remediation;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 using NetPolGovernance.Connectors.Manifests;
@@ -36,21 +37,19 @@ internal sealed class RemediateCommand : BaseCommand
     private readonly IInteractionService _interaction;
     private readonly TimeProvider _timeProvider;
     private readonly KubeconfigEnvironment _kubeconfigEnvironment;
-    private readonly Option<string> _profile = CliChoice.Create(
+    private readonly Option<string> _profile = CliSettings.CommandSpecific(CliChoice.Create(
         "--profile",
         "Policy set: baseline (deny all, allow DNS and same namespace), ingress (deny ingress), strict (baseline, same namespace only on declared ports), observed (deny all, DNS, per workload what --flows saw).",
         s_profiles,
-        "baseline");
+        "baseline"));
 
-    private readonly Option<string[]> _namespaces = new("--namespace")
-    {
-        Description = "Remediate these namespaces (repeatable) instead of every NonCompliant one.",
-        HelpName = "NS",
-    };
+    private readonly NamespaceFilterOptions _namespaces = new(
+        "Plan the namespaces of the snapshot these names or globs match (repeatable; each must match one), whatever their status, instead of every NonCompliant one.",
+        "Leave out the namespaces these names or globs match (repeatable).");
 
-    private readonly Option<string?> _output = new("--output", "-o") { Description = "Write one YAML file per namespace and impact-preview.md into DIR.", HelpName = "DIR" };
+    private readonly Option<string?> _output = CliSettings.CommandSpecific(new Option<string?>("--output", "-o") { Description = "Write one YAML file per namespace and impact-preview.md into DIR.", HelpName = "DIR" });
     private readonly Option<string> _engine = EngineOption.Create();
-    private readonly Option<bool> _apply = new("--apply") { Description = "Apply to the --context cluster after a server-side dry run (only objects labelled managed-by netpolgov)." };
+    private readonly Option<bool> _apply = CliSettings.CommandLineOnly(new Option<bool>("--apply") { Description = "Apply to the --context cluster after a server-side dry run (only objects labelled managed-by netpolgov)." });
     private readonly Option<double> _minCoverage = new("--min-coverage")
     {
         Description = "With --profile observed, --apply refuses when a workload's coverage confidence (0-1) is below this; 0 applies anyway.",
@@ -83,7 +82,7 @@ internal sealed class RemediateCommand : BaseCommand
         _kubeconfig = Options.FirstOrDefault(o => o.Name == "--kubeconfig") ?? AddOwn(new Option<string?>("--kubeconfig") { Description = "Kubeconfig file for --apply (default: KUBECONFIG or ~/.kube/config).", HelpName = "FILE" });
         _context = Options.FirstOrDefault(o => o.Name == "--context") ?? AddOwn(new Option<string?>("--context") { Description = "Kubeconfig context --apply writes to.", HelpName = "NAME" });
         Options.Add(_profile);
-        Options.Add(_namespaces);
+        _namespaces.AddTo(this);
         Options.Add(_output);
         Options.Add(_apply);
         Options.Add(_engine);
@@ -248,23 +247,22 @@ internal sealed class RemediateCommand : BaseCommand
 
     private List<string> Targets(ParseResult parseResult, Analysis.Model.ClusterSnapshot snapshot)
     {
-        if (parseResult.GetValue(_namespaces) is { Length: > 0 } named)
+        var filter = _namespaces.Filter(parseResult);
+        if (filter.Include.Count > 0)
         {
-            // A plan for a namespace the snapshot does not have would be verified against nothing.
-            var known = snapshot.Namespaces.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-            var missing = named.Where(n => !known.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
-            if (missing.Count > 0)
+            // A plan for a namespace the snapshot does not have would be verified against nothing: each pattern must match one.
+            var selected = NamespaceFilterOptions.Select(filter, snapshot.Namespaces.Select(n => n.Name), requireMatch: true);
+            if (selected.Count == 0)
             {
-                throw new ScanInputException(
-                    $"--namespace: {(missing.Count == 1 ? "namespace" : "namespaces")} not in the snapshot: {string.Join(", ", missing)}");
+                throw new ScanInputException($"--namespace and --exclude-namespace leave no namespace to remediate ({filter})");
             }
 
-            return [.. named];
+            return selected;
         }
 
         var assessment = SnapshotAnalyzer.Analyze(snapshot, new AnalysisOptions { Now = _timeProvider.GetUtcNow(), DeclaredEngine = EngineOption.Value(parseResult, _engine) });
         var noncompliant = new List<string>();
-        foreach (var name in assessment.Namespaces.Where(n => n.Status == NamespaceStatus.NonCompliant).Select(n => n.Name))
+        foreach (var name in assessment.Namespaces.Where(n => n.Status == NamespaceStatus.NonCompliant).Select(n => n.Name).Where(filter.Selects))
         {
             if (PlatformDependencies.IsAddOnNamespace(name))
             {

@@ -6,6 +6,7 @@ using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Exemptions;
 using NetPolGovernance.Connectors.Flows;
@@ -41,6 +42,13 @@ internal sealed class ScanCommand : BaseCommand
     private readonly Option<string> _failOn;
     private readonly Option<string> _engine;
     private readonly FlowInputOptions _flowInput;
+    private readonly Option<bool> _noExemptions;
+    private readonly Option<string> _minSeverity;
+    private readonly NamespaceFilterOptions _namespaces = new(
+        "Judge only the namespaces these names or globs match (repeatable, * and ?); the others are left out of the report, the verdict and the gate.",
+        "Leave out the namespaces these names or globs match (repeatable, * and ?).");
+
+    private readonly CliEnvironment _environment;
 
     public ScanCommand(
         IEnumerable<IScanSource> sources,
@@ -49,7 +57,8 @@ internal sealed class ScanCommand : BaseCommand
         IInteractionService interaction,
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
-        IFlowQueryClientFactory queryClients)
+        IFlowQueryClientFactory queryClients,
+        CliEnvironment environment)
         : base("scan", "Judge the network policies of clusters, namespace by namespace, and report.")
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -64,13 +73,23 @@ internal sealed class ScanCommand : BaseCommand
         _interaction = interaction;
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
+        _environment = environment ?? throw new ArgumentNullException(nameof(environment));
 
         _profile = CliChoice.Create("--profile", "Which checks make a namespace NonCompliant (docs/checks.md).", s_profiles, "baseline");
         _exemptions = new Option<string?>("--exemptions")
         {
-            Description = "YAML or JSON file of exemptions (owner, reason, expiry; docs/report.md).",
+            Description = $"YAML or JSON file of exemptions (owner, reason, expiry; docs/report.md). Default: {ConventionalExemptions} in the first manifest folder, else in the working directory, when there is one.",
             HelpName = "FILE",
         };
+        _noExemptions = new Option<bool>("--no-exemptions")
+        {
+            Description = $"Read no exemptions file, not even a {ConventionalExemptions} found by name.",
+        };
+        _minSeverity = CliChoice.Create(
+            "--min-severity",
+            "Show only findings of this severity or above in the report. A display filter: the verdict, the gate (--fail-on, the profile) and the exit code still count every finding.",
+            s_severities,
+            null);
         _format = CliChoice.Create("--format", "Report format. Default: table, or from the -o file extension.", _formats.Select(f => f.Name).ToList(), "table", "-f");
         _output = new Option<string?>("--output", "-o")
         {
@@ -109,9 +128,12 @@ internal sealed class ScanCommand : BaseCommand
 
         Options.Add(_profile);
         Options.Add(_exemptions);
+        Options.Add(_noExemptions);
+        _namespaces.AddTo(this);
         Options.Add(_format);
         Options.Add(_output);
         Options.Add(_failOn);
+        Options.Add(_minSeverity);
         Options.Add(_concurrency);
         Options.Add(_engine);
         _flowInput.AddTo(this);
@@ -199,12 +221,14 @@ internal sealed class ScanCommand : BaseCommand
             progress,
             cancellationToken);
         var clustersDone = 0;
+        var namespaceMatches = new NamespaceMatches(plan.AnalysisOptions.Namespaces);
         try
         {
             await foreach (var assessment in assessments.ConfigureAwait(false))
             {
                 tally.Add(assessment);
-                await writer.WriteClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
+                namespaceMatches.Add(assessment);
+                await writer.WriteClusterAsync(plan.MinSeverity is { } minimum ? ShownAbove(assessment, minimum) : assessment, cancellationToken).ConfigureAwait(false);
                 foreach (var session in sessions)
                 {
                     await session.OnClusterAsync(assessment, cancellationToken).ConfigureAwait(false);
@@ -221,6 +245,18 @@ internal sealed class ScanCommand : BaseCommand
         }
 
         progress.Complete();
+        // A pattern that matched nothing judged nothing: a typo must not pass a gate as "compliant on zero namespaces".
+        var unmatched = namespaceMatches.Unmatched().ToList();
+        foreach (var pattern in unmatched)
+        {
+            _interaction.DisplayError($"--namespace {pattern}: matched no namespace of the clusters read; nothing was judged for it (exit 1)");
+        }
+
+        if (plan.MinSeverity is { } shownFrom)
+        {
+            _interaction.DisplayStatus($"--min-severity {shownFrom.ToString().ToLowerInvariant()}: findings below it are left out of the report; the verdict, the gate and the exit code count every finding");
+        }
+
         var outcomes = new List<SinkOutcome>();
         foreach (var session in sessions)
         {
@@ -234,7 +270,7 @@ internal sealed class ScanCommand : BaseCommand
 
         var summary = tally.Summarize(outcomes);
         await writer.WriteSummaryAsync(summary, cancellationToken).ConfigureAwait(false);
-        return summary.ExitCode;
+        return unmatched.Count > 0 ? ExitCodes.UsageError : summary.ExitCode;
     }
 
     /// <summary>
@@ -259,16 +295,59 @@ internal sealed class ScanCommand : BaseCommand
         }
     }
 
+    /// <summary>The exemptions file used when <c>--exemptions</c> is not given: in the first manifest folder, else the working directory.</summary>
+    public const string ConventionalExemptions = ".netpolgov-exemptions.yaml";
+
+    /// <summary>The assessment as the report shows it with <c>--min-severity</c>: findings below <paramref name="minimum"/> left out.</summary>
+    private static ClusterAssessment ShownAbove(ClusterAssessment assessment, Severity minimum) => assessment with
+    {
+        ClusterFindings = [.. assessment.ClusterFindings.Where(f => f.Severity >= minimum)],
+        Namespaces = [.. assessment.Namespaces.Select(n => n with { Findings = [.. n.Findings.Where(f => f.Severity >= minimum)] })],
+    };
+
+    /// <summary>
+    /// The exemptions file: <c>--exemptions FILE</c>; else, unless <c>--no-exemptions</c>, a
+    /// <see cref="ConventionalExemptions"/> in the first manifest folder that has one, else in the working directory
+    /// (named on stderr); else none.
+    /// </summary>
+    private string? ExemptionsFile(ParseResult parseResult, IScanSource source)
+    {
+        var given = parseResult.GetValue(_exemptions);
+        if (parseResult.GetValue(_noExemptions))
+        {
+            return given is null ? null : throw new ScanInputException("--exemptions and --no-exemptions contradict each other; give one");
+        }
+
+        if (given is not null)
+        {
+            return given;
+        }
+
+        foreach (var folder in source.InputFolders(parseResult).Append(_environment.WorkingDirectory))
+        {
+            var candidate = Path.Combine(folder, ConventionalExemptions);
+            if (File.Exists(candidate))
+            {
+                _interaction.DisplayStatus($"exemptions: {candidate} (found by name; --exemptions FILE names another, --no-exemptions reads none)");
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     private async Task<ScanPlan> PlanAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var source = ScanSources.Select(_sources, parseResult);
+        var namespaces = _namespaces.Filter(parseResult);
+        var minSeverity = parseResult.GetValue(_minSeverity) is { } shown ? Enum.Parse<Severity>(shown, ignoreCase: true) : (Severity?)null;
 
         var profile = Enum.Parse<ComplianceProfile>(parseResult.GetValue(_profile)!, ignoreCase: true);
         var failOn = parseResult.GetValue(_failOn) is { } severity ? Enum.Parse<Severity>(severity, ignoreCase: true) : (Severity?)null;
         var format = ChooseFormat(parseResult);
 
         IReadOnlyList<Exemption> exemptions = [];
-        if (parseResult.GetValue(_exemptions) is { } exemptionsFile)
+        if (ExemptionsFile(parseResult, source) is { } exemptionsFile)
         {
             try
             {
@@ -299,9 +378,9 @@ internal sealed class ScanCommand : BaseCommand
 
         var now = _timeProvider.GetUtcNow();
         var context = new ScanContext(ScannerBuild.NewScanId(now), now, ScannerBuild.Version, profile);
-        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions, DeclaredEngine = EngineOption.Value(parseResult, _engine) };
+        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions, DeclaredEngine = EngineOption.Value(parseResult, _engine), Namespaces = namespaces };
         var sourceName = source.Usage.Split(' ')[0].TrimStart('-');
-        return new ScanPlan(session, context, analysis, format, failOn, sourceName);
+        return new ScanPlan(session, context, analysis, format, failOn, sourceName) { MinSeverity = minSeverity };
     }
 
     private IReportFormat ChooseFormat(ParseResult parseResult)
@@ -351,5 +430,35 @@ internal sealed class ScanCommand : BaseCommand
         AnalysisOptions AnalysisOptions,
         IReportFormat Format,
         Severity? FailOn,
-        string Source);
+        string Source)
+    {
+        /// <summary>The display filter of <c>--min-severity</c>; the tally and the sinks see every finding.</summary>
+        public Severity? MinSeverity { get; init; }
+    }
+
+    /// <summary>Which <c>--namespace</c> patterns matched a namespace of a cluster that was read, for the warning about those that matched none.</summary>
+    private sealed class NamespaceMatches(NamespaceFilter filter)
+    {
+        private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
+        private bool _scanned;
+
+        public void Add(ClusterAssessment assessment)
+        {
+            if (assessment.Status != ClusterScanStatus.Scanned)
+            {
+                return;
+            }
+
+            _scanned = true;
+            foreach (var pattern in filter.Include.Where(p => !_matched.Contains(p)))
+            {
+                if (assessment.Namespaces.Any(n => NamespaceFilter.Matches(pattern, n.Name)))
+                {
+                    _matched.Add(pattern);
+                }
+            }
+        }
+
+        public IEnumerable<string> Unmatched() => _scanned ? filter.Include.Where(p => !_matched.Contains(p)).Distinct(StringComparer.Ordinal) : [];
+    }
 }

@@ -15,9 +15,18 @@ internal sealed class GlobalOptions(IInteractionService interaction)
 
     public Option<bool> NoColor { get; } = new("--no-color") { Description = "No colour on stderr (also when NO_COLOR is set).", Recursive = true };
 
+    /// <summary>The configuration file (docs/cli.md); read by the parser layer (<see cref="Settings.CliSettings"/>), not by commands.</summary>
+    public Option<string?> Config { get; } = new(Settings.CliSettings.ConfigOptionName)
+    {
+        Description = $"Settings file (default: {Settings.CliSettings.ConfigFileName} in the working directory, or ${Settings.CliSettings.ConfigVariable}). Precedence: command line, then NETPOLGOV_* variables, then the file (docs/cli.md).",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public void AddTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
+        root.Options.Add(Config);
         root.Options.Add(Quiet);
         root.Options.Add(Verbose);
         root.Options.Add(NoColor);

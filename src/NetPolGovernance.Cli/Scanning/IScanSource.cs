@@ -24,6 +24,9 @@ internal interface IScanSource
     /// Throws <see cref="ScanInputException"/> for bad input (exit code 1).
     /// </summary>
     Task<ScanSourceSession> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken);
+
+    /// <summary>Local folders the source reads (the manifest folders), where conventionally named files are looked for; none for live sources.</summary>
+    IReadOnlyList<string> InputFolders(ParseResult parseResult) => [];
 }
 
 /// <summary>

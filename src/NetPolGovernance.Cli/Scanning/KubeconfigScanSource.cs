@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Kubernetes.Collection;
 using NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
@@ -75,6 +76,7 @@ internal sealed class KubeconfigScanSource : IScanSource
         command.Options.Add(_noExecPlugins);
         command.Options.Add(_execPluginTimeout);
         CollectorBoundOptions.AddTo(command);
+        CliSettings.Exclusive(CliSettings.SourceGroup, _kubeconfig, _contexts, _allContexts);
         _execPluginTimeout.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is { } seconds && !ExecPluginOptions.TimeoutRange.Contains(TimeSpan.FromSeconds(seconds)))

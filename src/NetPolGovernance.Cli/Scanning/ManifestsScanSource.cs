@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Manifests;
 
 namespace NetPolGovernance.Cli.Scanning;
@@ -30,6 +31,12 @@ internal sealed class ManifestsScanSource : IScanSource
         HelpName = "NAME",
     };
 
+    private readonly Option<string[]> _skipDirs = new("--skip-dirs")
+    {
+        Description = "Folders of the manifest walk to leave out (repeatable; globs with * and ?): a name matches at any depth (charts), a path with / under the folder given (overlays/*/tmp).",
+        HelpName = "GLOB",
+    };
+
     public string Usage => "--manifests PATH...";
 
     public void AddOptions(Command command)
@@ -38,6 +45,15 @@ internal sealed class ManifestsScanSource : IScanSource
         command.Options.Add(_manifests);
         command.Arguments.Add(_paths);
         command.Options.Add(_clusterName);
+        command.Options.Add(_skipDirs);
+        CliSettings.Exclusive(CliSettings.SourceGroup, _manifests, _paths);
+    }
+
+    /// <summary>The folders among the manifest paths, where conventionally named files (the exemptions) are looked for.</summary>
+    public IReadOnlyList<string> InputFolders(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return [.. (parseResult.GetValue(_manifests) ?? []).Concat(parseResult.GetValue(_paths) ?? []).Where(Directory.Exists)];
     }
 
     public bool IsSelected(ParseResult parseResult)
@@ -60,7 +76,7 @@ internal sealed class ManifestsScanSource : IScanSource
         ManifestLoadResult loaded;
         try
         {
-            loaded = await ManifestLoader.LoadAsync(paths, identity, cancellationToken).ConfigureAwait(false);
+            loaded = await ManifestLoader.LoadAsync(paths, identity, ManifestLimits.Default, parseResult.GetValue(_skipDirs) ?? [], cancellationToken).ConfigureAwait(false);
         }
         catch (InputFileException ex)
         {

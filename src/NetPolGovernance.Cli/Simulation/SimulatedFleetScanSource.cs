@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Scanning;
 using NetPolGovernance.Simulator.Fleet;
 
@@ -46,6 +47,7 @@ internal sealed class SimulatedFleetScanSource : IScanSource
         ArgumentNullException.ThrowIfNull(command);
         _options.AddTo(command);
         CollectorBoundOptions.AddTo(command);
+        CliSettings.Exclusive(CliSettings.SourceGroup, _fleet);
         command.Validators.Add(result =>
         {
             if (result.GetResult(_fleet) is null && _options.FirstExplicitShapeOption(result) is { } orphan)

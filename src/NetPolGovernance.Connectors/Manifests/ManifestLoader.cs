@@ -53,9 +53,25 @@ public static class ManifestLoader
     /// notes what it skipped.
     /// </summary>
     /// <exception cref="InputFileException">A path is missing, a file is malformed or over a limit, or nothing Kubernetes-shaped was found.</exception>
-    public static async Task<ManifestLoadResult> LoadAsync(IReadOnlyList<string> paths, ClusterIdentity cluster, ManifestLimits limits, CancellationToken cancellationToken)
+    public static Task<ManifestLoadResult> LoadAsync(IReadOnlyList<string> paths, ClusterIdentity cluster, ManifestLimits limits, CancellationToken cancellationToken) =>
+        LoadAsync(paths, cluster, limits, [], cancellationToken);
+
+    /// <summary>
+    /// Loads the manifests as <see cref="LoadAsync(IReadOnlyList{string}, ClusterIdentity, ManifestLimits, CancellationToken)"/>
+    /// does, leaving out the folders of the walk that match one of <paramref name="skipDirectories"/> (<c>--skip-dirs</c>):
+    /// a pattern without <c>/</c> matches a folder's name at any depth, one with <c>/</c> its path under the folder
+    /// named in <paramref name="paths"/> (<c>*</c> any run, <c>?</c> one character). Each folder skipped is a note. A
+    /// path named in <paramref name="paths"/> itself is always read.
+    /// </summary>
+    public static async Task<ManifestLoadResult> LoadAsync(
+        IReadOnlyList<string> paths,
+        ClusterIdentity cluster,
+        ManifestLimits limits,
+        IReadOnlyList<string> skipDirectories,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(skipDirectories);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(limits);
         limits.Validate();
@@ -68,7 +84,7 @@ public static class ManifestLoader
         var files = 0;
         long bytes = 0;
         var documents = 0;
-        foreach (var file in ExpandPaths(paths, builder.AddNote))
+        foreach (var file in ExpandPaths(paths, skipDirectories, builder.AddNote))
         {
             var content = await BoundedFileReader.ReadAsync(file, limits.MaxFileBytes, cancellationToken).ConfigureAwait(false);
             files++;
@@ -235,7 +251,7 @@ public static class ManifestLoader
     /// The files to read: each path named (a regular file or a pipe such as <c>&lt;(kubectl get -o yaml)</c>; a device
     /// or socket is refused), and the manifests found in each folder named.
     /// </summary>
-    private static IEnumerable<string> ExpandPaths(IReadOnlyList<string> paths, Action<string> note)
+    private static IEnumerable<string> ExpandPaths(IReadOnlyList<string> paths, IReadOnlyList<string> skipDirectories, Action<string> note)
     {
         var entered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
@@ -247,7 +263,8 @@ public static class ManifestLoader
                     yield return Normalize(path);
                     break;
                 case FileKind.Directory:
-                    foreach (var file in EnumerateDirectory(path, probe, entered, note, depth: 0))
+                    var walk = new FolderWalk(path, skipDirectories, entered, note);
+                    foreach (var file in EnumerateDirectory(walk, path, probe, depth: 0))
                     {
                         yield return Normalize(file);
                     }
@@ -266,9 +283,16 @@ public static class ManifestLoader
     /// already entered (the same device and inode on Linux, else the same resolved path) is not entered again, so a
     /// link loop ends; FIFOs, devices and sockets are never opened. Every entry skipped for either reason is a note.
     /// </summary>
-    private static IEnumerable<string> EnumerateDirectory(string directory, FileProbeResult probe, HashSet<string> entered, Action<string> note, int depth)
+    private static IEnumerable<string> EnumerateDirectory(FolderWalk walk, string directory, FileProbeResult probe, int depth)
     {
-        if (!entered.Add(FolderKey(directory, probe)))
+        var note = walk.Note;
+        if (depth > 0 && walk.SkipPattern(directory) is { } pattern)
+        {
+            note($"{Normalize(directory)}: skipped (matches the skip-dirs pattern '{pattern}')");
+            yield break;
+        }
+
+        if (!walk.Entered.Add(FolderKey(directory, probe)))
         {
             note($"{Normalize(directory)}: a link to a folder that is already being read; skipped (no link loop is followed)");
             yield break;
@@ -300,7 +324,7 @@ public static class ManifestLoader
             switch (kind.Kind)
             {
                 case FileKind.Directory:
-                    foreach (var nested in EnumerateDirectory(path, kind, entered, note, depth + 1))
+                    foreach (var nested in EnumerateDirectory(walk, path, kind, depth + 1))
                     {
                         yield return nested;
                     }
@@ -324,6 +348,38 @@ public static class ManifestLoader
 
                     break;
             }
+        }
+    }
+
+    /// <summary>One folder named on the command line, walked: what to skip, what was entered, where notes go.</summary>
+    private sealed record FolderWalk(string Root, IReadOnlyList<string> SkipDirectories, HashSet<string> Entered, Action<string> Note)
+    {
+        /// <summary>The first pattern that matches <paramref name="directory"/> (its name, or its path under the root), or null.</summary>
+        public string? SkipPattern(string directory)
+        {
+            if (SkipDirectories.Count == 0)
+            {
+                return null;
+            }
+
+            var name = Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+            var relative = Normalize(Path.GetRelativePath(Root, directory));
+            foreach (var raw in SkipDirectories)
+            {
+                var pattern = Normalize(raw).Trim().TrimEnd('/');
+                if (pattern.StartsWith("./", StringComparison.Ordinal))
+                {
+                    pattern = pattern[2..];
+                }
+
+                var subject = pattern.Contains('/', StringComparison.Ordinal) ? relative : name;
+                if (pattern.Length > 0 && Analysis.Exemptions.Glob.IsMatch(pattern, subject, StringComparison.Ordinal))
+                {
+                    return raw;
+                }
+            }
+
+            return null;
         }
     }
 

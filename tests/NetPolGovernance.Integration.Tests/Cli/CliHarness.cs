@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Settings;
 using Spectre.Console.Testing;
 
 namespace NetPolGovernance.Integration.Tests.Cli;
@@ -42,6 +43,12 @@ internal sealed class CliHarness : IDisposable
 
     public string StandardError => Error.Output + _parserError;
 
+    /// <summary>Environment variables the CLI sees (none by default: the test process's own are not read).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The working directory the CLI looks in for netpolgov.yaml and .netpolgov-exemptions.yaml (default: a folder with neither).</summary>
+    public string WorkingDirectory { get; set; } = AppContext.BaseDirectory;
+
     /// <summary>Registrations applied after the CLI's own (replace a seam, e.g. the Logs Ingestion client factory).</summary>
     public Action<IServiceCollection>? Overrides { get; set; }
 
@@ -70,11 +77,13 @@ internal sealed class CliHarness : IDisposable
             new FakeTimeProvider(Now),
             services =>
             {
+                services.AddSingleton(new CliEnvironment(name => Environment.GetValueOrDefault(name), WorkingDirectory));
                 _configure?.Invoke(services);
                 Overrides?.Invoke(services);
             });
         var root = services.GetRequiredService<RootCommand>();
         var configuration = new InvocationConfiguration { Output = _parserOutput, Error = _parserError };
-        return await CliParser.InvokeAsync(root, args, configuration, cancellationToken);
+        var environment = new CliEnvironment(name => Environment.GetValueOrDefault(name), WorkingDirectory);
+        return await CliParser.InvokeAsync(root, args, configuration, environment, cancellationToken);
     }
 }

@@ -72,7 +72,7 @@ public sealed class RemediateCommandTests
         var exit = await cli.RunAsync("remediate", "--manifests", s_cluster, "--namespace", "shop", "--namespace", "missing", "-o", output.Path);
 
         Assert.Equal(1, exit);
-        Assert.Contains("--namespace: namespace not in the snapshot: missing", cli.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--namespace: no namespace in the snapshot matches missing", cli.StandardError, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(output.Path));
     }
 
