@@ -9,6 +9,7 @@ using NetPolGovernance.Analysis.Remediation;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Remediation;
+using NetPolGovernance.Cli.Reports.Html;
 using NetPolGovernance.Cli.Scanning;
 using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Manifests;
@@ -26,10 +27,11 @@ namespace NetPolGovernance.Cli.Commands;
 /// </summary>
 internal sealed class StageCommand : BaseCommand
 {
-    private static readonly string[] s_formats = ["table", "json"];
+    private static readonly string[] s_formats = ["table", "json", "html"];
 
     private readonly IReadOnlyList<IScanSource> _sources;
     private readonly IInteractionService _interaction;
+    private readonly TimeProvider _time;
     private readonly FlowInputOptions _flowInput;
     private readonly Option<string[]> _proposed = new("--proposed")
     {
@@ -39,16 +41,18 @@ internal sealed class StageCommand : BaseCommand
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private readonly Option<string> _format = CliChoice.Create("--format", "Output format.", s_formats, "table");
+    private readonly Option<string> _format = CliChoice.Create("--format", "Output format (html: one self-contained page for a change review).", s_formats, "table");
 
-    public StageCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, IFlowQueryClientFactory queryClients)
+    public StageCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, IFlowQueryClientFactory queryClients, TimeProvider time)
         : base("stage", "Replay observed flows through the current and a proposed policy set: what would drop, what would open.")
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(interaction);
         ArgumentNullException.ThrowIfNull(queryClients);
+        ArgumentNullException.ThrowIfNull(time);
         _sources = sources.ToList();
         _interaction = interaction;
+        _time = time;
         _flowInput = new FlowInputOptions(queryClients);
         foreach (var source in _sources)
         {
@@ -85,20 +89,25 @@ internal sealed class StageCommand : BaseCommand
             var traffic = aggregator.Result();
             var proposed = ProposedPolicySet.Apply(current, proposal);
             var report = FlowReplay.Stage(current, proposed, traffic);
-            _interaction.DisplayStatus(Summary(traffic, replaced, added));
+            var summary = Summary(traffic, replaced, added);
+            _interaction.DisplayStatus(summary);
             PlatformFindingsText.Display(_interaction, PlatformLint.Check(proposed, PlatformFindingsText.NamespacesOf(proposal, current)));
             foreach (var contradiction in report.Contradictions)
             {
                 _interaction.DisplayWarning($"runtime contradicts the policies: {contradiction.From} -> {contradiction.To} {contradiction.Port}/{contradiction.Protocol?.ToKubernetes()} seen forwarded {contradiction.Count} times although denied today ({contradiction.Policy}); the engine may not enforce here");
             }
 
-            if (string.Equals(parseResult.GetValue(_format), "json", StringComparison.Ordinal))
+            switch (parseResult.GetValue(_format))
             {
-                await WriteJsonAsync(report, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteTableAsync(report, cancellationToken).ConfigureAwait(false);
+                case "json":
+                    await WriteJsonAsync(report, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "html":
+                    await WriteTextAsync(StageHtmlReport.Render(report, summary, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await WriteTableAsync(report, cancellationToken).ConfigureAwait(false);
+                    break;
             }
 
             return report.WouldDrop.Count > 0 ? ExitCodes.NonCompliant
@@ -143,8 +152,13 @@ internal sealed class StageCommand : BaseCommand
         Section(text, "Would drop (observed, allowed today, denied by the proposal)", report.WouldDrop, e => e.Policy);
         Section(text, "Would open (denied today, allowed by the proposal)", report.WouldOpen, e => e.Policy);
         Section(text, "Unverifiable", report.Unverifiable, e => e.Reason);
+        await WriteTextAsync(text.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteTextAsync(string text, CancellationToken cancellationToken)
+    {
         var stdout = _interaction.OpenStandardOutput();
-        await stdout.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
+        await stdout.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

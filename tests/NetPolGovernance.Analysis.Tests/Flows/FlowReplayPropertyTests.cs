@@ -1,6 +1,7 @@
 using CsCheck;
 using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Analysis.Tests.Builders;
 using NetPolGovernance.Analysis.Tests.Properties;
 using static NetPolGovernance.Analysis.Tests.Flows.FlowTestData;
 
@@ -8,7 +9,10 @@ namespace NetPolGovernance.Analysis.Tests.Flows;
 
 /// <summary>
 /// Metamorphic properties of staging on random snapshots (every policy kind) and random flows between their pods:
-/// the current set staged against itself reports nothing; removing every NetworkPolicy never makes anything drop.
+/// the current set staged against itself reports nothing; removing every namespaced and CRD policy (NetworkPolicy,
+/// Cilium, Calico) never makes anything drop, only admin policies can still deny. Removing NetworkPolicies alone can
+/// drop: a Cilium or Calico policy that also isolates the pod then has no allow left (policies of one engine add up),
+/// pinned by the example below, which a random snapshot found.
 /// </summary>
 public sealed class FlowReplayPropertyTests
 {
@@ -29,16 +33,45 @@ public sealed class FlowReplayPropertyTests
     }
 
     [Fact]
-    public void RemovingEveryNetworkPolicy_NeverDropsObservedTraffic()
+    public void RemovingEveryNamespacedAndCrdPolicy_NeverDropsObservedTraffic()
     {
         s_input.Sample(input =>
         {
             var snapshot = Distinct(input.Snapshot);
-            var report = FlowReplay.Stage(snapshot, snapshot with { NetworkPolicies = [] }, RandomTraffic(snapshot, input.Picks));
+            var withoutPolicies = snapshot with { NetworkPolicies = [], CiliumPolicies = [], CalicoPolicies = [] };
+            var report = FlowReplay.Stage(snapshot, withoutPolicies, RandomTraffic(snapshot, input.Picks));
 
             Assert.DoesNotContain(report.WouldDrop, e => e.Policy is not null && !e.Policy.Contains("Admin", StringComparison.Ordinal)
                 && !e.Policy.Contains("Baseline", StringComparison.Ordinal));
         }, iter: 200);
+    }
+
+    [Fact]
+    public void RemovingANetworkPolicy_UnderACiliumPolicyThatAlsoIsolates_DropsWhatOnlyTheNetworkPolicyAllowed()
+    {
+        // Arrange: np-1 isolates pod-6's egress and allows everything; the clusterwide cnp-3 isolates it too, allowing nothing.
+        var snapshot = Snap.Snapshot(
+            [Snap.Ns("ns-b")],
+            [Snap.Pod("ns-b", "pod-6", "app=web")],
+            [Snap.Policy("ns-b", "np-1", types: ["Egress"], egress: [Snap.AllowAll()])]) with
+        {
+            CiliumPolicies = [new CiliumPolicy
+            {
+                Kind = "CiliumClusterwideNetworkPolicy",
+                Name = "cnp-3",
+                // `egress: [{}]`: puts the selected pods under egress enforcement and allows nothing.
+                Rules = [new CiliumRule { EndpointSelector = Snap.Sel("app=web"), EgressCount = 1, Egress = [new CiliumPeerRule()] }],
+            }],
+        };
+        var traffic = Traffic(Flow(PodEnd("ns-b", "pod-6", labels: ["app=web"]), AddressEnd("8.8.8.8"), 53));
+
+        // Act
+        var report = FlowReplay.Stage(snapshot, snapshot with { NetworkPolicies = [] }, traffic);
+
+        // Assert: the drop is reported and decided by the Cilium policy, not hidden.
+        var drop = Assert.Single(report.WouldDrop);
+        Assert.Contains("cnp-3", drop.Policy, StringComparison.Ordinal);
+        Assert.Contains("np-1", drop.Before, StringComparison.Ordinal);
     }
 
     // The API server keeps one object per kind, namespace and name, and one pod per name.

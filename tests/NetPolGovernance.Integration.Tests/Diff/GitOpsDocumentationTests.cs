@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NetPolGovernance.Integration.Tests.Cli;
@@ -11,17 +12,22 @@ namespace NetPolGovernance.Integration.Tests.Diff;
 /// </summary>
 public sealed partial class GitOpsDocumentationTests
 {
-    public static TheoryData<string> CommandLines()
+    /// <summary>Each command line with where it stands (block and line), so the two pipelines' identical lines stay two cases.</summary>
+    public static TheoryData<string, string> CommandLines()
     {
         var page = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "gitops.md"));
-        var lines = new TheoryData<string>();
+        var lines = new TheoryData<string, string>();
+        var blockNumber = 0;
         foreach (Match block in YamlBlock().Matches(page))
         {
+            blockNumber++;
+            var lineNumber = 0;
             foreach (var line in block.Groups[1].Value.Split('\n'))
             {
+                lineNumber++;
                 if (line.TrimStart().StartsWith("netpolgov ", StringComparison.Ordinal))
                 {
-                    lines.Add(line.Trim());
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"yaml block {blockNumber}, line {lineNumber}"), line.Trim());
                 }
             }
         }
@@ -38,7 +44,7 @@ public sealed partial class GitOpsDocumentationTests
 
     [Theory]
     [MemberData(nameof(CommandLines))]
-    public async Task CommandLine_OnTheSamplePair_WritesItsFormatAndFailsTheGate(string line)
+    public async Task CommandLine_OnTheSamplePair_WritesItsFormatAndFailsTheGate(string where, string line)
     {
         // Arrange: the shell words before the redirection, with the page's variables set to the sample pair.
         var words = ShellWord().Matches(line.Split(" > ", 2)[0]).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Value).ToList();
@@ -48,7 +54,7 @@ public sealed partial class GitOpsDocumentationTests
             ["$HEAD_DIR"] = CliHarness.SamplesPath("diff", "head"),
         };
         var args = words.Skip(1).Select(w => variables.GetValueOrDefault(w, w)).ToArray();
-        Assert.DoesNotContain(args, a => a.StartsWith('$'));
+        Assert.True(args.All(a => !a.StartsWith('$')), $"{where}: a variable the test does not set");
         using var cli = new CliHarness();
 
         // Act
