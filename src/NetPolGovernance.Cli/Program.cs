@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetPolGovernance.Cli;
 using NetPolGovernance.Cli.Interaction;
+using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Settings;
 using Spectre.Console;
 
@@ -10,10 +11,14 @@ using Spectre.Console;
 var noColor = args.Contains("--no-color", StringComparer.Ordinal) || GlobalOptions.NoColorRequested(Environment.GetEnvironmentVariable("NO_COLOR"))
     || CliSettings.ParseFlag(Environment.GetEnvironmentVariable(CliSettings.VariablePrefix + "NO_COLOR") ?? string.Empty) == true;
 var colors = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect;
-var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out), ColorSystem = colors });
+// Off a terminal the table carries no padding at line ends (Spectre pads cells to the full width).
+var stdout = Console.IsOutputRedirected
+    ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new TrailingSpaceTrimmingWriter(Console.Out)), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors })
+    : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out), ColorSystem = colors });
 if (Console.IsOutputRedirected)
 {
-    stdout.Profile.Width = 120; // logs and files: no terminal to wrap for
+    // Pipes, files and CI logs: 80 columns (as the table is read in an 80-column terminal or a review), unless COLUMNS says otherwise.
+    stdout.Profile.Width = ReportWidth.ForRedirectedOutput(Environment.GetEnvironmentVariable("COLUMNS"));
 }
 
 var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), ColorSystem = colors });

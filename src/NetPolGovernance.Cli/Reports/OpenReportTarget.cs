@@ -32,7 +32,7 @@ internal sealed class OpenReportTarget : IAsyncDisposable
 
     /// <summary>
     /// Opens a temporary file beside <paramref name="path"/> (checked by <see cref="SafeOutputPath.ForFile"/> first);
-    /// human formats get a colourless console over it.
+    /// human formats get a colourless console over it, as wide as a report off a terminal (<see cref="ReportWidth"/>).
     /// </summary>
     public static OpenReportTarget ForFile(string path, ISourceLocationLookup? locations)
     {
@@ -47,9 +47,9 @@ internal sealed class OpenReportTarget : IAsyncDisposable
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(new TrailingSpaceTrimmingWriter(writer)),
         });
-        console.Profile.Width = 160;
+        console.Profile.Width = ReportWidth.ForRedirectedOutput(Environment.GetEnvironmentVariable("COLUMNS"));
         return new OpenReportTarget(new ReportTarget(stream, console) { Locations = locations, IsFile = true }, stream, writer, path, temporary);
     }
 

@@ -46,7 +46,17 @@ internal sealed class TableReportWriter : IReportWriter
     {
         ArgumentNullException.ThrowIfNull(cluster);
         _console.WriteLine();
-        _console.Write(new Rule($"[bold]{cluster.Cluster.Name.EscapeForTerminal()}[/] · {ClusterStatus(cluster.Status)} · via {cluster.AccessPath}").LeftJustified());
+        var heading = $"[bold]{cluster.Cluster.Name.EscapeForTerminal()}[/] · {ClusterStatus(cluster.Status)} · via {cluster.AccessPath}";
+        if (heading.RemoveMarkup().Length + 6 <= _console.Profile.Width)
+        {
+            _console.Write(new Rule(heading).LeftJustified());
+        }
+        else
+        {
+            // A rule would cut the name; a name too long for one line is wrapped under a bare rule instead.
+            _console.Write(new Rule());
+            _console.MarkupLine(heading);
+        }
         if (cluster.StatusReason is { } reason)
         {
             _console.MarkupLine($"[yellow]reason:[/] {reason.EscapeForTerminal()}");
@@ -180,17 +190,21 @@ internal sealed class TableReportWriter : IReportWriter
 
     private static string Num(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Fits 80 columns: every column but the namespace has a bounded width and never wraps, so when the console is
+    /// narrow only the namespace name wraps (Spectre shrinks wrappable columns first).
+    /// </summary>
     private static Spectre.Console.Table NamespaceTable(ClusterAssessment cluster)
     {
         var table = new Spectre.Console.Table().Border(TableBorder.Simple);
-        table.AddColumn(new TableColumn("Namespace").NoWrap());
-        table.AddColumn(new TableColumn("Status").NoWrap());
-        table.AddColumn(new TableColumn("Pods").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("Policies").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("Deny").NoWrap());
-        table.AddColumn(new TableColumn("Isolated").NoWrap());
-        table.AddColumn(new TableColumn("Allow-all").NoWrap());
-        table.AddColumn(new TableColumn("Dead").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("Namespace").PadLeft(0).PadRight(1));
+        table.AddColumn(Fixed("Status").PadRight(1));
+        table.AddColumn(Fixed("Pods").RightAligned());
+        table.AddColumn(Fixed("Policies").RightAligned());
+        table.AddColumn(Fixed("Deny"));
+        table.AddColumn(Fixed("Isolated"));
+        table.AddColumn(Fixed("Allow-all"));
+        table.AddColumn(Fixed("Dead").RightAligned());
         foreach (var ns in cluster.Namespaces.OrderBy(n => n.System).ThenBy(n => n.Name, StringComparer.Ordinal))
         {
             var name = ns.Name.EscapeForTerminal() + (ns.System ? " [grey]sys[/]" : string.Empty);
@@ -209,22 +223,21 @@ internal sealed class TableReportWriter : IReportWriter
                 dead);
         }
 
-        foreach (var column in table.Columns)
-        {
-            column.PadLeft(0).PadRight(2);
-        }
-
         return table;
     }
 
+    /// <summary>
+    /// Fits 80 columns: severity, check and gate never wrap; the finding text wraps first, then the namespace,
+    /// word by word (an identifier longer than its column is cut between characters, never dropped).
+    /// </summary>
     private static Spectre.Console.Table FindingTable(IReadOnlyList<Finding> findings)
     {
         var table = new Spectre.Console.Table().Border(TableBorder.Simple);
-        table.AddColumn("Severity");
-        table.AddColumn("Check");
-        table.AddColumn("Profile");
-        table.AddColumn("Namespace");
-        table.AddColumn("Finding");
+        table.AddColumn(Fixed("Severity").PadLeft(0).PadRight(1));
+        table.AddColumn(Fixed("Check").PadRight(1));
+        table.AddColumn(Fixed("Gate").PadRight(1));
+        table.AddColumn(new TableColumn("Namespace").PadLeft(0).PadRight(1));
+        table.AddColumn(new TableColumn("Finding").PadLeft(0).PadRight(0));
         foreach (var finding in findings)
         {
             var severity = finding.Result == CheckResult.Unknown ? "[yellow]Unknown[/]" : SeverityMarkup(finding.Severity);
@@ -238,6 +251,9 @@ internal sealed class TableReportWriter : IReportWriter
 
         return table;
     }
+
+    /// <summary>A short column that never wraps, one space (the border's cell separator) from the next.</summary>
+    private static TableColumn Fixed(string header) => new TableColumn(header).NoWrap().PadLeft(0).PadRight(0);
 
     private static string ClusterStatus(ClusterScanStatus status) => status switch
     {
