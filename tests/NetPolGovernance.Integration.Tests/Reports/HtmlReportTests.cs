@@ -31,16 +31,17 @@ public sealed class HtmlReportTests
         Assert.Matches(KpiValue("kpi-compliance", "33.3%"), dom);
         Assert.Matches(KpiValue("kpi-clusters", "3"), dom);
         Assert.Matches(KpiValue("kpi-namespaces", "5"), dom);
-        Assert.Contains("<table id=\"compliance-by-cluster\">", dom, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"#cluster-1\">aks-prod-weu</a>", dom, StringComparison.Ordinal);
+        Assert.Contains("<section class=\"clusters\" id=\"clusters\">", dom, StringComparison.Ordinal);
+        Assert.Contains("<details class=\"cluster\" id=\"cluster-1\"><summary class=\"row\"><span>aks-prod-weu</span>", dom, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#cluster-3\">aks-private-eus</a>", dom, StringComparison.Ordinal);
         Assert.Contains("<table id=\"unknown-clusters\">", dom, StringComparison.Ordinal);
         Assert.Contains("API server is private and runCommand was denied (403)", dom, StringComparison.Ordinal);
         Assert.Contains("<table id=\"exemptions\">", dom, StringComparison.Ordinal);
         Assert.Contains("Decommissioning in Q3 (CHG-1182)", dom, StringComparison.Ordinal);
         Assert.Contains("2026-06-22 <span class=\"badge s-medium\">in 21 days</span>", dom, StringComparison.Ordinal);
-        Assert.Equal(3, Regex.Count(dom, "<section class=\"cluster\" id=\"cluster-\\d\">"));
+        Assert.Equal(3, Regex.Count(dom, "<details class=\"cluster\" id=\"cluster-\\d\">"));
         Assert.Contains("<code>NPG-C01</code>", dom, StringComparison.Ordinal);
-        Assert.Contains("<li><b>pods</b>: checkout-api-7d9f, checkout-worker-2c1a, cart-5b8e</li>", dom, StringComparison.Ordinal);
+        Assert.Contains("<b>pods</b>: checkout-api-7d9f, checkout-worker-2c1a, cart-5b8e</div>", dom, StringComparison.Ordinal);
         Assert.Contains("<details class=\"remediation\"><summary>checkout: baseline policies</summary>", dom, StringComparison.Ordinal);
         Assert.Contains("kubectl delete networkpolicy -n checkout -l app.kubernetes.io/managed-by=netpolgov", dom, StringComparison.Ordinal);
     }

@@ -2,7 +2,8 @@ namespace NetPolGovernance.Cli.Reports.Html;
 
 /// <summary>
 /// The report's inline stylesheet: system fonts, status colours that always come with a text label, tables that
-/// break cleanly across printed pages. No external assets, no scripts.
+/// break cleanly across printed pages, the cluster index as a grid of collapsed <c>&lt;details&gt;</c> rows. No
+/// external assets, no scripts.
 /// </summary>
 internal static class HtmlStyle
 {
@@ -18,8 +19,30 @@ internal static class HtmlStyle
         header.top p { margin:0; color:#bcccdc; }
         main.report { display:flex; flex-direction:column; gap:24px; padding:24px 40px 40px; max-width:1400px; margin:0 auto; }
         section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:20px 24px; }
-        section.summary { order:1; }
-        section.cluster { order:2; }
+        .clusters .row { display:grid; grid-template-columns:1.2em minmax(14em, 3fr) 7em repeat(8, minmax(5.5em, 1fr)); gap:0 8px; align-items:center;
+          padding:5px 8px; border-bottom:1px solid var(--line); font-size:13px; }
+        .clusters .row > span:nth-child(n+3) { text-align:right; font-variant-numeric:tabular-nums; }
+        .clusters .row > span:first-child { overflow-wrap:anywhere; font-weight:600; }
+        .clusters .row.head { background:#f0f4f8; font-weight:600; color:#334e68; border-radius:6px 6px 0 0; }
+        .clusters .row.head::before { content:""; }
+        details.cluster { margin:0; }
+        details.cluster > summary { list-style:none; font-weight:400; }
+        details.cluster > summary::-webkit-details-marker { display:none; }
+        details.cluster > summary::before { content:"▸"; color:var(--muted); }
+        details.cluster[open] > summary::before { content:"▾"; }
+        details.cluster > summary:hover { background:#f7f9fb; }
+        details.cluster[open] > summary { background:#eef3f8; }
+        details.cluster > .body { padding:4px 16px 16px 28px; border-bottom:1px solid var(--line); }
+        ul.findings { margin:0; padding-left:0; list-style:none; }
+        ul.findings li { margin:2px 0; }
+        ul.findings li.info { color:var(--muted); }
+        ul.findings li.exempt { color:var(--exempt); }
+        tr.f > td { padding-top:0; padding-left:24px; }
+        a.check { font-family:"Cascadia Mono", Consolas, "SFMono-Regular", Menlo, monospace; font-size:12px; color:inherit; }
+        .tag { font-size:11px; border:1px solid var(--line); border-radius:4px; padding:0 4px; color:var(--muted); }
+        .compact { margin:6px 0; }
+        .where { margin:4px 0; font-size:12px; color:var(--muted); max-width:70em; }
+        a { color:#1d4f91; }
         h2 { font-size:19px; margin:0 0 12px; font-weight:600; display:flex; align-items:center; gap:10px; flex-wrap:wrap; }
         h3 { font-size:15px; margin:20px 0 8px; font-weight:600; color:#334e68; }
         .kpis { display:grid; grid-template-columns:repeat(auto-fit, minmax(170px, 1fr)); gap:12px; margin-bottom:8px; }
@@ -47,7 +70,8 @@ internal static class HtmlStyle
         .facts { color:var(--muted); margin:0 0 8px; }
         .facts b { color:var(--ink); font-weight:600; }
         .reason { border-left:4px solid var(--unknown); background:var(--unknown-bg); padding:8px 12px; border-radius:4px; margin:8px 0; }
-        .evidence { margin:0; padding-left:16px; color:var(--muted); font-size:12px; }
+        .evidence { margin:0; color:var(--muted); font-size:12px; }
+        ul.evidence { padding-left:16px; }
         .muted { color:var(--muted); }
         code, pre { font-family:"Cascadia Mono", Consolas, "SFMono-Regular", Menlo, monospace; font-size:12px; }
         pre { background:#f0f4f8; border:1px solid var(--line); border-radius:6px; padding:10px 12px; overflow-x:auto; white-space:pre; }
@@ -59,7 +83,7 @@ internal static class HtmlStyle
           header.top p { color:var(--muted); }
           main.report { padding:12px 0; max-width:none; }
           section { border:none; padding:0; break-inside:auto; }
-          section.cluster { break-before:page; }
+          details.cluster[open] { break-before:page; }
           details > pre { display:block; }
           .badge, .bar span { -webkit-print-color-adjust:exact; print-color-adjust:exact; }
         }

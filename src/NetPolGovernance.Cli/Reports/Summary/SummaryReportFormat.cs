@@ -24,27 +24,28 @@ internal sealed class SummaryReportFormat : IReportFormat
 /// <summary>
 /// One line per cluster (name, scan status, namespaces by status, engine); then every Unknown and Skipped cluster with
 /// its reason, wrapped; then the <see cref="WorstNamespaceCount"/> namespaces with the most failing findings, ranked by
-/// severity (the most critical first, then high, and so on); then the totals and the verdict. Holds one small row
-/// per cluster and per namespace with failing findings, never the assessments.
+/// severity (the most critical first, then high, and so on); then the namespaces by owner; then the totals and the
+/// verdict. Holds one small row per cluster, per owner and per namespace with failing findings, never the assessments.
 /// </summary>
 internal sealed class SummaryReportWriter : IReportWriter
 {
     /// <summary>The widest line this report writes.</summary>
     public const int Width = 80;
 
-    public const int WorstNamespaceCount = 10;
+    public const int WorstNamespaceCount = WorstNamespaces.Count;
 
     private const int NameWidth = 28;
     private const int StatusWidth = 8;
     private const int CountWidth = 5;
     private const string Indent = "    ";
-
-    private static readonly Severity[] s_severities = [.. Enum.GetValues<Severity>().OrderDescending()];
+    private const int OwnerWidth = 30;
+    private const int OwnerCountWidth = 6;
 
     private readonly Stream _stream;
     private readonly List<string> _clusterLines = [];
     private readonly List<(string Name, ClusterScanStatus Status, string Reason)> _notScanned = [];
-    private readonly List<WorstRow> _worst = [];
+    private readonly WorstNamespaces _worst = new();
+    private readonly OwnerRollup _owners = new();
     private ReportHeader? _header;
 
     public SummaryReportWriter(Stream stream)
@@ -82,16 +83,8 @@ internal sealed class SummaryReportWriter : IReportWriter
             _notScanned.Add((name, cluster.Status, cluster.StatusReason ?? "no reason given"));
         }
 
-        foreach (var ns in cluster.Namespaces)
-        {
-            var failing = ns.Findings.Where(f => f.Result == CheckResult.Fail).ToList();
-            if (failing.Count > 0)
-            {
-                var bySeverity = s_severities.Select(s => failing.Count(f => f.Severity == s)).ToArray();
-                _worst.Add(new WorstRow($"{name}/{ns.Name}", bySeverity, failing.Count));
-            }
-        }
-
+        _worst.Add(cluster);
+        _owners.Add(cluster);
         return Task.CompletedTask;
     }
 
@@ -120,21 +113,19 @@ internal sealed class SummaryReportWriter : IReportWriter
         }
 
         lines.Add(string.Empty);
-        var worst = _worst
-            .OrderBy(w => w, WorstRow.Ranking)
-            .Take(WorstNamespaceCount)
-            .ToList();
+        var worst = _worst.Top();
         lines.Add(worst.Count == 0
             ? "Worst namespaces: none has a failing finding"
             : $"Worst namespaces (top {N(worst.Count)} by failing findings, most severe first):");
         foreach (var row in worst)
         {
-            var counts = string.Join(
-                " ",
-                s_severities.Select((s, i) => (Severity: s, Count: row.BySeverity[i])).Where(p => p.Count > 0).Select(p => $"{N(p.Count)} {p.Severity.ToString().ToLowerInvariant()}"));
+            var counts = row.Counts();
             var room = Width - 2 - 2 - counts.Length;
-            lines.Add($"  {Fit(row.Name, Math.Max(room, 12)).PadRight(Math.Max(room, 12))}  {counts}");
+            lines.Add($"  {Fit($"{row.Cluster}/{row.Namespace}", Math.Max(room, 12)).PadRight(Math.Max(room, 12))}  {counts}");
         }
+
+        lines.Add(string.Empty);
+        AddOwners(lines);
 
         lines.Add(string.Empty);
         lines.Add($"clusters: {N(summary.Clusters)} ({N(summary.ClustersScanned)} scanned, {N(summary.ClustersUnknown)} unknown, {N(summary.ClustersSkipped)} skipped)");
@@ -157,6 +148,29 @@ internal sealed class SummaryReportWriter : IReportWriter
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// <c>By owner</c>: per owner (ordinal, <see cref="OwnerRollup.NoOwner"/> last) its namespaces, by status, and
+    /// the clusters they are on.
+    /// </summary>
+    private void AddOwners(List<string> lines)
+    {
+        if (_owners.Count == 0)
+        {
+            lines.Add("By owner: no namespace was judged");
+            return;
+        }
+
+        lines.Add($"By owner ({N(_owners.Count)}; namespaces by status, CLUSTERS they are on):");
+        static string Count(int value) => N(value).PadLeft(OwnerCountWidth);
+        lines.Add($"  {"OWNER".PadRight(OwnerWidth)}{"NS",OwnerCountWidth}{"COMP",OwnerCountWidth}{"NONC",OwnerCountWidth}{"UNEN",OwnerCountWidth}{"EXEM",OwnerCountWidth}{"UNKN",OwnerCountWidth}{"CLUSTERS",OwnerCountWidth + 3}");
+        foreach (var row in _owners.Rows())
+        {
+            lines.Add(
+                $"  {Fit(OneLine(row.Owner), OwnerWidth).PadRight(OwnerWidth)}{Count(row.Namespaces)}{Count(row.Of(NamespaceStatus.Compliant))}{Count(row.Of(NamespaceStatus.NonCompliant))}"
+                + $"{Count(row.Of(NamespaceStatus.Unenforced))}{Count(row.Of(NamespaceStatus.Exempt))}{Count(row.Of(NamespaceStatus.Unknown))}{N(row.Clusters).PadLeft(OwnerCountWidth + 3)}");
+        }
+    }
 
     /// <summary>Words wrapped to <paramref name="width"/>, each line after <paramref name="indent"/>; a word longer than a line is cut.</summary>
     internal static IEnumerable<string> Wrap(string text, string indent, int width)
@@ -186,23 +200,6 @@ internal sealed class SummaryReportWriter : IReportWriter
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A namespace with failing findings; <see cref="BySeverity"/> counts them from critical down to info.</summary>
-    private sealed record WorstRow(string Name, int[] BySeverity, int Total)
-    {
-        /// <summary>More critical first, then more high, and so on; then more findings; then by name.</summary>
-        public static IComparer<WorstRow> Ranking { get; } = Comparer<WorstRow>.Create((a, b) =>
-        {
-            for (var i = 0; i < a.BySeverity.Length; i++)
-            {
-                var bySeverity = b.BySeverity[i].CompareTo(a.BySeverity[i]);
-                if (bySeverity != 0)
-                {
-                    return bySeverity;
-                }
-            }
-
-            var total = b.Total.CompareTo(a.Total);
-            return total != 0 ? total : string.CompareOrdinal(a.Name, b.Name);
-        });
-    }
+    /// <summary>Control characters (an annotation may hold a line break) shown as spaces.</summary>
+    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
 }
