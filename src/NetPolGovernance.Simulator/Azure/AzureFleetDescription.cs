@@ -147,6 +147,9 @@ public sealed record SimulatedCluster
     /// </summary>
     public IReadOnlyList<SimulatedManagedNamespace> ManagedNamespaces { get; init; } = [];
 
+    /// <summary>The cluster's ARM tags; null keeps the upstream example's tags.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
     /// <summary>The managedNamespaces list answers 403 (the identity lacks managedNamespaces/read).</summary>
     public bool ManagedNamespacesForbidden { get; init; }
 

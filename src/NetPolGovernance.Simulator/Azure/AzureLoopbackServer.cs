@@ -540,6 +540,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
                 ["tenantId"] = subscription.TenantId,
                 ["subscriptionId"] = subscription.SubscriptionId,
                 ["resourceGroup"] = cluster.ResourceGroup.ToLowerInvariant(),
+                ["tags"] = resource["tags"]?.DeepClone(),
                 ["provisioningState"] = Text(properties["provisioningState"]),
                 ["powerState"] = Text(properties["powerState"]?["code"]),
                 ["kubernetesVersion"] = Text(properties["currentKubernetesVersion"]) is { Length: > 0 } current ? current : Text(properties["kubernetesVersion"]),
@@ -567,6 +568,17 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         resource["id"] = cluster.ResourceId(subscription.SubscriptionId);
         resource["name"] = cluster.Name;
         resource["location"] = cluster.Location;
+        if (cluster.Tags is { } tags)
+        {
+            var written = new JsonObject();
+            foreach (var (key, value) in tags)
+            {
+                written[key] = value;
+            }
+
+            resource["tags"] = written;
+        }
+
         var properties = resource["properties"]!.AsObject();
         properties["kubernetesVersion"] = cluster.KubernetesVersion;
         properties["currentKubernetesVersion"] = cluster.KubernetesVersion;
