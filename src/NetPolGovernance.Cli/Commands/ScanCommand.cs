@@ -378,6 +378,11 @@ internal sealed class ScanCommand : BaseCommand
 
         var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
+        if (flows is ContainerNetworkLogsFlowSource workspaceFlows && session.FlowQueries is { } sourceQueries)
+        {
+            flows = new ContainerNetworkLogsFlowSource(sourceQueries, workspaceFlows.Window);
+        }
+
         if (flows is not null)
         {
             session = session with { Collector = new FlowAttachingCollector(session.Collector, flows) };

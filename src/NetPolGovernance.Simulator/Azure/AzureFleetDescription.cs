@@ -106,6 +106,12 @@ public sealed record SimulatedCluster
 
     public IReadOnlyList<string> NodePoolOsTypes { get; init; } = ["Linux"];
 
+    /// <summary>
+    /// The cluster's answer to a resource-centric Log Analytics query (<c>POST /v1{resourceId}/query</c>): the response
+    /// body of its <c>ContainerNetworkLogs</c> connections. Null: the query answers an empty table (no flow logs).
+    /// </summary>
+    public Func<byte[]>? ContainerNetworkLogs { get; init; }
+
     /// <summary><c>Running</c>, <c>Stopped</c>, or null (not reported, as in the public examples).</summary>
     public string? PowerState { get; init; } = "Running";
 
