@@ -165,6 +165,23 @@ public sealed class FunctionsCompositionTests
         Assert.Equal(TimeSpan.FromDays(1), host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.FlowsWindow);
     }
 
+    [Theory]
+    [InlineData("AzureCloud", "https://api.loganalytics.io/", "https://api.loganalytics.io/.default")]
+    [InlineData("AzureUSGovernment", "https://api.loganalytics.us/", "https://api.loganalytics.us/.default")]
+    [InlineData("AzureChinaCloud", "https://api.loganalytics.azure.cn/", "https://api.loganalytics.azure.cn/.default")]
+    public void Compose_FlowsWindow_QueriesTheConfiguredCloudsLogAnalyticsApi(string cloud, string endpoint, string scope)
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.FlowsWindow] = "1.00:00:00";
+        settings[FunctionSettings.Cloud] = cloud;
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        var client = host.Services.GetRequiredService<NetPolGovernance.Connectors.Flows.LogAnalyticsQueryClient>();
+        Assert.Equal((new Uri(endpoint), scope), (client.Endpoint, client.Scope));
+    }
+
     // The live Kubernetes reader is composed once the Kubernetes adapter is on main; until then the tests supply one.
     private static void AddAdapterFakes(IServiceCollection services) =>
         services.AddSingleton<IKubernetesClusterReader>(new UnreachableClusterReader());
