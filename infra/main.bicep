@@ -81,6 +81,9 @@ param alertEmail string = ''
 @minValue(0)
 param scanErrorThreshold int = 0
 
+@description('Optional. Owner routing for the owner-dimensioned alerts: "owner=actionGroupResourceId" pairs separated by ";" (for example "team-a=/subscriptions/.../actionGroups/ag-team-a"). A mapped owner\'s alerts notify its action group; the others notify the shared one.')
+param ownerActionGroups string = ''
+
 @description('Optional. Create and assign the least-privilege custom role for runCommand (private clusters): managedClusters/runcommand/action and commandResults/read. Off by default; docs/rbac.md.')
 param enableRunCommandRole bool = false
 
@@ -171,6 +174,13 @@ module workbook 'app/workbook.bicep' = {
   }
 }
 
+var ownerActionGroupPairs = filter(map(split(ownerActionGroups, ';'), pair => trim(pair)), pair => !empty(pair))
+// A pair without an owner or an action group fails the deployment, naming the pair (a silent drop would misroute alerts).
+var malformedOwnerPairs = filter(ownerActionGroupPairs, pair => indexOf(pair, '=') < 1 || empty(trim(substring(pair, indexOf(pair, '=') + 1))))
+var ownerActionGroupMap = empty(malformedOwnerPairs)
+  ? toObject(ownerActionGroupPairs, pair => trim(split(pair, '=')[0]), pair => trim(substring(pair, indexOf(pair, '=') + 1)))
+  : fail('ownerActionGroups: "${malformedOwnerPairs[0]}" is not owner=actionGroupResourceId (pairs are separated by ";")')
+
 module alerts 'app/alerts.bicep' = {
   name: 'alerts'
   scope: resourceGroup
@@ -181,6 +191,7 @@ module alerts 'app/alerts.bicep' = {
     scanIntervalHours: scanIntervalHours
     alertEmail: alertEmail
     scanErrorThreshold: scanErrorThreshold
+    ownerActionGroups: ownerActionGroupMap
     actionGroupName: '${abbrs.actionGroup}netpolgov-${resourceToken}'
   }
 }

@@ -29,6 +29,9 @@ param newNamespaceGraceHours int = 24
 @description('Optional. Action group name.')
 param actionGroupName string = 'ag-netpolgov'
 
+@description('Optional. Owner routing: namespace owner (the Owner column) to the resource id of the action group that owner\'s alerts notify. Each owner-dimensioned rule gets one copy per mapped owner (its Owner dimension set to that owner, notifying that owner\'s group); the shared rule excludes the mapped owners. Empty: every alert notifies the shared action group.')
+param ownerActionGroups object = {}
+
 var window = 'PT${2 * scanIntervalHours}H'
 var heartbeatLookback = 'P2D'
 // Twice the interval, but below the two-day lookback so a silence is still seen (24-hour scans alert after 36 hours).
@@ -38,7 +41,7 @@ var rules = [
   {
     name: 'netpolgov-noncompliant-namespaces'
     displayName: 'NetPolGovernance: noncompliant namespaces'
-    description: 'Namespaces judged NonCompliant in the latest scan of a cluster (one alert per cluster).'
+    description: 'Namespaces judged NonCompliant in the latest scan of a cluster (one alert per cluster and owner).'
     severity: 2
     windowSize: window
     query: '''let latestScans = NetPolClusterScans_CL
@@ -46,10 +49,11 @@ var rules = [
 NetPolNamespaces_CL
 | join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
 | where Status == "NonCompliant"
-| summarize NonCompliantNamespaces = dcount(Namespace) by ClusterName, ClusterResourceId
+| extend Owner = coalesce(Owner, "(no owner)")
+| summarize NonCompliantNamespaces = dcount(Namespace) by ClusterName, ClusterResourceId, Owner
 '''
     metric: 'NonCompliantNamespaces'
-    dimensions: ['ClusterName', 'ClusterResourceId']
+    dimensions: ['ClusterName', 'ClusterResourceId', 'Owner']
     operator: 'GreaterThan'
     threshold: 0
   }
@@ -211,6 +215,18 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
+var mappedOwners = objectKeys(ownerActionGroups)
+
+// One copy of each owner-dimensioned rule per mapped owner: the Owner dimension is that owner only.
+var ownerRoutes = flatten(map(
+  items(ownerActionGroups),
+  route => map(filter(rules, rule => contains(rule.dimensions, 'Owner')), rule => {
+    rule: rule
+    owner: route.key
+    actionGroupId: route.value
+  })
+))
+
 resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
   for rule in rules: {
     name: rule.name
@@ -234,8 +250,9 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
             dimensions: [
               for dimension in rule.dimensions: {
                 name: dimension
-                operator: 'Include'
-                values: ['*']
+                // The shared rule leaves the mapped owners to their own copies.
+                operator: dimension == 'Owner' && !empty(mappedOwners) ? 'Exclude' : 'Include'
+                values: dimension == 'Owner' && !empty(mappedOwners) ? mappedOwners : ['*']
               }
             ]
             operator: rule.operator
@@ -255,5 +272,51 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
   }
 ]
 
+resource ownerAlertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
+  for (route, i) in ownerRoutes: {
+    // The owner is free text: the copy is named by its position and the owner's hash, and the display name names it.
+    name: '${route.rule.name}-owner-${take(uniqueString(route.owner), 8)}'
+    location: location
+    tags: union(tags, { 'netpolgov-owner': route.owner })
+    kind: 'LogAlert'
+    properties: {
+      displayName: '${route.rule.displayName} (owner ${route.owner})'
+      description: route.rule.description
+      severity: route.rule.severity
+      enabled: true
+      scopes: [workspaceId]
+      evaluationFrequency: 'PT1H'
+      windowSize: route.rule.windowSize
+      criteria: {
+        allOf: [
+          {
+            query: route.rule.query
+            timeAggregation: 'Total'
+            metricMeasureColumn: route.rule.metric
+            dimensions: [
+              for dimension in route.rule.dimensions: {
+                name: dimension
+                operator: 'Include'
+                values: dimension == 'Owner' ? [route.owner] : ['*']
+              }
+            ]
+            operator: route.rule.operator
+            threshold: route.rule.threshold
+            failingPeriods: {
+              numberOfEvaluationPeriods: 1
+              minFailingPeriodsToAlert: 1
+            }
+          }
+        ]
+      }
+      autoMitigate: true
+      actions: {
+        actionGroups: [route.actionGroupId]
+      }
+    }
+  }
+]
+
 output actionGroupId string = actionGroup.id
 output alertRuleNames array = [for (rule, i) in rules: alertRules[i].name]
+output ownerAlertRuleNames array = [for (route, i) in ownerRoutes: ownerAlertRules[i].name]

@@ -14,6 +14,7 @@ var clusterScansTableColumns = [
   { name: 'ResourceGroup', type: 'string' }
   { name: 'ClusterName', type: 'string' }
   { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Owner', type: 'string' }
   { name: 'Location', type: 'string' }
   { name: 'KubernetesVersion', type: 'string' }
   { name: 'NetworkPlugin', type: 'string' }
@@ -45,6 +46,7 @@ var clusterScansStreamColumns = [
   { name: 'ResourceGroup', type: 'string' }
   { name: 'ClusterName', type: 'string' }
   { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Owner', type: 'string' }
   { name: 'Location', type: 'string' }
   { name: 'KubernetesVersion', type: 'string' }
   { name: 'NetworkPlugin', type: 'string' }
@@ -77,6 +79,7 @@ var namespacesTableColumns = [
   { name: 'Namespace', type: 'string' }
   { name: 'IsSystem', type: 'boolean' }
   { name: 'Owner', type: 'string' }
+  { name: 'OwnerSource', type: 'string' }
   { name: 'Status', type: 'string' }
   { name: 'Profile', type: 'string' }
   { name: 'HasPolicy', type: 'boolean' }
@@ -107,6 +110,7 @@ var namespacesStreamColumns = [
   { name: 'Namespace', type: 'string' }
   { name: 'IsSystem', type: 'boolean' }
   { name: 'Owner', type: 'string' }
+  { name: 'OwnerSource', type: 'string' }
   { name: 'Status', type: 'string' }
   { name: 'Profile', type: 'string' }
   { name: 'HasPolicy', type: 'boolean' }
@@ -135,6 +139,7 @@ var findingsTableColumns = [
   { name: 'ClusterName', type: 'string' }
   { name: 'ClusterResourceId', type: 'string' }
   { name: 'Namespace', type: 'string' }
+  { name: 'Owner', type: 'string' }
   { name: 'CheckId', type: 'string' }
   { name: 'CheckTitle', type: 'string' }
   { name: 'Severity', type: 'string' }
@@ -160,6 +165,7 @@ var findingsStreamColumns = [
   { name: 'ClusterName', type: 'string' }
   { name: 'ClusterResourceId', type: 'string' }
   { name: 'Namespace', type: 'string' }
+  { name: 'Owner', type: 'string' }
   { name: 'CheckId', type: 'string' }
   { name: 'CheckTitle', type: 'string' }
   { name: 'Severity', type: 'string' }

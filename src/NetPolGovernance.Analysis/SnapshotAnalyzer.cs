@@ -89,6 +89,7 @@ public static class SnapshotAnalyzer
         return new ClusterAssessment
         {
             Cluster = snapshot.Cluster,
+            Owner = NamespaceOwner.OfCluster(snapshot.Cluster, options.OwnerKeys),
             Status = ClusterScanStatus.Scanned,
             AccessPath = accessPath,
             Source = snapshot.Source,
@@ -145,6 +146,7 @@ public static class SnapshotAnalyzer
         return new ClusterAssessment
         {
             Cluster = cluster,
+            Owner = NamespaceOwner.OfCluster(cluster, options.OwnerKeys),
             Status = effectiveStatus,
             StatusReason = reason,
             AccessPath = accessPath,

@@ -102,11 +102,16 @@ public static class FunctionsComposition
         services.TryAddSingleton<IClusterInventory>(sp => sp.GetRequiredService<AzureFleetScan>().Inventory);
         // With a flows window, each cluster's snapshot carries its observed flows (ContainerNetworkLogs, resource-centric
         // on the cluster's resource id) for the runtime proof; a failed query makes NPG-N13 Unknown, never a pass.
+        // The query API of the configured cloud (Azure Government and China have their own host and token audience).
+        services.TryAddSingleton(sp => new LogAnalyticsQueryClient(
+            sp.GetRequiredService<TokenCredential>(),
+            LogAnalyticsQueryClientOptions.ForCloud(sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.Cloud, source: FunctionSettings.FlowsWindow + " with a custom cloud")));
         services.TryAddSingleton<ISnapshotCollector>(sp =>
         {
             var collector = sp.GetRequiredService<AzureFleetScan>().Collector;
-            return sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value.FlowsWindow is { } window
-                ? new FlowAttachingCollector(collector, new ContainerNetworkLogsFlowSource(new LogAnalyticsQueryClient(sp.GetRequiredService<TokenCredential>()), window))
+            var options = sp.GetRequiredService<IOptions<ScanServiceOptions>>().Value;
+            return options.FlowsWindow is { } window
+                ? new FlowAttachingCollector(collector, new ContainerNetworkLogsFlowSource(sp.GetRequiredService<LogAnalyticsQueryClient>(), window))
                 : collector;
         });
 

@@ -95,7 +95,7 @@ public sealed partial class ClusterScanService
     {
         var stopwatch = Stopwatch.StartNew();
         var policy = await _policies.GetAsync(cancellationToken).ConfigureAwait(false);
-        var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions, DeclaredEngine = _options.DeclaredEngine };
+        var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions, DeclaredEngine = _options.DeclaredEngine, OwnerKeys = _options.OwnerKeys };
         var assessment = await _scanner.ScanOneAsync(message.Target, analysisOptions, _scanOptions, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("netpolgov.cluster.status", assessment.Status.ToString());
 
@@ -173,7 +173,7 @@ public sealed partial class ClusterScanService
                 ? $"the scan message failed {ScanStorageNames.MaxDequeueCount} deliveries without a recorded cluster error (a worker or publishing fault; see the function's failures for this scan)"
                 : $"gave up after {ScanStorageNames.MaxDequeueCount} deliveries: {lastError.Error}";
             var policy = await ReadPolicyOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions, DeclaredEngine = _options.DeclaredEngine };
+            var analysisOptions = new AnalysisOptions { Now = _time.GetUtcNow(), Profile = policy.Profile, Exemptions = policy.Exemptions, DeclaredEngine = _options.DeclaredEngine, OwnerKeys = _options.OwnerKeys };
             var assessment = SnapshotAnalyzer.Unreadable(message.Target.Identity, ClusterScanStatus.Unknown, reason, analysisOptions, message.Target.NetworkProfile);
             LogGaveUp(message.Target.Identity.Name, message.ScanId, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);

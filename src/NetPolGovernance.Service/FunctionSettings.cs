@@ -44,6 +44,8 @@ public static class FunctionSettings
 
     public const string Engine = "NETPOLGOV_ENGINE";
 
+    public const string OwnerKeys = "NETPOLGOV_OWNER_KEYS";
+
     public const string ExemptionsBlobUrl = "NETPOLGOV_EXEMPTIONS_BLOB_URL";
 
     public const string RunCommandTimeout = "NETPOLGOV_RUNCOMMAND_TIMEOUT";
@@ -80,6 +82,7 @@ public static class FunctionSettings
         new(DcrImmutableId, true, null, "Immutable id of the data collection rule (`dcr-` followed by 32 hex digits)."),
         new(Profile, false, "baseline", "Compliance profile: `cis`, `baseline` or `strict`. An exemptions blob that names a profile overrides it."),
         new(Engine, false, null, "Declared policy engine (`azure-npm`, `calico`, `cilium`, `antrea`, `kube-router`, `weave-net` or `none`) for clusters where neither ARM nor a ready engine DaemonSet names one; reported as declared, not detected (the CLI's `--engine`)."),
+        new(OwnerKeys, false, "netpolgov.io/owner,owner,team", "Comma-separated keys a namespace's owner is read from, in order: the namespace's annotations and labels, then its AKS managed namespace's tags, then the cluster's tags (the CLI's `--owner-key`). The owner is the `Owner` column and the alerts' owner dimension."),
         new(Exemptions, false, null, "Exemptions as JSON: an array of exemptions, or `{\"profile\":..., \"exemptions\":[...]}`. Not together with the blob URL."),
         new(ExemptionsBlobUrl, false, null, "https URL of a blob holding the same JSON document, read with the managed identity at each cluster scan."),
         new(RunCommandTimeout, false, "00:05:00", "How long a runCommand read of one (private) cluster may take (hh:mm:ss, 10 s to 20 min). The per-cluster deadline is this plus the API server probe and 1 min of ARM calls, for every access path."),

@@ -37,6 +37,9 @@ public sealed class ScanServiceOptions
     /// <summary>The declared policy engine (<c>NETPOLGOV_ENGINE</c>), lower-cased; null when not set.</summary>
     public string? DeclaredEngine { get; set; }
 
+    /// <summary><c>NETPOLGOV_OWNER_KEYS</c>: the keys a namespace's owner is read from; null for the default.</summary>
+    public IReadOnlyList<string>? OwnerKeys { get; set; }
+
     /// <summary>Exemptions from the <c>NETPOLGOV_EXEMPTIONS</c> setting (empty when a blob supplies them).</summary>
     public ScanPolicyDocument? InlinePolicy { get; set; }
 

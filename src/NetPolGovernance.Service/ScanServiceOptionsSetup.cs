@@ -50,6 +50,11 @@ public sealed class ScanServiceOptionsSetup : IConfigureOptions<ScanServiceOptio
 
         options.DeclaredEngine = Read(FunctionSettings.Engine)?.ToLowerInvariant();
 
+        if (Read(FunctionSettings.OwnerKeys) is { } ownerKeys)
+        {
+            Try(options, () => options.OwnerKeys = Analysis.Assessment.OwnerKeys.Parse(ownerKeys.Split(','), FunctionSettings.OwnerKeys));
+        }
+
         if (Read(FunctionSettings.Exemptions) is { } exemptions)
         {
             Try(options, () => options.InlinePolicy = ScanPolicyDocument.Parse(exemptions, FunctionSettings.Exemptions));

@@ -59,6 +59,11 @@ public sealed partial class ScanServiceOptionsValidator : IValidateOptions<ScanS
             errors.Add($"{FunctionSettings.RunCommandTimeout} is {options.RunCommandTimeout:c}: it must be {AzureManagementClientOptions.RunCommandTimeoutRange}.");
         }
 
+        if (options.FlowsWindow is not null && options.Cloud.LogAnalyticsQueryEndpoint is null)
+        {
+            errors.Add($"{FunctionSettings.FlowsWindow} is set with a custom cloud ({FunctionSettings.ArmEndpoint}): its Log Analytics query endpoint is not known, so flows cannot be read; unset {FunctionSettings.FlowsWindow}.");
+        }
+
         if (options.FlowsWindow is { } window && !ScanServiceOptions.FlowsWindowRange.Contains(window))
         {
             errors.Add($"{FunctionSettings.FlowsWindow} is {window:c}: it must be {ScanServiceOptions.FlowsWindowRange}.");

@@ -52,7 +52,14 @@ internal sealed partial class CompiledTemplate
 
             if (resource["copy"]?["count"]?.GetValue<string>() is { } count && LengthOfVariable().Match(count) is { Success: true } m)
             {
-                var length = ((JsonArray)variables[m.Groups[1].Value]!).Count;
+                if (variables[m.Groups[1].Value] is not JsonArray items)
+                {
+                    // A loop over a computed variable (the owner alert copies): only a real evaluation can expand it,
+                    // which DeploymentSnapshot (bicep snapshot) does.
+                    continue;
+                }
+
+                var length = items.Count;
                 for (var i = 0; i < length; i++)
                 {
                     found.Add((JsonObject)Evaluate(resource, variables, i)!);

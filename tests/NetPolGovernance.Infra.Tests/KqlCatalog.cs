@@ -26,7 +26,7 @@ internal static partial class KqlCatalog
         {
             if (item!["type"]!.GetValue<int>() == 3)
             {
-                yield return new KqlQuery("workbook:" + item["name"]!.GetValue<string>(), item["content"]!["query"]!.GetValue<string>());
+                yield return new KqlQuery("workbook:" + item["name"]!.GetValue<string>(), item["content"]!["query"]!.GetValue<string>(), AuditTables);
             }
         }
     }
@@ -59,6 +59,36 @@ internal static partial class KqlCatalog
             }
         }
     }
+
+    /// <summary>
+    /// The documented <c>AKSAuditAdmin</c> schema (Azure Monitor table reference; the AKS <c>kube-audit-admin</c>
+    /// diagnostic category): the change-attribution tile reads it, every column through <c>column_ifexists</c>.
+    /// </summary>
+    public static IReadOnlyList<LogAnalyticsTable> AuditTables { get; } =
+    [
+        new LogAnalyticsTable(
+            "AKSAuditAdmin",
+            [
+                new("TimeGenerated", LogAnalyticsColumnType.DateTime),
+                new("Level", LogAnalyticsColumnType.String),
+                new("AuditId", LogAnalyticsColumnType.String),
+                new("Stage", LogAnalyticsColumnType.String),
+                new("RequestUri", LogAnalyticsColumnType.String),
+                new("Verb", LogAnalyticsColumnType.String),
+                new("User", LogAnalyticsColumnType.Dynamic),
+                new("SourceIps", LogAnalyticsColumnType.Dynamic),
+                new("UserAgent", LogAnalyticsColumnType.String),
+                new("ObjectRef", LogAnalyticsColumnType.Dynamic),
+                new("ResponseStatus", LogAnalyticsColumnType.Dynamic),
+                new("RequestObject", LogAnalyticsColumnType.Dynamic),
+                new("ResponseObject", LogAnalyticsColumnType.Dynamic),
+                new("RequestReceivedTime", LogAnalyticsColumnType.DateTime),
+                new("StageReceivedTime", LogAnalyticsColumnType.DateTime),
+                new("Annotations", LogAnalyticsColumnType.Dynamic),
+                new("PodName", LogAnalyticsColumnType.String),
+                new("SourceSystem", LogAnalyticsColumnType.String),
+            ]),
+    ];
 
     /// <summary>
     /// The documented <c>ContainerNetworkLogs</c> schema (Azure Monitor table reference, resource type

@@ -27,6 +27,13 @@ public sealed record AnalysisOptions
     /// assessment, with a note saying how many; cluster checks run whatever the filter.
     /// </summary>
     public NamespaceFilter Namespaces { get; init; } = NamespaceFilter.All;
+
+    /// <summary>
+    /// The keys a namespace's owner is read from (<c>--owner-key</c>, <c>NETPOLGOV_OWNER_KEYS</c>), in order: each is
+    /// looked up in the namespace's annotations and labels, then in its AKS managed namespace's tags, then in the
+    /// cluster's tags. Null or empty means <c>netpolgov.io/owner</c>, <c>owner</c>, <c>team</c>.
+    /// </summary>
+    public IReadOnlyList<string>? OwnerKeys { get; init; }
 }
 
 /// <summary>

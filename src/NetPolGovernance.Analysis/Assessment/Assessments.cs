@@ -51,8 +51,14 @@ public sealed record NamespaceAssessment
 
     public NamespaceStatus Status { get; init; }
 
-    /// <summary>Owner from the namespace's labels or annotations, or the exemption owner; null when unknown.</summary>
+    /// <summary>
+    /// Owner from the namespace's annotations or labels, else its AKS managed namespace's tags, else the cluster's tags
+    /// (<see cref="AnalysisOptions.OwnerKeys"/>), else the owner of an applying exemption; null when unknown.
+    /// </summary>
     public string? Owner { get; init; }
+
+    /// <summary>Where <see cref="Owner"/> came from (<see cref="Pipeline.OwnerSources"/>, e.g. <c>cluster-tag:owner</c>); null without an owner.</summary>
+    public string? OwnerSource { get; init; }
 
     public int PodCount { get; init; }
 
@@ -112,6 +118,9 @@ public sealed record CollectionStats
 public sealed record ClusterAssessment
 {
     public required ClusterIdentity Cluster { get; init; }
+
+    /// <summary>The cluster's owner from its ARM tags (<see cref="AnalysisOptions.OwnerKeys"/>); null when no tag names one.</summary>
+    public string? Owner { get; init; }
 
     public ClusterScanStatus Status { get; init; }
 

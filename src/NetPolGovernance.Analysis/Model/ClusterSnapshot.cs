@@ -74,6 +74,25 @@ public sealed record ClusterIdentity
 
     /// <summary>The kubeconfig context the cluster was read through, when it was.</summary>
     public string? KubeContext { get; init; }
+
+    /// <summary>The cluster's ARM tags (the last fallback for a namespace's owner); empty outside Azure.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyLabels.Instance;
+
+    /// <summary>Value equality, the tags compared by content (a record would compare the dictionary's reference).</summary>
+    public bool Equals(ClusterIdentity? other) =>
+        other is not null
+        && Name == other.Name
+        && ResourceId == other.ResourceId
+        && SubscriptionId == other.SubscriptionId
+        && ResourceGroup == other.ResourceGroup
+        && Location == other.Location
+        && AzureTenantId == other.AzureTenantId
+        && KubernetesVersion == other.KubernetesVersion
+        && KubeContext == other.KubeContext
+        && Tags.Count == other.Tags.Count
+        && Tags.All(t => other.Tags.TryGetValue(t.Key, out var value) && value == t.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Name, ResourceId, SubscriptionId, ResourceGroup, Location, AzureTenantId, KubernetesVersion, KubeContext);
 }
 
 /// <summary>A policy kind that exists (or may exist) in the cluster but could not be read.</summary>

@@ -68,12 +68,17 @@ internal sealed class NamespaceAssessor(
         var whole = nsExemptions.Whole;
         var status = NamespaceStatusDecider.Decide(findings.Concat(clusterView), whole is not null);
 
+        var owner = NamespaceOwner.Resolve(ns.Info, index.Snapshot.Cluster, options.OwnerKeys)
+            ?? (nsExemptions.Valid.Count > 0 && !string.IsNullOrWhiteSpace(nsExemptions.Valid[0].Exemption.Owner)
+                ? new OwnerResolution(nsExemptions.Valid[0].Exemption.Owner, OwnerSources.Exemption)
+                : null);
         return new NamespaceAssessment
         {
             Name = ns.Name,
             System = exemptions.IsPlatformNamespace(ns.Name) || IsDefaultPlatform(ns.Name),
             Status = status,
-            Owner = NamespaceOwner.From(ns.Info) ?? (nsExemptions.Valid.Count > 0 ? nsExemptions.Valid[0].Exemption.Owner : null),
+            Owner = owner?.Owner,
+            OwnerSource = owner?.Source,
             PodCount = pods.Count,
             DerivedPods = [.. pods.Where(p => p.DerivedFrom is not null).Select(p => p.Name).Order(StringComparer.Ordinal)],
             HostNetworkPods = [.. pods.Where(p => p.HostNetwork).Select(p => p.Name).Order(StringComparer.Ordinal)],

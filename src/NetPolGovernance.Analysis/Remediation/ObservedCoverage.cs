@@ -64,7 +64,7 @@ internal static class ObservedCoverage
             {
                 confidence = 0;
                 reasons.Add("no flow of it in the window: what it needs is unknown (the default deny would cut it)");
-                if (group.Key.StartsWith("CronJob/", StringComparison.Ordinal))
+                if (group.Key.StartsWith("CronJob/", StringComparison.Ordinal) || group.Any(IsJobPod))
                 {
                     reasons.Add("a CronJob: it may not have fired in the window");
                 }
@@ -80,6 +80,10 @@ internal static class ObservedCoverage
 
         return result;
     }
+
+    // A live Job's pods carry the Job's name (CronJobs run as Jobs); a manifest's CronJob is named by DerivedFrom.
+    private static bool IsJobPod(PodInfo pod) =>
+        pod.Labels.ContainsKey("batch.kubernetes.io/job-name") || pod.Labels.ContainsKey("job-name");
 
     // The workload a pod stands for: what the manifests derived it from, else its stable labels, else its own name.
     private static string WorkloadOf(PodInfo pod) =>

@@ -14,13 +14,7 @@ internal sealed class DefaultFlowQueryClientFactory : IFlowQueryClientFactory
 {
     public LogAnalyticsQueryClient Create(Uri? endpoint)
     {
-        var options = new LogAnalyticsQueryClientOptions();
-        if (endpoint is not null)
-        {
-            options.Endpoint = endpoint;
-            options.Scope = endpoint.GetLeftPart(UriPartial.Authority) + "/.default";
-        }
-
+        var options = endpoint is null ? new LogAnalyticsQueryClientOptions() : LogAnalyticsQueryClientOptions.For(endpoint);
         return new LogAnalyticsQueryClient(new DefaultAzureCredential(), options);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class DiffCommand : BaseCommand
     private readonly Option<string[]> _head = Paths("--head", "Manifest files or folders of the head (e.g. the pull request).");
     private readonly Option<string?> _baseReport = new("--base-report") { Description = "A JSON scan report (scan --format json) of the base: compare compliance and findings, not connections.", HelpName = "FILE" };
     private readonly Option<string?> _headReport = new("--head-report") { Description = "A JSON scan report of the head, with --base-report.", HelpName = "FILE" };
-    private readonly Option<string> _format = CliChoice.Create("--format", "Output format (sarif: for code scanning, only what the head changed).", s_formats, "table");
+    private readonly Option<string> _format = CliChoice.Create("--format", "Output format (sarif: for code scanning, only what the head changed).", s_formats, "table", "-f");
 
     public DiffCommand(IInteractionService interaction, TimeProvider time)
         : base("diff", "Show what a policy change does: connections opened and closed, compliance changes, findings added and fixed.")

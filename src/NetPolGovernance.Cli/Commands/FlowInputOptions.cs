@@ -5,6 +5,7 @@ using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Scanning;
+using NetPolGovernance.Connectors.Azure;
 using NetPolGovernance.Connectors.Flows;
 
 namespace NetPolGovernance.Cli.Commands;
@@ -33,9 +34,9 @@ internal sealed class FlowInputOptions
         DefaultValueFactory = _ => "24h",
     };
 
-    private readonly Option<Uri?> _flowsEndpoint = new("--flows-endpoint")
+    private readonly Option<string?> _flowsEndpoint = new("--flows-endpoint")
     {
-        Description = "The Log Analytics query endpoint (default https://api.loganalytics.io/; https://api.loganalytics.us/ in Azure Government).",
+        Description = "The Log Analytics query endpoint (default: the --cloud's, https://api.loganalytics.io/, .us in Azure Government, api.loganalytics.azure.cn in Azure China).",
         HelpName = "URL",
     };
 
@@ -115,7 +116,7 @@ internal sealed class FlowInputOptions
                 throw new ScanInputException($"--flows-from-workspace {workspace}: scan reads ContainerNetworkLogs from each cluster's own resource; give the option without a workspace id");
             }
 
-            return new ContainerNetworkLogsFlowSource(_queryClients.Create(parseResult.GetValue(_flowsEndpoint)), since);
+            return new ContainerNetworkLogsFlowSource(_queryClients.Create(QueryEndpoint(parseResult)), since);
         }
 
         if (paths.Length == 0)
@@ -134,6 +135,32 @@ internal sealed class FlowInputOptions
         return new FileClusterFlowSource(byCluster);
     }
 
+    /// <summary>
+    /// The query endpoint: <c>--flows-endpoint</c>, else the query API of the command's <c>--cloud</c> (Azure Government
+    /// and China have their own), else null (the public cloud's). A custom <c>--arm-endpoint</c> needs <c>--flows-endpoint</c>.
+    /// </summary>
+    private Uri? QueryEndpoint(ParseResult parseResult)
+    {
+        // Read as text and parsed here: a value System.CommandLine cannot convert to Uri would throw, not report.
+        if (parseResult.GetValue(_flowsEndpoint) is { } given)
+        {
+            return Uri.TryCreate(given.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+                ? uri
+                : throw new ScanInputException($"--flows-endpoint '{given}' is not an absolute https URL");
+        }
+
+        var options = parseResult.CommandResult.Command.Options;
+        if (options.OfType<Option<string?>>().FirstOrDefault(o => o.Name == "--arm-endpoint") is { } arm && !string.IsNullOrWhiteSpace(parseResult.GetValue(arm)))
+        {
+            throw new ScanInputException("--flows-from-workspace with a custom cloud (--arm-endpoint): its Log Analytics query endpoint is not known; give --flows-endpoint");
+        }
+
+        return options.OfType<Option<string>>().FirstOrDefault(o => o.Name == "--cloud") is { } cloud
+            && AzureCloudEnvironment.FromName(parseResult.GetValue(cloud) ?? "AzureCloud") is { } environment
+            ? environment.LogAnalyticsQueryEndpoint
+            : null;
+    }
+
     /// <summary>Reads ContainerNetworkLogs when <c>--flows-from-workspace</c> is given, for the loaded cluster.</summary>
     public async Task ReadWorkspaceAsync(ParseResult parseResult, ClusterSnapshot current, FlowAggregator aggregator, IInteractionService interaction, string command, CancellationToken cancellationToken)
     {
@@ -147,7 +174,7 @@ internal sealed class FlowInputOptions
         var isWorkspace = workspace is { Length: > 0 };
         var scope = isWorkspace ? workspace! : current.Cluster.ResourceId
             ?? throw new ScanInputException($"--flows-from-workspace: cluster {current.Cluster.Name} has no Azure resource id to query; give the workspace id");
-        var client = _queryClients.Create(parseResult.GetValue(_flowsEndpoint));
+        var client = _queryClients.Create(QueryEndpoint(parseResult));
         var rows = await ContainerNetworkLogsReader.ReadAsync(client, scope, isWorkspace, since, aggregator, cancellationToken).ConfigureAwait(false);
         interaction.DisplayStatus(string.Create(CultureInfo.InvariantCulture, $"{command}: {rows} connection rows from ContainerNetworkLogs over the last {since.TotalHours:0.#} h ({(isWorkspace ? "workspace " + scope : "resource " + scope)})"));
         if (rows == 0)

@@ -41,6 +41,7 @@ internal sealed class ScanCommand : BaseCommand
     private readonly Option<int> _concurrency;
     private readonly Option<string> _failOn;
     private readonly Option<string> _engine;
+    private readonly Option<string[]> _ownerKeys;
     private readonly FlowInputOptions _flowInput;
     private readonly Option<bool> _noExemptions;
     private readonly Option<string> _minSeverity;
@@ -119,6 +120,11 @@ internal sealed class ScanCommand : BaseCommand
             s_severities,
             null);
         _engine = EngineOption.Create();
+        _ownerKeys = new Option<string[]>("--owner-key")
+        {
+            Description = "Key a namespace's owner is read from, in order (repeatable): looked up in the namespace's annotations and labels, then its AKS managed namespace's tags, then the cluster's tags. Default: netpolgov.io/owner, owner, team.",
+            HelpName = "KEY",
+        };
         _flowInput = new FlowInputOptions(queryClients);
 
         foreach (var source in _sources)
@@ -136,6 +142,7 @@ internal sealed class ScanCommand : BaseCommand
         Options.Add(_minSeverity);
         Options.Add(_concurrency);
         Options.Add(_engine);
+        Options.Add(_ownerKeys);
         _flowInput.AddTo(this);
         foreach (var sink in _sinks)
         {
@@ -371,6 +378,11 @@ internal sealed class ScanCommand : BaseCommand
 
         var session = await source.OpenAsync(parseResult, cancellationToken).ConfigureAwait(false);
         session = session with { ScanOptions = session.ScanOptions with { MaxConcurrency = parseResult.GetValue(_concurrency) } };
+        if (flows is ContainerNetworkLogsFlowSource workspaceFlows && session.FlowQueries is { } sourceQueries)
+        {
+            flows = new ContainerNetworkLogsFlowSource(sourceQueries, workspaceFlows.Window);
+        }
+
         if (flows is not null)
         {
             session = session with { Collector = new FlowAttachingCollector(session.Collector, flows) };
@@ -378,9 +390,21 @@ internal sealed class ScanCommand : BaseCommand
 
         var now = _timeProvider.GetUtcNow();
         var context = new ScanContext(ScannerBuild.NewScanId(now), now, ScannerBuild.Version, profile);
-        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions, DeclaredEngine = EngineOption.Value(parseResult, _engine), Namespaces = namespaces };
+        var analysis = new AnalysisOptions { Now = now, Profile = profile, Exemptions = exemptions, DeclaredEngine = EngineOption.Value(parseResult, _engine), Namespaces = namespaces, OwnerKeys = OwnerKeysOf(parseResult) };
         var sourceName = source.Usage.Split(' ')[0].TrimStart('-');
         return new ScanPlan(session, context, analysis, format, failOn, sourceName) { MinSeverity = minSeverity };
+    }
+
+    private IReadOnlyList<string>? OwnerKeysOf(ParseResult parseResult)
+    {
+        try
+        {
+            return OwnerKeys.Parse(parseResult.GetValue(_ownerKeys), "--owner-key");
+        }
+        catch (FormatException ex)
+        {
+            throw new ScanInputException(ex.Message, ex);
+        }
     }
 
     private IReportFormat ChooseFormat(ParseResult parseResult)

@@ -41,7 +41,7 @@ internal sealed class StageCommand : BaseCommand
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private readonly Option<string> _format = CliChoice.Create("--format", "Output format (html: one self-contained page for a change review).", s_formats, "table");
+    private readonly Option<string> _format = CliChoice.Create("--format", "Output format (html: one self-contained page for a change review).", s_formats, "table", "-f");
 
     public StageCommand(IEnumerable<IScanSource> sources, IInteractionService interaction, IFlowQueryClientFactory queryClients, TimeProvider time)
         : base("stage", "Replay observed flows through the current and a proposed policy set: what would drop, what would open.")

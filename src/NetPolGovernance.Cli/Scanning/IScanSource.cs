@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Scanning;
@@ -46,6 +47,12 @@ internal sealed record ScanSourceSession(IClusterInventory Inventory, ISnapshotC
     /// (the in-process fleet simulator of <c>--simulated-fleet</c>); null when there is nothing to stop.
     /// </summary>
     public IAsyncDisposable? Resources { get; init; }
+
+    /// <summary>
+    /// The Log Analytics query client the source's clusters are read through for <c>--flows-from-workspace</c> (the
+    /// in-process fleet simulator's); null: the command's own (Azure's query endpoint).
+    /// </summary>
+    public LogAnalyticsQueryClient? FlowQueries { get; init; }
 
     public ValueTask DisposeAsync() => Resources?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -11,7 +11,7 @@ namespace NetPolGovernance.Cli.Simulation;
 
 /// <summary>
 /// <c>netpolgov simulate [--sim-clusters N] [--sim-seed S] [--sim-latency-ms L] [--sim-namespaces N] [--sim-pods N]
-/// [--sim-fault-rate F] [--kubeconfig-out FILE]</c>: serves a simulated AKS fleet on loopback until Ctrl+C (or SIGTERM),
+/// [--sim-fault-rate F] [--kubeconfig-out FILE] [--flows-out DIR]</c>: serves a simulated AKS fleet on loopback until Ctrl+C (or SIGTERM),
 /// writes a kubeconfig for its running public clusters and prints how to scan it, so anyone can watch a fleet scan
 /// with no Azure account. The file holds the simulator's per-run bearer token; it is private to the user and deleted
 /// when the simulator stops.
@@ -31,6 +31,12 @@ internal sealed class SimulateCommand : BaseCommand
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _flowsOut = new("--flows-out")
+    {
+        Description = "Also write the simulated clusters' flows as Hubble JSON lines, one CLUSTER.jsonl per cluster with flow logs, into DIR.",
+        HelpName = "DIR",
+    };
+
     private readonly FleetSimulationCommandOptions _options;
     private readonly IInteractionService _interaction;
 
@@ -42,6 +48,7 @@ internal sealed class SimulateCommand : BaseCommand
         _options = new FleetSimulationCommandOptions(_clusters);
         _options.AddTo(this);
         Options.Add(_kubeconfigOut);
+        Options.Add(_flowsOut);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -70,9 +77,24 @@ internal sealed class SimulateCommand : BaseCommand
             return ExitCodes.UsageError;
         }
 
+        IReadOnlyList<string> flowFiles = [];
+        if (parseResult.GetValue(_flowsOut) is { Length: > 0 } flowsOut)
+        {
+            try
+            {
+                flowFiles = FleetSimulator.WriteHubbleFlows(simulator.Fleet, flowsOut);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                File.Delete(kubeconfig);
+                _interaction.DisplayError($"{flowsOut}: cannot write the flow files: {ex.Message}");
+                return ExitCodes.UsageError;
+            }
+        }
+
         try
         {
-            PrintInstructions(simulator, kubeconfig, parseResult);
+            PrintInstructions(simulator, kubeconfig, parseResult, flowFiles);
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -87,7 +109,7 @@ internal sealed class SimulateCommand : BaseCommand
         return ExitCodes.Compliant;
     }
 
-    private void PrintInstructions(FleetSimulator simulator, string kubeconfig, ParseResult parseResult)
+    private void PrintInstructions(FleetSimulator simulator, string kubeconfig, ParseResult parseResult, IReadOnlyList<string> flowFiles)
     {
         var output = _interaction.Output;
         foreach (var line in SimulatedFleetDescription.Lines(simulator))
@@ -109,6 +131,14 @@ internal sealed class SimulateCommand : BaseCommand
 
         output.WriteLine("The same fleet through the Azure path (Resource Graph, AKS credentials, runCommand for private clusters), in one process:");
         output.WriteLine($"  netpolgov scan {AzurePathArguments(parseResult)}");
+        if (flowFiles.Count > 0)
+        {
+            var directory = Path.GetDirectoryName(flowFiles[0]);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Flows of {flowFiles.Count} clusters (Hubble JSON lines) in {directory}; the runtime proof (NPG-N13) with them:"));
+            output.WriteLine($"  netpolgov scan --kubeconfig {kubeconfig} --all-contexts --flows {Path.Combine(directory ?? ".", "*.jsonl")}");
+            output.WriteLine($"  netpolgov scan {AzurePathArguments(parseResult)} --flows-from-workspace");
+        }
+
         output.WriteLine();
         output.WriteLine("Ctrl+C stops the simulator.");
     }

@@ -26,6 +26,9 @@ internal static class SimulatedFleetDescription
         [
             string.Create(CultureInfo.InvariantCulture, $"Simulated fleet (seed {options.Seed}): {clusters:N0} clusters, {namespaces:N0} namespaces, {pods:N0} pods, {options.Latency.TotalMilliseconds:0} ms per call, ARM + Resource Graph at {simulator.Azure.Endpoint}"),
             string.Create(CultureInfo.InvariantCulture, $"  private (runCommand only): {privateClusters}, stopped: {stopped}, with injected faults: {faulty}"),
+            simulator.Fleet.NonEnforcingCluster is >= 0 and var silent
+                ? $"  flow logs: the running Cilium clusters; {SimulatedFleet.ClusterName(silent)} silently does not enforce its policies (its flows show denied traffic forwarded)"
+                : "  flow logs: the running Cilium clusters; every engine enforces",
         ];
     }
 }

@@ -76,7 +76,11 @@ internal sealed class SimulatedFleetScanSource : IScanSource
 
             var clients = new SimulatorAzureClientFactory(simulator);
             var settings = clients.Settings;
-            return AzureScanSource.CreateSession(clients.Create(settings), settings.Scope, CollectorBoundOptions.Apply(_reader, parseResult), _loggerFactory) with { Resources = simulator };
+            return AzureScanSource.CreateSession(clients.Create(settings), settings.Scope, CollectorBoundOptions.Apply(_reader, parseResult), _loggerFactory) with
+            {
+                Resources = simulator,
+                FlowQueries = clients.CreateFlowQueryClient(),
+            };
         }
         catch
         {

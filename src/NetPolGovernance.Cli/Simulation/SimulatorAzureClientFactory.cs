@@ -1,5 +1,7 @@
+using Azure.Core.Pipeline;
 using NetPolGovernance.Cli.Azure;
 using NetPolGovernance.Connectors.Azure;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Simulator.Azure;
 using NetPolGovernance.Simulator.Fleet;
 
@@ -20,5 +22,18 @@ internal sealed class SimulatorAzureClientFactory(FleetSimulator simulator) : IA
     {
         ArgumentNullException.ThrowIfNull(settings);
         return new AzureConnection(new StaticTokenCredential(simulator.Token), simulator.Azure.CreateClientOptions());
+    }
+
+    /// <summary>The Log Analytics query API of the simulator (its ARM server answers resource-centric queries), pinned the same way.</summary>
+    public LogAnalyticsQueryClient CreateFlowQueryClient()
+    {
+        var options = new LogAnalyticsQueryClientOptions
+        {
+            Endpoint = simulator.Azure.Endpoint,
+            Scope = simulator.Azure.Endpoint.GetLeftPart(UriPartial.Authority) + "/.default",
+            Transport = new HttpClientTransport(simulator.Azure.CreateTrustingHandler()),
+        };
+        options.Retry.Delay = TimeSpan.FromMilliseconds(50);
+        return new LogAnalyticsQueryClient(new StaticTokenCredential(simulator.Token), options);
     }
 }

@@ -66,6 +66,19 @@ public sealed record AzureCloudEnvironment
     };
 
     /// <summary>
+    /// The Log Analytics query API of this cloud (<c>--flows-from-workspace</c>, <c>NETPOLGOV_FLOWS_WINDOW</c>):
+    /// <c>https://api.loganalytics.io/</c>, <c>https://api.loganalytics.us/</c> (Azure Government),
+    /// <c>https://api.loganalytics.azure.cn/</c> (Azure China); null for a custom cloud, which must name it.
+    /// </summary>
+    public Uri? LogAnalyticsQueryEndpoint => Name switch
+    {
+        "AzureCloud" => new Uri("https://api.loganalytics.io/"),
+        "AzureUSGovernment" => new Uri("https://api.loganalytics.us/"),
+        "AzureChinaCloud" => new Uri("https://api.loganalytics.azure.cn/"),
+        _ => null,
+    };
+
+    /// <summary>
     /// The one cloud definition the CLI (<c>--cloud</c>, <c>--arm-endpoint</c>) and the Functions app
     /// (<c>NETPOLGOV_CLOUD</c>, <c>NETPOLGOV_ARM_ENDPOINT</c>) share: a known cloud by name (default AzureCloud), or a
     /// custom ARM endpoint signing in at that cloud's authority. Throws <see cref="ArgumentException"/> with a message

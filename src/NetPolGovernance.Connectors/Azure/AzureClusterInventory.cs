@@ -27,7 +27,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
     public const string ClusterQuery =
         "Resources\n" +
         "| where type =~ 'microsoft.containerservice/managedclusters'\n" +
-        "| project id, name, location, tenantId, subscriptionId, resourceGroup,\n" +
+        "| project id, name, location, tenantId, subscriptionId, resourceGroup, tags,\n" +
         "    provisioningState = tostring(properties.provisioningState),\n" +
         "    powerState = tostring(properties.powerState.code),\n" +
         "    kubernetesVersion = coalesce(tostring(properties.currentKubernetesVersion), tostring(properties.kubernetesVersion)),\n" +
@@ -230,6 +230,7 @@ public sealed partial class AzureClusterInventory : IClusterInventory
                 Location = cluster.Location,
                 AzureTenantId = cluster.TenantId,
                 KubernetesVersion = cluster.KubernetesVersion,
+                Tags = cluster.Tags,
             },
             NetworkProfile = cluster.NetworkProfile,
             SkipReason = SkipReasonOf(cluster),

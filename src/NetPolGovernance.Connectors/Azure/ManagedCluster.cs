@@ -46,6 +46,9 @@ public sealed record ManagedCluster
 
     public bool RunCommandDisabled { get; init; }
 
+    /// <summary>The cluster's ARM tags (a namespace owner's last fallback); empty when it has none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyLabels.Instance;
+
     /// <summary>The lower-cased resource id: the key that keeps one cluster from being counted twice.</summary>
     public string Key => Id.ToLowerInvariant();
 
@@ -92,7 +95,25 @@ public sealed record ManagedCluster
             AzureRbac = aad is { } rbac && (Json.Bool(rbac, "enableAzureRBAC") ?? false),
             LocalAccountsDisabled = Json.Bool(properties, "disableLocalAccounts") ?? false,
             RunCommandDisabled = Json.Bool(apiServer, "disableRunCommand") ?? false,
+            Tags = ReadTags(resource),
         };
+    }
+
+    /// <summary>The <c>tags</c> object (ARM resource and Resource Graph row alike); a non-string value keeps its JSON text.</summary>
+    internal static IReadOnlyDictionary<string, string> ReadTags(JsonElement resource)
+    {
+        if (Json.Object(resource, "tags") is not { ValueKind: JsonValueKind.Object } written)
+        {
+            return EmptyLabels.Instance;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tag in written.EnumerateObject())
+        {
+            tags[tag.Name] = tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString()! : tag.Value.GetRawText();
+        }
+
+        return tags;
     }
 
     internal static AdvancedNetworking? ReadAdvancedNetworking(JsonElement? advanced)
@@ -155,6 +176,7 @@ public sealed record ManagedCluster
             AzureRbac = Json.Bool(row, "azureRbac") ?? false,
             LocalAccountsDisabled = Json.Bool(row, "disableLocalAccounts") ?? false,
             RunCommandDisabled = Json.Bool(row, "disableRunCommand") ?? false,
+            Tags = ReadTags(row),
         };
     }
 

@@ -30,6 +30,9 @@ public sealed class ContainerNetworkLogsFlowSource(LogAnalyticsQueryClient clien
 {
     public string Origin { get; } = string.Create(CultureInfo.InvariantCulture, $"ContainerNetworkLogs, last {window.TotalHours:0.#} h");
 
+    /// <summary>How far back each cluster is read.</summary>
+    public TimeSpan Window => window;
+
     public async Task<ClusterFlows> ReadAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);

@@ -20,6 +20,12 @@ public sealed class LogAnalyticsQueryClient
     private readonly HttpPipeline _pipeline;
     private readonly LogAnalyticsQueryClientOptions _options;
 
+    /// <summary>The query API this client calls.</summary>
+    public Uri Endpoint => _options.Endpoint;
+
+    /// <summary>The token scope it asks for.</summary>
+    public string Scope => _options.Scope;
+
     public LogAnalyticsQueryClient(TokenCredential credential, LogAnalyticsQueryClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
@@ -146,6 +152,29 @@ public sealed class LogAnalyticsQueryClientOptions : ClientOptions
     public string Scope { get; set; } = "https://api.loganalytics.io/.default";
 
     public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Options for <paramref name="endpoint"/>: the token scope is its origin plus <c>/.default</c>.</summary>
+    public static LogAnalyticsQueryClientOptions For(Uri endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (!endpoint.IsAbsoluteUri || endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"The Log Analytics query endpoint must be an absolute https URL; got '{endpoint}'.", nameof(endpoint));
+        }
+
+        return new LogAnalyticsQueryClientOptions { Endpoint = endpoint, Scope = endpoint.GetLeftPart(UriPartial.Authority) + "/.default" };
+    }
+
+    /// <summary>
+    /// Options for the query API of <paramref name="cloud"/>; a custom cloud has no known query endpoint, so one must
+    /// be given (<paramref name="endpoint"/>), else <see cref="ArgumentException"/> naming <paramref name="source"/>.
+    /// </summary>
+    public static LogAnalyticsQueryClientOptions ForCloud(Azure.AzureCloudEnvironment cloud, Uri? endpoint = null, string source = "--flows-endpoint")
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        return For(endpoint ?? cloud.LogAnalyticsQueryEndpoint
+            ?? throw new ArgumentException($"the cloud is custom ({cloud.ArmEndpoint}): its Log Analytics query endpoint is not known; give {source}"));
+    }
 }
 
 /// <summary>The query API refused the query, answered in part, or answered too much.</summary>

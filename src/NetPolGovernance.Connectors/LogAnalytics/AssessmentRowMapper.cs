@@ -31,6 +31,7 @@ public static class AssessmentRowMapper
             ResourceGroup = cluster.ResourceGroup,
             ClusterName = cluster.Name,
             ClusterResourceId = cluster.ResourceId,
+            Owner = assessment.Owner,
             Location = cluster.Location,
             KubernetesVersion = cluster.KubernetesVersion,
             NetworkPlugin = assessment.NetworkProfile?.NetworkPlugin,
@@ -65,6 +66,7 @@ public static class AssessmentRowMapper
                 Namespace = ns.Name,
                 IsSystem = ns.System,
                 Owner = ns.Owner,
+                OwnerSource = ns.OwnerSource,
                 Status = ns.Status.ToString(),
                 Profile = profile,
                 HasPolicy = ns.HasPolicy,
@@ -87,6 +89,7 @@ public static class AssessmentRowMapper
             });
         }
 
+        var owners = assessment.Namespaces.ToDictionary(n => n.Name, n => n.Owner, StringComparer.Ordinal);
         var findings = new List<FindingRow>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var finding in assessment.ClusterFindings.Concat(assessment.Namespaces.SelectMany(n => n.Findings)))
@@ -117,6 +120,7 @@ public static class AssessmentRowMapper
                 ClusterName = cluster.Name,
                 ClusterResourceId = cluster.ResourceId,
                 Namespace = finding.Namespace,
+                Owner = finding.Namespace is { } name ? owners.GetValueOrDefault(name) : assessment.Owner,
                 CheckId = finding.CheckId,
                 CheckTitle = finding.Title,
                 Severity = finding.Severity.ToString(),

@@ -28,6 +28,9 @@ public sealed record ClusterScanRow
 
     public string? ClusterResourceId { get; init; }
 
+    /// <summary>The cluster's owner from its ARM tags (the owner keys); null when no tag names one.</summary>
+    public string? Owner { get; init; }
+
     public string? Location { get; init; }
 
     public string? KubernetesVersion { get; init; }

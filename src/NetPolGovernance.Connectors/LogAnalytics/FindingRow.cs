@@ -21,6 +21,9 @@ public sealed record FindingRow
     /// <summary>Empty for cluster-level checks.</summary>
     public string? Namespace { get; init; }
 
+    /// <summary>The namespace's owner (the cluster's owner for a cluster-level check); null when unknown.</summary>
+    public string? Owner { get; init; }
+
     public required string CheckId { get; init; }
 
     /// <summary>The check's title. Not named <c>Title</c>: that is a reserved column name in custom Log Analytics tables.</summary>

@@ -24,6 +24,9 @@ public sealed record NamespaceRow
 
     public string? Owner { get; init; }
 
+    /// <summary>Where <see cref="Owner"/> came from: <c>annotation:KEY</c>, <c>label:KEY</c>, <c>managed-namespace-tag:KEY</c>, <c>cluster-tag:KEY</c> or <c>exemption</c>.</summary>
+    public string? OwnerSource { get; init; }
+
     /// <summary><c>Unknown</c>, <c>Exempt</c>, <c>Unenforced</c>, <c>NonCompliant</c> or <c>Compliant</c>.</summary>
     public required string Status { get; init; }
 

@@ -106,6 +106,12 @@ public sealed record SimulatedCluster
 
     public IReadOnlyList<string> NodePoolOsTypes { get; init; } = ["Linux"];
 
+    /// <summary>
+    /// The cluster's answer to a resource-centric Log Analytics query (<c>POST /v1{resourceId}/query</c>): the response
+    /// body of its <c>ContainerNetworkLogs</c> connections. Null: the query answers an empty table (no flow logs).
+    /// </summary>
+    public Func<byte[]>? ContainerNetworkLogs { get; init; }
+
     /// <summary><c>Running</c>, <c>Stopped</c>, or null (not reported, as in the public examples).</summary>
     public string? PowerState { get; init; } = "Running";
 
@@ -146,6 +152,9 @@ public sealed record SimulatedCluster
     /// this name, tags and default network policy.
     /// </summary>
     public IReadOnlyList<SimulatedManagedNamespace> ManagedNamespaces { get; init; } = [];
+
+    /// <summary>The cluster's ARM tags; null keeps the upstream example's tags.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
     /// <summary>The managedNamespaces list answers 403 (the identity lacks managedNamespaces/read).</summary>
     public bool ManagedNamespacesForbidden { get; init; }

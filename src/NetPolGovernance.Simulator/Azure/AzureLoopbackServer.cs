@@ -184,6 +184,10 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         {
             await ClusterListAsync(context, segments[1]).ConfigureAwait(false);
         }
+        else if (segments.Length == 10 && Eq(segments[0], "v1") && Eq(segments[^1], "query") && HttpMethods.IsPost(method))
+        {
+            await LogAnalyticsQueryAsync(context, "/" + string.Join('/', segments[1..^1])).ConfigureAwait(false);
+        }
         else if (segments.Length >= 8 && Eq(segments[0], "subscriptions") && Eq(segments[6], "managedClusters"))
         {
             await ClusterActionAsync(context, segments).ConfigureAwait(false);
@@ -192,6 +196,46 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         {
             await WriteErrorAsync(context, 404, "NotFound", $"No route for {method} {path} in the loopback ARM server.").ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The Log Analytics query API's resource-centric query on a cluster: the body must carry <c>query</c>; the answer is
+    /// the cluster's <see cref="SimulatedCluster.ContainerNetworkLogs"/> in the response envelope (an empty table when
+    /// it has none), 404 for a resource the fleet does not hold (the service's <c>ResourceNotFound</c>).
+    /// </summary>
+    private async Task LogAnalyticsQueryAsync(HttpContext context, string resourceId)
+    {
+        string? query = null;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("query", out var text) && text.ValueKind == JsonValueKind.String)
+            {
+                query = text.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            query = null;
+        }
+
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            await WriteErrorAsync(context, 400, "BadArgumentError", "The request had some invalid properties: query is required.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_clustersById.TryGetValue(resourceId.ToLowerInvariant(), out var entry))
+        {
+            await WriteErrorAsync(context, 404, "ResourceNotFound", $"The resource {resourceId} was not found.").ConfigureAwait(false);
+            return;
+        }
+
+        var answer = entry.Cluster.ContainerNetworkLogs?.Invoke()
+            ?? Encoding.UTF8.GetBytes("""{"tables":[{"name":"PrimaryResult","columns":[{"name":"Verdict","type":"string"}],"rows":[]}]}""");
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task ResourceGraphAsync(HttpContext context)
@@ -540,6 +584,7 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
                 ["tenantId"] = subscription.TenantId,
                 ["subscriptionId"] = subscription.SubscriptionId,
                 ["resourceGroup"] = cluster.ResourceGroup.ToLowerInvariant(),
+                ["tags"] = resource["tags"]?.DeepClone(),
                 ["provisioningState"] = Text(properties["provisioningState"]),
                 ["powerState"] = Text(properties["powerState"]?["code"]),
                 ["kubernetesVersion"] = Text(properties["currentKubernetesVersion"]) is { Length: > 0 } current ? current : Text(properties["kubernetesVersion"]),
@@ -567,6 +612,17 @@ public sealed class AzureLoopbackServer : IAsyncDisposable
         resource["id"] = cluster.ResourceId(subscription.SubscriptionId);
         resource["name"] = cluster.Name;
         resource["location"] = cluster.Location;
+        if (cluster.Tags is { } tags)
+        {
+            var written = new JsonObject();
+            foreach (var (key, value) in tags)
+            {
+                written[key] = value;
+            }
+
+            resource["tags"] = written;
+        }
+
         var properties = resource["properties"]!.AsObject();
         properties["kubernetesVersion"] = cluster.KubernetesVersion;
         properties["currentKubernetesVersion"] = cluster.KubernetesVersion;

@@ -88,6 +88,31 @@ internal sealed class FleetSimulator : IAsyncDisposable
     public string Kubeconfig() =>
         Kubernetes.Kubeconfig(Fleet.Clusters.Where(p => !p.Stopped && !p.Private).Select(p => Kubernetes[p.Name]));
 
+    /// <summary>
+    /// Writes the flows of every cluster that has flow logs (<see cref="SimulatedClusterFlows.HasFlowLogs"/>) as Hubble
+    /// JSON lines, one <c>{cluster}.jsonl</c> per cluster in <paramref name="directory"/> (created if missing). The same
+    /// seed writes the same bytes. Returns the files written, in cluster order.
+    /// </summary>
+    public static IReadOnlyList<string> WriteHubbleFlows(SimulatedFleet fleet, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        foreach (var plan in fleet.Clusters.Where(SimulatedClusterFlows.HasFlowLogs))
+        {
+            var path = Path.Combine(directory, plan.Name + ".jsonl");
+            using (var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" })
+            {
+                SimulatedClusterFlows.For(plan, fleet.Options.Seed).WriteHubble(writer);
+            }
+
+            files.Add(path);
+        }
+
+        return files;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Azure.DisposeAsync().ConfigureAwait(false);
@@ -158,6 +183,7 @@ internal sealed class FleetSimulator : IAsyncDisposable
             CertificateAuthorityPem = caPem,
             LocalAccountToken = token,
             RunCommandLogs = plan.Private ? RunCommandLogs(plan, seed) : null,
+            ContainerNetworkLogs = SimulatedClusterFlows.HasFlowLogs(plan) ? () => SimulatedClusterFlows.For(plan, seed).QueryAnswer() : null,
         };
     }
 

@@ -117,7 +117,7 @@ internal sealed class SimulatedClusterObjects
             var (workload, workloadIndex, replica) = Workload(ns, index - ns.FirstPod);
             if (template is null || workloadIndex != templateWorkload)
             {
-                template = new SimulatedPodJson(ns.Name, workload, TemplateHash(ns.Name, workload), metadataOnly, resourceVersion);
+                template = new SimulatedPodJson(ns.Name, workload, TemplateHash(ns.Name, workload), metadataOnly, resourceVersion, IsCronJob(ns, workloadIndex));
                 templateWorkload = workloadIndex;
             }
 
@@ -135,6 +135,28 @@ internal sealed class SimulatedClusterObjects
         }
     }
 
+    /// <summary>
+    /// Whether a workload of a namespace is a CronJob (<see cref="CronJobName"/>): the last one of an application
+    /// namespace with three or more. Its pods are owned by a Job and carry the Job's labels; it never fires in the
+    /// simulated flow window (<see cref="SimulatedClusterFlows"/>).
+    /// </summary>
+    public static bool IsCronJob(NamespacePlan ns, int workloadIndex)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        return ns.Style != PolicyStyle.System && ns.Workloads >= 3 && workloadIndex == ns.Workloads - 1;
+    }
+
+    /// <summary>The cluster-wide index and identity of the first pod of workload <paramref name="workloadIndex"/> of <paramref name="ns"/>.</summary>
+    public (int Index, SimulatedPod Pod) FirstPodOf(NamespacePlan ns, int workloadIndex)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        var index = ns.FirstPod + (ns.Style == PolicyStyle.System ? 0 : WorkloadStart(ns, workloadIndex));
+        return (index, Pod(index));
+    }
+
+    /// <summary>The name of the CronJob workload of a namespace (see <see cref="IsCronJob"/>).</summary>
+    public const string CronJobName = "report";
+
     /// <summary>The workload a pod belongs to (by its position in its namespace) and its replica number in it.</summary>
     private static (string Name, int Index, int Replica) Workload(NamespacePlan ns, int offset)
     {
@@ -144,9 +166,12 @@ internal sealed class SimulatedClusterObjects
         }
 
         var workloadIndex = (int)((long)offset * ns.Workloads / ns.PodCount);
-        var workloadStart = (int)(((long)workloadIndex * ns.PodCount + ns.Workloads - 1) / ns.Workloads);
-        return (SimulatedFleet.WorkloadNames[workloadIndex], workloadIndex, offset - workloadStart);
+        var name = IsCronJob(ns, workloadIndex) ? CronJobName : SimulatedFleet.WorkloadNames[workloadIndex];
+        return (name, workloadIndex, offset - WorkloadStart(ns, workloadIndex));
     }
+
+    private static int WorkloadStart(NamespacePlan ns, int workloadIndex) =>
+        (int)(((long)workloadIndex * ns.PodCount + ns.Workloads - 1) / ns.Workloads);
 
     private IEnumerable<JsonObject> Namespaces()
     {

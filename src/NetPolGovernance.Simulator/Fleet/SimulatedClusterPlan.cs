@@ -24,6 +24,12 @@ public sealed record SimulatedClusterPlan
 
     public bool Private { get; init; }
 
+    /// <summary>
+    /// False for the one cluster of a fleet whose engine silently does not enforce (<see cref="SimulatedFleet.NonEnforcingCluster"/>):
+    /// it looks healthy (ready DaemonSet, policies stored) but its flows show denied traffic forwarded (NPG-N13).
+    /// </summary>
+    public bool EnforcesPolicies { get; init; } = true;
+
     public bool Stopped { get; init; }
 
     public SimulatedFault Fault { get; init; }

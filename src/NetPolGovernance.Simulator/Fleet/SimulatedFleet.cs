@@ -25,12 +25,22 @@ public sealed class SimulatedFleet
     /// <summary>Workload (Deployment) names, ordered: pods are listed per workload in this order.</summary>
     internal static readonly string[] WorkloadNames = ["api", "cache", "db", "frontend", "queue", "web", "worker"];
 
+    private readonly Lazy<int> _nonEnforcing;
+
     public SimulatedFleet(FleetSimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        _nonEnforcing = new Lazy<int>(FindNonEnforcing);
     }
+
+    /// <summary>
+    /// The index of the one cluster whose engine silently does not enforce, or -1 when no cluster qualifies: the first
+    /// running public Cilium cluster with a ready engine, no injected fault and a default-deny namespace whose traffic
+    /// its policies deny (two workloads or more, or a namespace without policies to call it from).
+    /// </summary>
+    public int NonEnforcingCluster => _nonEnforcing.Value;
 
     public FleetSimulationOptions Options { get; }
 
@@ -54,6 +64,29 @@ public sealed class SimulatedFleet
             : -1;
 
     public SimulatedClusterPlan Cluster(int index)
+    {
+        var plan = BasePlan(index);
+        return index == NonEnforcingCluster ? plan with { EnforcesPolicies = false } : plan;
+    }
+
+    private int FindNonEnforcing()
+    {
+        for (var i = 0; i < Options.Clusters; i++)
+        {
+            var plan = BasePlan(i);
+            var withPods = plan.Namespaces.Where(n => n.PodCount > 0).ToList();
+            if (plan is { Stopped: false, Private: false, Fault: SimulatedFault.None, Hostile: null }
+                && SimulatedClusterFlows.HasFlowLogs(plan)
+                && withPods.Any(n => n.Style == PolicyStyle.DefaultDeny && (n.Workloads >= 2 || withPods.Any(m => m.Style == PolicyStyle.Missing))))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private SimulatedClusterPlan BasePlan(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Options.Clusters);

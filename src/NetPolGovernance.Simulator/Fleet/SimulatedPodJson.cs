@@ -27,13 +27,13 @@ internal sealed class SimulatedPodJson
     /// Encodes the pods of <paramref name="workload"/> in <paramref name="ns"/>: with <paramref name="metadataOnly"/>
     /// as <c>PartialObjectMetadata</c> items, otherwise as pods without kind/apiVersion (as built-in lists carry them).
     /// </summary>
-    public SimulatedPodJson(string ns, string workload, string templateHash, bool metadataOnly, long resourceVersion)
+    public SimulatedPodJson(string ns, string workload, string templateHash, bool metadataOnly, long resourceVersion, bool cronJob = false)
     {
         // The pod is written as it always was, with the varying parts as runs of a character no Kubernetes name holds.
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, LoopbackJson.WriterOptions))
         {
-            WriteTemplate(writer, ns, workload, templateHash, metadataOnly, resourceVersion);
+            WriteTemplate(writer, ns, workload, templateHash, metadataOnly, resourceVersion, cronJob);
         }
 
         _json = buffer.WrittenSpan.ToArray();
@@ -67,7 +67,10 @@ internal sealed class SimulatedPodJson
         writer.WriteRawValue(_json, skipInputValidation: true);
     }
 
-    private static void WriteTemplate(Utf8JsonWriter writer, string ns, string workload, string templateHash, bool metadataOnly, long resourceVersion)
+    /// <summary>The Job a CronJob's pods belong to: the CronJob's name and its scheduled time in minutes since the epoch.</summary>
+    internal static string JobName(string cronJob) => cronJob + "-29449440";
+
+    private static void WriteTemplate(Utf8JsonWriter writer, string ns, string workload, string templateHash, bool metadataOnly, long resourceVersion, bool cronJob)
     {
         var generateName = $"{workload}-{templateHash}-";
         writer.WriteStartObject();
@@ -88,13 +91,22 @@ internal sealed class SimulatedPodJson
         writer.WriteString("creationTimestamp"u8, "2026-01-01T00:00:00Z");
         writer.WriteStartObject("labels"u8);
         writer.WriteString(workload is "coredns" ? "k8s-app"u8 : "app"u8, workload is "coredns" ? "kube-dns" : workload);
-        writer.WriteString("pod-template-hash"u8, templateHash);
+        if (cronJob)
+        {
+            writer.WriteString("batch.kubernetes.io/job-name"u8, JobName(workload));
+            writer.WriteString("job-name"u8, JobName(workload));
+        }
+        else
+        {
+            writer.WriteString("pod-template-hash"u8, templateHash);
+        }
+
         writer.WriteEndObject();
         writer.WriteStartArray("ownerReferences"u8);
         writer.WriteStartObject();
-        writer.WriteString("apiVersion"u8, "apps/v1");
-        writer.WriteString("kind"u8, workload == "calico-node" ? "DaemonSet" : "ReplicaSet");
-        writer.WriteString("name"u8, workload == "calico-node" ? workload : $"{workload}-{templateHash}");
+        writer.WriteString("apiVersion"u8, cronJob ? "batch/v1" : "apps/v1");
+        writer.WriteString("kind"u8, cronJob ? "Job" : workload == "calico-node" ? "DaemonSet" : "ReplicaSet");
+        writer.WriteString("name"u8, cronJob ? JobName(workload) : workload == "calico-node" ? workload : $"{workload}-{templateHash}");
         writer.WriteString("uid"u8, Slots(UidLength));
         writer.WriteBoolean("controller"u8, true);
         writer.WriteBoolean("blockOwnerDeletion"u8, true);

@@ -164,6 +164,29 @@ public sealed class AzureContractTests
         Assert.Contains("default-deny ingress in default-deny", finding.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Owners_FallBackToManagedNamespaceTags_ThenClusterTags_ReadFromResourceGraphOrArm(bool resourceGraphRefused)
+    {
+        // Arrange: payments is a managed namespace tagged owner=team-pay; default is not managed; the cluster is
+        // tagged Owner=cluster-team (Resource Graph's tags column, or the ARM resource's tags).
+        await using var server = await StartWithManagedNamespacesAsync(forbidden: false, resourceGraphRefused);
+        var (collector, target) = await CollectorAsync(server);
+
+        // Act
+        var outcome = await collector.CollectAsync(target, TestContext.Current.CancellationToken);
+        var assessment = NetPolGovernance.Analysis.SnapshotAnalyzer.Analyze(outcome.Snapshot!, new AnalysisOptions { Now = DateTimeOffset.UnixEpoch });
+
+        // Assert
+        Assert.Equal("cluster-team", target.Identity.Tags["owner"]);
+        Assert.Equal("cluster-team", assessment.Owner);
+        var payments = assessment.Namespaces.Single(n => n.Name == "payments");
+        Assert.Equal(("team-pay", "managed-namespace-tag:owner"), (payments.Owner, payments.OwnerSource));
+        var defaultNamespace = assessment.Namespaces.Single(n => n.Name == "default");
+        Assert.Equal(("cluster-team", "cluster-tag:owner"), (defaultNamespace.Owner, defaultNamespace.OwnerSource));
+    }
+
     [Fact]
     public async Task Collector_ManagedNamespacesRefused_IsANoteNotAFailedRead()
     {
@@ -184,7 +207,7 @@ public sealed class AzureContractTests
 
     private const string AcnsJson = """{"enabled":true,"observability":{"enabled":true},"security":{"enabled":false,"advancedNetworkPolicies":"None"}}""";
 
-    private static async Task<AzureLoopbackServer> StartWithManagedNamespacesAsync(bool forbidden)
+    private static async Task<AzureLoopbackServer> StartWithManagedNamespacesAsync(bool forbidden, bool resourceGraphRefused = false)
     {
         var logs = new RunCommandOutputBuilder()
             .Namespace("payments")
@@ -206,6 +229,7 @@ public sealed class AzureContractTests
                                 Name = "aks",
                                 PrivateCluster = true,
                                 RunCommandLogs = logs,
+                                Tags = new Dictionary<string, string> { ["Owner"] = "cluster-team", ["env"] = "prod" },
                                 ManagedNamespacesForbidden = forbidden,
                                 ManagedNamespaces =
                                 [
@@ -216,6 +240,7 @@ public sealed class AzureContractTests
                         ],
                     },
                 ],
+                ResourceGraphRefused = resourceGraphRefused,
             },
             TestContext.Current.CancellationToken);
     }

@@ -103,7 +103,7 @@ public sealed class CliParsingTests : IDisposable
         Assert.Equal(VersionCommand.Lines(), lines);
         Assert.Matches(@"^netpolgov \d+\.\d+\.\d+", lines[0]);
         Assert.StartsWith("commit: ", lines[1], StringComparison.Ordinal);
-        Assert.Equal("report schema: 1.2", lines[2]);
+        Assert.Equal("report schema: 1.3", lines[2]);
     }
 
     [Theory]
@@ -160,7 +160,7 @@ public sealed class CliParsingTests : IDisposable
         using var explicitFormat = new CliHarness();
         Assert.Equal(ExitCodes.NonCompliant, await explicitFormat.RunAsync("scan", CliHarness.SamplesPath("manifests"), "-o", output, "-f", "json"));
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
-        Assert.Equal("1.2", report.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.3", report.RootElement.GetProperty("schemaVersion").GetString());
     }
 
     private static JsonElement Namespace(JsonDocument report, string name) =>

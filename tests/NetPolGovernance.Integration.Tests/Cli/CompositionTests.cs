@@ -47,4 +47,38 @@ public sealed class CompositionTests
         Assert.Contains("--manifests", names);
         Assert.Contains("--simulated-fleet", names);
     }
+
+    /// <summary>
+    /// The same flag means the same thing in every command: <c>-f</c> is <c>--format</c> wherever there is a
+    /// <c>--format</c>, a short alias names one long option in every command, and a long option has the same short
+    /// aliases everywhere.
+    /// </summary>
+    [Fact]
+    public void Build_EveryCommand_SameFlagSameMeaning()
+    {
+        using var output = new TestConsole();
+        using var error = new TestConsole();
+        using var services = CliServices.Build(
+            new ConsoleInteractionService(output, error, () => Stream.Null),
+            NullLoggerFactory.Instance,
+            new FakeTimeProvider());
+        var root = services.GetRequiredService<RootCommand>();
+        var options = Commands(root).SelectMany(c => c.Options.Select(o => (Command: c.Name, Option: o))).Where(o => !o.Option.Hidden).ToList();
+
+        var formats = options.Where(o => o.Option.Name == "--format").ToList();
+        Assert.True(formats.Count >= 4, string.Join(", ", formats.Select(f => f.Command)));
+        Assert.All(formats, f => Assert.True(f.Option.Aliases.Contains("-f"), $"{f.Command} --format has no -f"));
+
+        var shortNames = options
+            .SelectMany(o => o.Option.Aliases.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => (Alias: a, Long: o.Option.Name)))
+            .GroupBy(a => a.Alias, StringComparer.Ordinal);
+        Assert.All(shortNames, g => Assert.Single(g.Select(a => a.Long).Distinct(StringComparer.Ordinal)));
+
+        foreach (var group in options.GroupBy(o => o.Option.Name, StringComparer.Ordinal))
+        {
+            Assert.Single(group.Select(o => string.Join(' ', o.Option.Aliases.Order(StringComparer.Ordinal))).Distinct(StringComparer.Ordinal));
+        }
+    }
+
+    private static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(Commands).Prepend(command);
 }

@@ -214,7 +214,7 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal(ExitCodes.NonCompliant, exitCode);
         Assert.Equal(string.Empty, _cli.StandardOutput);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
-        Assert.Equal("1.2", report.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.3", report.RootElement.GetProperty("schemaVersion").GetString());
     }
 
     [Fact]

@@ -11,24 +11,24 @@ namespace NetPolGovernance.Integration.Tests.Fleet;
 /// <summary>
 /// Pins the exact bytes the fleet simulator serves for lists (pods and the small kinds), so work on how fast it generates and writes
 /// them cannot change what it serves. The expected hashes were computed from the simulator as it was before that
-/// work; a change to the pods' content must update them on purpose.
+/// work; a change to the pods' content must update them on purpose (last: the CronJob workload's Job-owned pods).
 /// </summary>
 public sealed class FleetSimulatorResponseBytesTests
 {
     private const string MetadataListAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
     [Theory]
-    [InlineData(1, 0, "metadata-pages", "b1c1b9587227a83a5f8298eeacd34f52c5d8f36c851c9cfe05c4f0027c9084af")]
-    [InlineData(1, 0, "full-pages", "6db857d682db96c92925eb8c51c5574fac3b9d5011cc910d114565d6bcf0391c")]
-    [InlineData(1, 0, "full-unpaged", "2495f3c0ee50b29a072c261a337ab298e2fe012f6ddd95523e823b1498726758")]
-    [InlineData(1, 0, "namespace-filtered", "5624ea5d1641ff9ae6434ae9cb40912557da311113515823433160b7de4d73af")]
-    [InlineData(1, 1, "metadata-pages", "13e4025fd6af0750bba983739d3ec48b4d3b6793f9d130b3ca8c626e139b52e6")]
-    [InlineData(1, 1, "full-pages", "17c33411fc5e0489996e5a6b0ec16ead6745988d6cdff15ac75aed3473ecf36d")]
-    [InlineData(7, 2, "metadata-pages", "40e5df7fddbf0c566fca46874cc20234f309be55da248ad9f809cfc3d18d9790")]
-    [InlineData(7, 2, "full-pages", "83f96c78ef84643c7cbfd65f2711126fd3c4e992e123fce92d7456465f2c027c")]
-    [InlineData(7, 3, "metadata-unpaged", "36e594fedff57bad576f5cdf0017a101a02aee3f25457104281dd15235f3f20e")]
-    [InlineData(42, 1, "metadata-pages", "1812741f8830a68173c62eaae87c0a58a9f0f4e5989fe7a7963e6993b101844a")]
-    [InlineData(42, 1, "namespace-filtered", "1ee12d6f560f3adc519125a8e874a0def1ef4c69b610be0a2c273b4d867ac38b")]
+    [InlineData(1, 0, "metadata-pages", "322b07c54e128cd064facc97f24f4455bc2caece8673dc79b23160498dc6af1d")]
+    [InlineData(1, 0, "full-pages", "94f64c611f576e32d7902badd543f3070bdd496062f7dbcf2dbe03f5e8b3c4fe")]
+    [InlineData(1, 0, "full-unpaged", "73268c632f5b10aec94be6e8d07879106341a7df7a0568fa1aef4ad0b52f9322")]
+    [InlineData(1, 0, "namespace-filtered", "206fda457be842d66d87cf391d5cc74b24e7ff30e41b28721b0c865554d11911")]
+    [InlineData(1, 1, "metadata-pages", "301a603c5cfd399be2ffc9af6b16ce88d2e3c28b07cbdf174546cfe9c75b339c")]
+    [InlineData(1, 1, "full-pages", "d5733293c1ef1f0911951f0d8fef4b87fc075363296b290db36138676d91bb51")]
+    [InlineData(7, 2, "metadata-pages", "db778054b83f05fadcf37fdb5883e79ff24458e786610920ec37ea1d5783e8be")]
+    [InlineData(7, 2, "full-pages", "a6e84fc5631f782a753dc4f875b821c87dd3e11081c51a206685c301f24f9533")]
+    [InlineData(7, 3, "metadata-unpaged", "7e46c75d7d4b61994d7c4111e6b62f5ffb095d98a8d61ab774fae11c0883ab80")]
+    [InlineData(42, 1, "metadata-pages", "d0d1f9f1c7aed1632ec9bc2c3750eaaad72f43806c3b5353bc3483f71de96535")]
+    [InlineData(42, 1, "namespace-filtered", "a2381832ec66c82b77dd62cffff4c20c75fcaf955836601f8d5e17c79dec0eda")]
     [InlineData(1, 0, "namespaces", "a8fb809e430fd66fddab662cff4b9845751754d472f7f569ea9097b4f53934ab")]
     [InlineData(1, 1, "namespaces-metadata", "4b4fa11114096f980f27b94f7700c9cf93b2090688fe27b544be2003256abb27")]
     [InlineData(1, 1, "networkpolicies", "730c822669062f87ced7151f41f1fd6aa909c6e85cfdad88423c9463657fe742")]
@@ -81,10 +81,10 @@ public sealed class FleetSimulatorResponseBytesTests
     }
 
     [Theory]
-    [InlineData(1, 0, false, "364e3dfade9e6e3eb4a4962c2428e4abd3fc98291277b7faf398714960a53754")]
-    [InlineData(1, 0, true, "64d78556368b32b86c31b3654e21d5fdbec22ddb9ac88a86707be39b3dbc7c41")]
-    [InlineData(3, 1, true, "a19f54d6158bba942e8a5732d03858c0e1a2bae535d6394d52aee551522b8d14")]
-    [InlineData(3, 2, false, "53dba446104d4f6982bd8edeb07f6da4e96d55a2027493506a58df9c0a4ed8d0")]
+    [InlineData(1, 0, false, "ebf82ac242cec216b5e3775b43b9d1e8352593c463ab195ed363de614b09f2f5")]
+    [InlineData(1, 0, true, "b337bdad081bc41303566f4cc23984aed018b08b73d7178a6a2a4b5eda28a3ca")]
+    [InlineData(3, 1, true, "076e486e04524151367acb09498037ff755d4659ca9c14aa67547e7515e24487")]
+    [InlineData(3, 2, false, "c5bb8b5f8b1775f927135d712a6804c51e1240edaf55b4cb84548de5a900ac6f")]
     public void WriteItems_LargeClusterAllPods_WritesThePinnedBytes(int seed, int clusterIndex, bool metadataOnly, string expectedSha256)
     {
         var plan = new SimulatedFleet(new FleetSimulationOptions { Seed = seed, Clusters = 3, NamespacesPerCluster = 50, PodsPerNamespace = 500 }).Cluster(clusterIndex);

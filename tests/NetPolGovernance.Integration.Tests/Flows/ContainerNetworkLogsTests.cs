@@ -138,8 +138,67 @@ public sealed class ContainerNetworkLogsTests
         Assert.Contains($"--since '{since}' is not a duration between 5 minutes and 90 days", cli.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, null, "https://api.loganalytics.io/")]
+    [InlineData("AzureUSGovernment", null, "https://api.loganalytics.us/")]
+    [InlineData("AzureChinaCloud", null, "https://api.loganalytics.azure.cn/")]
+    [InlineData("AzureUSGovernment", "https://query.contoso.example/", "https://query.contoso.example/")]
+    public async Task Scan_FromWorkspace_QueriesTheCloudsLogAnalyticsApi_UnlessAnEndpointIsGiven(string? cloud, string? endpoint, string expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await LoopbackLogAnalyticsQueryServer.StartAsync(ct);
+        var factory = new LoopbackFactory(server);
+        using var cli = new CliHarness { Overrides = s => s.AddSingleton<IFlowQueryClientFactory>(factory) };
+        List<string> args = ["scan", "--manifests", CliHarness.SamplesPath("manifests"), "--flows-from-workspace", "--format", "json"];
+        if (cloud is not null)
+        {
+            args.AddRange(["--cloud", cloud]);
+        }
+
+        if (endpoint is not null)
+        {
+            args.AddRange(["--flows-endpoint", endpoint]);
+        }
+
+        await cli.RunAsync([.. args]);
+
+        Assert.Equal(new Uri(expected), Assert.Single(factory.Endpoints));
+        Assert.Equal(expected, LogAnalyticsQueryClientOptions.For(new Uri(expected)).Scope.Replace(".default", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http://query.contoso.example/")]
+    [InlineData("not a url")]
+    public async Task Scan_FlowsEndpointNotHttps_IsAUsageError(string endpoint)
+    {
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("scan", "--manifests", CliHarness.SamplesPath("manifests"), "--flows-from-workspace", "--flows-endpoint", endpoint);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"--flows-endpoint '{endpoint}' is not an absolute https URL", cli.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", cli.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_FromWorkspace_CustomCloudWithoutEndpoint_IsAUsageErrorNamingTheOption()
+    {
+        using var cli = new CliHarness();
+
+        var exit = await cli.RunAsync("scan", "--manifests", CliHarness.SamplesPath("manifests"), "--flows-from-workspace", "--arm-endpoint", "https://management.contoso.example/");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("custom cloud (--arm-endpoint): its Log Analytics query endpoint is not known; give --flows-endpoint", cli.StandardError, StringComparison.Ordinal);
+    }
+
     private sealed class LoopbackFactory(LoopbackLogAnalyticsQueryServer server) : IFlowQueryClientFactory
     {
-        public LogAnalyticsQueryClient Create(Uri? endpoint) => server.CreateClient();
+        public List<Uri?> Endpoints { get; } = [];
+
+        public LogAnalyticsQueryClient Create(Uri? endpoint)
+        {
+            Endpoints.Add(endpoint);
+            return server.CreateClient();
+        }
     }
 }

@@ -56,6 +56,18 @@ public sealed class FunctionsCompositionTests
     }
 
     [Fact]
+    public void Compose_OwnerKeysSetting_IsReadInOrderIntoTheScanOptions()
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.ConfigurationKey(FunctionSettings.OwnerKeys)] = " squad, cost-owner ,squad";
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(["squad", "cost-owner"], host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.OwnerKeys);
+    }
+
+    [Fact]
     public void Compose_ApplicationInsightsConfigured_BuildsTheTracerAndMeterProviders()
     {
         var settings = FunctionsTestHost.ValidSettings();
@@ -80,6 +92,7 @@ public sealed class FunctionsCompositionTests
     [InlineData(FunctionSettings.ScanSchedule, "0 */6 * * *", "NETPOLGOV_SCAN_SCHEDULE is '0 */6 * * *': it must be a six-field NCRONTAB schedule")]
     [InlineData(FunctionSettings.Profile, "lenient", "NETPOLGOV_PROFILE is 'lenient': it must be cis, baseline or strict.")]
     [InlineData(FunctionSettings.Engine, "flannel", "NETPOLGOV_ENGINE is 'flannel': it must be one of cilium, calico, antrea, kube-router, weave-net, azure-npm, none, or unset.")]
+    [InlineData(FunctionSettings.OwnerKeys, "team,,owner", "NETPOLGOV_OWNER_KEYS: an owner key is empty")]
     [InlineData(FunctionSettings.SubscriptionIds, "prod-subscription", "NETPOLGOV_SUBSCRIPTION_IDS contains 'prod-subscription': it must be a comma-separated list of subscription ids (GUIDs).")]
     [InlineData(FunctionSettings.Exemptions, "[{\"namespace\":\"legacy\"}]", "NETPOLGOV_EXEMPTIONS:1: exemption 1: owner: is required")]
     [InlineData(FunctionSettings.Exemptions, "{\"profile\":\"strict\",\"exemptionz\":[]}", "NETPOLGOV_EXEMPTIONS: unknown field 'exemptionz'")]
@@ -150,6 +163,23 @@ public sealed class FunctionsCompositionTests
 
         Assert.IsType<FlowAttachingCollector>(host.Services.GetRequiredService<ISnapshotCollector>());
         Assert.Equal(TimeSpan.FromDays(1), host.Services.GetRequiredService<IOptions<ScanServiceOptions>>().Value.FlowsWindow);
+    }
+
+    [Theory]
+    [InlineData("AzureCloud", "https://api.loganalytics.io/", "https://api.loganalytics.io/.default")]
+    [InlineData("AzureUSGovernment", "https://api.loganalytics.us/", "https://api.loganalytics.us/.default")]
+    [InlineData("AzureChinaCloud", "https://api.loganalytics.azure.cn/", "https://api.loganalytics.azure.cn/.default")]
+    public void Compose_FlowsWindow_QueriesTheConfiguredCloudsLogAnalyticsApi(string cloud, string endpoint, string scope)
+    {
+        var settings = FunctionsTestHost.ValidSettings();
+        settings[FunctionSettings.FlowsWindow] = "1.00:00:00";
+        settings[FunctionSettings.Cloud] = cloud;
+        using var host = FunctionsTestHost.Build(settings, AddAdapterFakes);
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        var client = host.Services.GetRequiredService<NetPolGovernance.Connectors.Flows.LogAnalyticsQueryClient>();
+        Assert.Equal((new Uri(endpoint), scope), (client.Endpoint, client.Scope));
     }
 
     // The live Kubernetes reader is composed once the Kubernetes adapter is on main; until then the tests supply one.

@@ -17,6 +17,7 @@ namespace NetPolGovernance.Integration.Tests.Functions;
 /// the loopback ARM / Resource Graph server, Azurite queues and blobs, the Log Analytics publisher against the loopback
 /// Logs Ingestion server. Nothing is faked but the live Kubernetes reader, which these private clusters never use.
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public sealed class FunctionsEndToEndTests(AzuriteFixture azurite)
 {
     private const string Subscription = "5d7a4c1e-8b3f-4e2a-9c6d-0f1e2d3c4b5a";

@@ -19,6 +19,7 @@ namespace NetPolGovernance.Integration.Tests.Functions;
 /// Kubernetes API server (a public cluster, through the kubeconfig ARM hands out) and the loopback Logs Ingestion API over
 /// verified TLS, with its production settings read from the environment.
 /// </summary>
+[Collection(AzuriteCollection.Name)]
 public sealed class FunctionsHostTests(FunctionsHostFixture fixture) : IClassFixture<FunctionsHostFixture>
 {
     [Fact]

@@ -15,6 +15,7 @@ using NetPolGovernance.Testing.Service;
 namespace NetPolGovernance.Integration.Tests.Functions;
 
 /// <summary>The triggers and the scan service against Azurite (real queues, blobs, leases), with fakes of our own seams.</summary>
+[Collection(AzuriteCollection.Name)]
 public sealed class ScanServiceAzuriteTests(AzuriteFixture azurite)
 {
     [Fact]

@@ -9,6 +9,7 @@ using NetPolGovernance.Testing.Service;
 
 namespace NetPolGovernance.Integration.Tests.Functions;
 
+[Collection(AzuriteCollection.Name)]
 public sealed class ScanTelemetryTests(AzuriteFixture azurite)
 {
     [Fact]

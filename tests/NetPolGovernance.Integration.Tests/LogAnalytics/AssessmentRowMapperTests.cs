@@ -23,6 +23,22 @@ public sealed class AssessmentRowMapperTests
     }
 
     [Fact]
+    public void Map_Owners_AreOnEveryRow_NamespaceFindingsTakeTheNamespaceOwner_ClusterFindingsTheCluster()
+    {
+        var assessment = SampleAssessments.Cluster("aks-a", namespaces: 2, findingsPerFailingNamespace: 1);
+        var failing = assessment.Namespaces[1] with { Owner = "team-pay", OwnerSource = "managed-namespace-tag:owner" };
+        var clusterFinding = assessment.ClusterFindings[0] with { Result = CheckResult.Fail };
+        assessment = assessment with { Owner = "cluster-team", Namespaces = [assessment.Namespaces[0], failing], ClusterFindings = [clusterFinding] };
+
+        var rows = AssessmentRowMapper.Map(SampleAssessments.Scan(), assessment);
+
+        Assert.Equal("cluster-team", rows.ClusterScan.Owner);
+        Assert.Equal(("team-pay", "managed-namespace-tag:owner"), (rows.Namespaces[1].Owner, rows.Namespaces[1].OwnerSource));
+        Assert.Equal("cluster-team", Assert.Single(rows.Findings, f => f.Namespace is null).Owner);
+        Assert.All(rows.Findings.Where(f => f.Namespace == failing.Name), f => Assert.Equal("team-pay", f.Owner));
+    }
+
+    [Fact]
     public void Map_SameScanTwice_SameRowIds()
     {
         var assessment = SampleAssessments.Cluster("aks-a", namespaces: 3);

@@ -7,6 +7,7 @@ using NetPolGovernance.Testing.LogAnalytics;
 namespace NetPolGovernance.Integration.Tests.LogAnalytics;
 
 /// <summary>The Functions app's dead-letter store on Azurite (HTTPS + OAuth, bearer tokens as in Azure).</summary>
+[Collection(AzuriteCollection.Name)]
 public sealed class BlobDeadLetterStoreTests(AzuriteFixture azurite)
 {
     [Fact]

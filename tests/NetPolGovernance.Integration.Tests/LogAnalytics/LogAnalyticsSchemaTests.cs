@@ -12,7 +12,7 @@ public sealed class LogAnalyticsSchemaTests
         [
             "TimeGenerated:datetime", "RowId:string", "ScanId:string", "ScannerVersion:string", "AzureTenantId:string",
             "SubscriptionId:string", "ResourceGroup:string", "ClusterName:string", "ClusterResourceId:string",
-            "Location:string", "KubernetesVersion:string", "NetworkPlugin:string", "NetworkPluginMode:string",
+            "Owner:string", "Location:string", "KubernetesVersion:string", "NetworkPlugin:string", "NetworkPluginMode:string",
             "NetworkPolicy:string", "NetworkDataplane:string", "EngineEvidence:dynamic", "AccessPath:string",
             "Status:string", "Error:string", "Profile:string", "NamespaceCount:int", "CompliantNamespaceCount:int",
             "PodCount:int", "PolicyCount:int", "ApiCalls:int", "DurationMs:long",
@@ -27,7 +27,7 @@ public sealed class LogAnalyticsSchemaTests
         string[] expected =
         [
             "TimeGenerated:datetime", "RowId:string", "ScanId:string", "SubscriptionId:string", "ResourceGroup:string",
-            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "IsSystem:boolean", "Owner:string",
+            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "IsSystem:boolean", "Owner:string", "OwnerSource:string",
             "Status:string", "Profile:string", "HasPolicy:boolean", "HasAnyPolicy:boolean", "PodCount:int",
             "IngressIsolatedPodCount:int", "EgressIsolatedPodCount:int", "DefaultDenyIngress:boolean",
             "DefaultDenyEgress:boolean", "AllowAllIngress:boolean", "AllowAllEgress:boolean", "DeadPolicyCount:int",
@@ -43,7 +43,7 @@ public sealed class LogAnalyticsSchemaTests
         string[] expected =
         [
             "TimeGenerated:datetime", "RowId:string", "ScanId:string", "SubscriptionId:string", "ResourceGroup:string",
-            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "CheckId:string", "CheckTitle:string",
+            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "Owner:string", "CheckId:string", "CheckTitle:string",
             "Severity:string", "Result:string", "InProfile:boolean", "Message:string", "Benchmark:string",
             "Evidence:dynamic", "Remediation:string", "ExemptionReason:string", "ExemptionOwner:string",
             "ExemptionExpiresOn:datetime",

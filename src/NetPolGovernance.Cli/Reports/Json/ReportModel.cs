@@ -10,7 +10,7 @@ namespace NetPolGovernance.Cli.Reports.Json;
 /// <summary>The report schema version. Minor: fields added. Major: fields removed, renamed or retyped.</summary>
 internal static class ReportSchema
 {
-    public const string Version = "1.2";
+    public const string Version = "1.3";
 }
 
 internal sealed record ToolDto(string Name, string Version);
@@ -35,6 +35,9 @@ internal sealed record ClusterDto
     public string? AzureTenantId { get; init; }
 
     public string? KubeContext { get; init; }
+
+    /// <summary>The cluster's owner from its ARM tags; null when no tag names one.</summary>
+    public string? Owner { get; init; }
 
     public string? KubernetesVersion { get; init; }
 
@@ -102,6 +105,9 @@ internal sealed record NamespaceDto
     public NamespaceStatus Status { get; init; }
 
     public string? Owner { get; init; }
+
+    /// <summary>Where the owner came from: <c>annotation:KEY</c>, <c>label:KEY</c>, <c>managed-namespace-tag:KEY</c>, <c>cluster-tag:KEY</c> or <c>exemption</c>.</summary>
+    public string? OwnerSource { get; init; }
 
     public int PodCount { get; init; }
 
