@@ -80,22 +80,13 @@ public class ManagedClustersClient
 
         var properties = Json.Object(item, "properties") ?? default;
         var policy = Json.Object(properties, "defaultNetworkPolicy") ?? default;
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Json.Object(item, "tags") is { } written)
-        {
-            foreach (var tag in written.EnumerateObject())
-            {
-                tags[tag.Name] = tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString()! : tag.Value.GetRawText();
-            }
-        }
-
         return new AksManagedNamespace
         {
             Name = name,
             ResourceId = Json.String(item, "id"),
             DefaultIngress = Json.String(policy, "ingress"),
             DefaultEgress = Json.String(policy, "egress"),
-            Tags = tags,
+            Tags = ManagedCluster.ReadTags(item),
             ProvisioningState = Json.String(properties, "provisioningState"),
         };
     }

@@ -15,12 +15,8 @@ public sealed class CompositionTests
     [Fact]
     public void Build_ScanSources_EachTypeRegisteredOnce()
     {
-        using var output = new TestConsole();
-        using var error = new TestConsole();
-        using var services = CliServices.Build(
-            new ConsoleInteractionService(output, error, () => Stream.Null),
-            NullLoggerFactory.Instance,
-            new FakeTimeProvider());
+        using var cli = new ComposedCli();
+        var services = cli.Services;
 
         var sources = services.GetServices<IScanSource>().Select(s => s.GetType()).ToList();
 
@@ -31,12 +27,8 @@ public sealed class CompositionTests
     [Fact]
     public void Build_ScanCommand_OptionNamesAreUnique()
     {
-        using var output = new TestConsole();
-        using var error = new TestConsole();
-        using var services = CliServices.Build(
-            new ConsoleInteractionService(output, error, () => Stream.Null),
-            NullLoggerFactory.Instance,
-            new FakeTimeProvider());
+        using var cli = new ComposedCli();
+        var services = cli.Services;
         var scan = services.GetRequiredService<RootCommand>().Subcommands.Single(c => c.Name == "scan");
 
         var names = scan.Options.Select(o => o.Name).ToList();
@@ -56,12 +48,8 @@ public sealed class CompositionTests
     [Fact]
     public void Build_EveryCommand_SameFlagSameMeaning()
     {
-        using var output = new TestConsole();
-        using var error = new TestConsole();
-        using var services = CliServices.Build(
-            new ConsoleInteractionService(output, error, () => Stream.Null),
-            NullLoggerFactory.Instance,
-            new FakeTimeProvider());
+        using var cli = new ComposedCli();
+        var services = cli.Services;
         var root = services.GetRequiredService<RootCommand>();
         var options = Commands(root).SelectMany(c => c.Options.Select(o => (Command: c.Name, Option: o))).Where(o => !o.Option.Hidden).ToList();
 
@@ -81,4 +69,23 @@ public sealed class CompositionTests
     }
 
     private static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(Commands).Prepend(command);
+
+    /// <summary>The CLI's composition root on test consoles, disposed together.</summary>
+    private sealed class ComposedCli : IDisposable
+    {
+        private readonly TestConsole _output = new();
+        private readonly TestConsole _error = new();
+
+        public ComposedCli() =>
+            Services = CliServices.Build(new ConsoleInteractionService(_output, _error, () => Stream.Null), NullLoggerFactory.Instance, new FakeTimeProvider());
+
+        public ServiceProvider Services { get; }
+
+        public void Dispose()
+        {
+            Services.Dispose();
+            _output.Dispose();
+            _error.Dispose();
+        }
+    }
 }

@@ -55,13 +55,9 @@ internal static class HtmlClusterDetails
         var clusterFindings = Order(cluster.ClusterFindings.Where(Shown)).ToList();
         if (clusterFindings.Count > 0)
         {
-            html.Append("<h3>Cluster checks</h3>\n<ul class=\"findings\">");
-            foreach (var finding in clusterFindings)
-            {
-                AppendFinding(html, finding);
-            }
-
-            html.Append("</ul>\n");
+            html.Append("<h3>Cluster checks</h3>\n");
+            AppendFindingList(html, clusterFindings);
+            html.Append('\n');
         }
 
         var namespaces = cluster.Namespaces.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
@@ -139,13 +135,9 @@ internal static class HtmlClusterDetails
             var findings = Order(ns.Findings.Where(Shown)).ToList();
             if (findings.Count > 0)
             {
-                html.Append("<tr class=\"f\"><td colspan=\"9\"><ul class=\"findings\">");
-                foreach (var finding in findings)
-                {
-                    AppendFinding(html, finding);
-                }
-
-                html.Append("</ul></td></tr>\n");
+                html.Append("<tr class=\"f\"><td colspan=\"9\">");
+                AppendFindingList(html, findings);
+                html.Append("</td></tr>\n");
             }
         }
 
@@ -156,6 +148,17 @@ internal static class HtmlClusterDetails
     /// <c>badge check message evidence</c>; a finding the profile does not gate on is marked <c>info</c>, an exempt one
     /// says whose exemption covers it.
     /// </summary>
+    private static void AppendFindingList(StringBuilder html, IEnumerable<Finding> findings)
+    {
+        html.Append("<ul class=\"findings\">");
+        foreach (var finding in findings)
+        {
+            AppendFinding(html, finding);
+        }
+
+        html.Append("</ul>");
+    }
+
     private static void AppendFinding(StringBuilder html, Finding finding)
     {
         html.Append(finding.Result == CheckResult.Exempt ? "<li class=\"exempt\">" : finding.InProfile ? "<li>" : "<li class=\"info\">");
