@@ -17,7 +17,7 @@ namespace NetPolGovernance.Cli.Reports.Html;
 internal static class HtmlClusterDetails
 {
     /// <summary>Values shown per evidence key; the rest are counted (the JSON report has them all).</summary>
-    public const int MaxEvidenceValues = 6;
+    public const int MaxEvidenceValues = 4;
 
     /// <summary>Items shown per list of the observed flows table; the rest are counted.</summary>
     public const int MaxRuntimeItems = 10;
@@ -64,7 +64,7 @@ internal static class HtmlClusterDetails
         var act = namespaces.Where(NeedsAttention).ToList();
         if (act.Count > 0)
         {
-            AppendNamespaceTable(html, act);
+            AppendNamespaceTable(html, act, RepeatedFindings(act));
         }
         else if (scanned && clusterFindings.Count == 0)
         {
@@ -121,9 +121,31 @@ internal static class HtmlClusterDetails
         .ThenByDescending(f => f.Severity)
         .ThenBy(f => f.CheckId, StringComparer.Ordinal);
 
-    private static void AppendNamespaceTable(StringBuilder html, IReadOnlyList<NamespaceAssessment> namespaces)
+    /// <summary>
+    /// The findings that read the same in two or more namespaces of the table (same check, result, severity, gating and
+    /// message, no evidence): each is written once above the table, and a namespace's list names only its check.
+    /// </summary>
+    private static List<Finding> RepeatedFindings(IReadOnlyList<NamespaceAssessment> namespaces) =>
+        [.. Order(namespaces
+            .SelectMany(n => n.Findings.Where(f => Shown(f) && f.Evidence.Count == 0 && f.Result != CheckResult.Exempt))
+            .GroupBy(SameText)
+            .Where(g => g.Count() > 1)
+            .Select(g => g.First()))];
+
+    private static (string, CheckResult, Severity, bool, string) SameText(Finding f) => (f.CheckId, f.Result, f.Severity, f.InProfile, f.Message);
+
+    private static void AppendNamespaceTable(StringBuilder html, IReadOnlyList<NamespaceAssessment> namespaces, List<Finding> repeated)
     {
-        html.Append("<h3>Namespaces to act on</h3>\n<table class=\"namespaces\"><thead><tr><th>Namespace</th><th>Status</th><th>Owner</th><th class=\"num\">Pods</th><th class=\"num\">Policies</th>")
+        html.Append("<h3>Namespaces to act on</h3>\n");
+        var common = repeated.Select(SameText).ToHashSet();
+        if (repeated.Count > 0)
+        {
+            html.Append("<p class=\"muted\">Findings that read the same in several namespaces, written once; each namespace below names them by check:</p>");
+            AppendFindingList(html, repeated);
+            html.Append('\n');
+        }
+
+        html.Append("<table class=\"namespaces\"><thead><tr><th>Namespace</th><th>Status</th><th>Owner</th><th class=\"num\">Pods</th><th class=\"num\">Policies</th>")
             .Append("<th>Default deny</th><th>Allow-all</th><th class=\"num\">Isolated pods (in / out)</th><th class=\"num\">Dead policies</th></tr></thead><tbody>\n");
         foreach (var ns in namespaces)
         {
@@ -136,7 +158,18 @@ internal static class HtmlClusterDetails
             if (findings.Count > 0)
             {
                 html.Append("<tr class=\"f\"><td colspan=\"9\">");
-                AppendFindingList(html, findings);
+                var named = findings.Where(f => common.Contains(SameText(f))).ToList();
+                if (named.Count > 0)
+                {
+                    html.Append("<p class=\"named\">").AppendJoin(" ", named.Select(f => $"<a class=\"s-{E(f.Severity.ToString().ToLowerInvariant())}\" href=\"#{E(CheckAnchor(f.CheckId))}\">{E(f.CheckId)}</a>")).Append("</p>");
+                }
+
+                var rest = findings.Where(f => !common.Contains(SameText(f))).ToList();
+                if (rest.Count > 0)
+                {
+                    AppendFindingList(html, rest);
+                }
+
                 html.Append("</td></tr>\n");
             }
         }
@@ -167,7 +200,9 @@ internal static class HtmlClusterDetails
             html.Append(Badge(finding.Result.ToString())).Append(' ');
         }
 
-        html.Append(Badge(finding.Severity.ToString())).Append(" <a class=\"check\" href=\"#").Append(E(CheckAnchor(finding.CheckId))).Append("\">").Append(E(finding.CheckId)).Append("</a> ");
+        // Inside a findings list the badge and link styles come from the list (ul.findings b, ul.findings a): short markup.
+        var severity = finding.Severity.ToString();
+        html.Append("<b class=\"s-").Append(E(severity.ToLowerInvariant())).Append("\">").Append(E(severity)).Append("</b> <a href=\"#").Append(E(CheckAnchor(finding.CheckId))).Append("\">").Append(E(finding.CheckId)).Append("</a> ");
         if (finding.Result == CheckResult.Exempt)
         {
             html.Append(E($"exempt by {finding.ExemptionOwner ?? "unknown"}: {finding.ExemptionReason ?? "no reason given"}"))
@@ -178,7 +213,7 @@ internal static class HtmlClusterDetails
         html.Append(E(finding.Message));
         if (!finding.InProfile)
         {
-            html.Append(" <span class=\"tag\">info</span>");
+            html.Append(" <i>info</i>");
         }
 
         if (finding.Evidence.Count > 0)

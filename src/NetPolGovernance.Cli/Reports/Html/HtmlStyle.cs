@@ -36,6 +36,11 @@ internal static class HtmlStyle
         ul.findings { margin:0; padding-left:0; list-style:none; }
         ul.findings li { margin:2px 0; }
         ul.findings li.info { color:var(--muted); }
+        ul.findings b { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; white-space:nowrap; border:1px solid transparent; }
+        ul.findings a, p.named a { font-family:"Cascadia Mono", Consolas, "SFMono-Regular", Menlo, monospace; font-size:12px; color:inherit; }
+        p.named { margin:2px 0; } p.named a { padding:0 6px; border-radius:4px; border:1px solid transparent; }
+        ul.findings i { font-style:normal; font-size:11px; border:1px solid var(--line); border-radius:4px; padding:0 4px; color:var(--muted); }
+        ul.findings .evidence b { padding:0; border:0; border-radius:0; font-size:inherit; background:none; display:inline; color:inherit; }
         ul.findings li.exempt { color:var(--exempt); }
         tr.f > td { padding-top:0; padding-left:24px; }
         a.check { font-family:"Cascadia Mono", Consolas, "SFMono-Regular", Menlo, monospace; font-size:12px; color:inherit; }
