@@ -179,13 +179,13 @@ NetPolNamespaces_CL
   {
     name: 'netpolgov-runtime-contradicts-static'
     displayName: 'NetPolGovernance: traffic reaches pods the policies isolate'
-    description: 'NPG-N13 failed in the latest scan: observed flows were forwarded into pods whose ingress policies deny them, so the engine does not enforce there (not running, Windows node, engine fault). Needs flows (NETPOLGOV_FLOWS_WINDOW or scan --flows).'
+    description: 'Static/runtime disagreement in the latest scan (NetPolFlows_CL): observed flows were forwarded into pods whose ingress policies deny them, so the engine does not enforce there (not running, Windows node, engine fault). One alert per cluster: the engine is the cluster\'s. Exempt namespaces (an NPG-N13 exemption) are left out. Needs flows (NETPOLGOV_FLOWS_WINDOW or scan --flows).'
     severity: 1
     windowSize: window
     query: '''let latestScans = NetPolClusterScans_CL
     | summarize TimeGenerated = max(TimeGenerated) by ClusterName, ClusterResourceId;
-NetPolFindings_CL
-| where CheckId == "NPG-N13" and Result == "Fail"
+NetPolFlows_CL
+| where Kind == "Namespace" and StaticRuntimeDisagreement > 0 and RuntimeCheckResult != "Exempt"
 | join kind=inner latestScans on ClusterName, ClusterResourceId, TimeGenerated
 | summarize ContradictedNamespaces = dcount(Namespace) by ClusterName, ClusterResourceId
 '''

@@ -1,6 +1,6 @@
-// Log Analytics workspace, Application Insights (Entra auth only), the three custom tables and the
+// Log Analytics workspace, Application Insights (Entra auth only), the four custom tables and the
 // kind 'Direct' data collection rule whose streams feed them.
-import { clusterScansTableColumns, clusterScansStreamColumns, namespacesTableColumns, namespacesStreamColumns, findingsTableColumns, findingsStreamColumns } from 'schema.bicep'
+import { clusterScansTableColumns, clusterScansStreamColumns, namespacesTableColumns, namespacesStreamColumns, findingsTableColumns, findingsStreamColumns, flowsTableColumns, flowsStreamColumns } from 'schema.bicep'
 
 @description('Required. Azure region.')
 param location string
@@ -26,6 +26,7 @@ var tables = [
   { name: 'NetPolClusterScans_CL', columns: clusterScansTableColumns }
   { name: 'NetPolNamespaces_CL', columns: namespacesTableColumns }
   { name: 'NetPolFindings_CL', columns: findingsTableColumns }
+  { name: 'NetPolFlows_CL', columns: flowsTableColumns }
 ]
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
@@ -79,6 +80,7 @@ resource dataCollectionRule 'Microsoft.Insights/dataCollectionRules@2023-03-11' 
       'Custom-NetPolClusterScans_CL': { columns: clusterScansStreamColumns }
       'Custom-NetPolNamespaces_CL': { columns: namespacesStreamColumns }
       'Custom-NetPolFindings_CL': { columns: findingsStreamColumns }
+      'Custom-NetPolFlows_CL': { columns: flowsStreamColumns }
     }
     destinations: {
       logAnalytics: [
@@ -106,6 +108,12 @@ resource dataCollectionRule 'Microsoft.Insights/dataCollectionRules@2023-03-11' 
         destinations: ['netpolWorkspace']
         transformKql: 'source'
         outputStream: 'Custom-NetPolFindings_CL'
+      }
+      {
+        streams: ['Custom-NetPolFlows_CL']
+        destinations: ['netpolWorkspace']
+        transformKql: 'source'
+        outputStream: 'Custom-NetPolFlows_CL'
       }
     ]
   }

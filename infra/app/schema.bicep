@@ -179,3 +179,83 @@ var findingsStreamColumns = [
   { name: 'ExemptionOwner', type: 'string' }
   { name: 'ExemptionExpiresOn', type: 'datetime' }
 ]
+
+@export()
+@description('Columns of the flows table (workspace table schema).')
+var flowsTableColumns = [
+  { name: 'TimeGenerated', type: 'dateTime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Namespace', type: 'string' }
+  { name: 'Owner', type: 'string' }
+  { name: 'Kind', type: 'string' }
+  { name: 'WindowStart', type: 'dateTime' }
+  { name: 'WindowEnd', type: 'dateTime' }
+  { name: 'Policy', type: 'string' }
+  { name: 'Rule', type: 'string' }
+  { name: 'Workload', type: 'string' }
+  { name: 'Peer', type: 'string' }
+  { name: 'Protocol', type: 'string' }
+  { name: 'Port', type: 'int' }
+  { name: 'Connections', type: 'int' }
+  { name: 'ForwardedIngress', type: 'long' }
+  { name: 'ForwardedEgress', type: 'long' }
+  { name: 'DroppedIngress', type: 'long' }
+  { name: 'DroppedEgress', type: 'long' }
+  { name: 'MatchedHits', type: 'long' }
+  { name: 'ReportedHits', type: 'long' }
+  { name: 'AllowAll', type: 'boolean' }
+  { name: 'StaticRuntimeDisagreement', type: 'int' }
+  { name: 'RuntimeCheckResult', type: 'string' }
+  { name: 'UnverifiedCount', type: 'int' }
+  { name: 'UnmatchedCount', type: 'int' }
+  { name: 'UnusedRuleCount', type: 'int' }
+  { name: 'RowsOmitted', type: 'int' }
+  { name: 'FirstSeen', type: 'dateTime' }
+  { name: 'LastSeen', type: 'dateTime' }
+  { name: 'Decision', type: 'string' }
+]
+
+@export()
+@description('Columns of the flows stream (DCR stream declaration).')
+var flowsStreamColumns = [
+  { name: 'TimeGenerated', type: 'datetime' }
+  { name: 'RowId', type: 'string' }
+  { name: 'ScanId', type: 'string' }
+  { name: 'SubscriptionId', type: 'string' }
+  { name: 'ResourceGroup', type: 'string' }
+  { name: 'ClusterName', type: 'string' }
+  { name: 'ClusterResourceId', type: 'string' }
+  { name: 'Namespace', type: 'string' }
+  { name: 'Owner', type: 'string' }
+  { name: 'Kind', type: 'string' }
+  { name: 'WindowStart', type: 'datetime' }
+  { name: 'WindowEnd', type: 'datetime' }
+  { name: 'Policy', type: 'string' }
+  { name: 'Rule', type: 'string' }
+  { name: 'Workload', type: 'string' }
+  { name: 'Peer', type: 'string' }
+  { name: 'Protocol', type: 'string' }
+  { name: 'Port', type: 'int' }
+  { name: 'Connections', type: 'int' }
+  { name: 'ForwardedIngress', type: 'long' }
+  { name: 'ForwardedEgress', type: 'long' }
+  { name: 'DroppedIngress', type: 'long' }
+  { name: 'DroppedEgress', type: 'long' }
+  { name: 'MatchedHits', type: 'long' }
+  { name: 'ReportedHits', type: 'long' }
+  { name: 'AllowAll', type: 'boolean' }
+  { name: 'StaticRuntimeDisagreement', type: 'int' }
+  { name: 'RuntimeCheckResult', type: 'string' }
+  { name: 'UnverifiedCount', type: 'int' }
+  { name: 'UnmatchedCount', type: 'int' }
+  { name: 'UnusedRuleCount', type: 'int' }
+  { name: 'RowsOmitted', type: 'int' }
+  { name: 'FirstSeen', type: 'datetime' }
+  { name: 'LastSeen', type: 'datetime' }
+  { name: 'Decision', type: 'string' }
+]

@@ -28,9 +28,9 @@ public sealed class KqlTests
     {
         var template = await CompiledTemplate.MainAsync();
 
-        Assert.Equal(12, KqlCatalog.Workbook(template).Count());
+        Assert.Equal(16, KqlCatalog.Workbook(template).Count());
         Assert.Equal(8, KqlCatalog.AlertRules(template).Count());
-        Assert.Equal(3, KqlCatalog.Transforms(template).Count());
+        Assert.Equal(4, KqlCatalog.Transforms(template).Count());
         Assert.True(KqlCatalog.Docs().Count() >= 4);
     }
 

@@ -82,6 +82,7 @@ public sealed class SchemaTemplateTests
             ("clusterScans", LogAnalyticsSchema.ClusterScans),
             ("namespaces", LogAnalyticsSchema.Namespaces),
             ("findings", LogAnalyticsSchema.Findings),
+            ("flows", LogAnalyticsSchema.Flows),
         ];
         foreach (var (key, table) in tables)
         {

@@ -161,8 +161,12 @@ internal sealed class FlowInputOptions
             : null;
     }
 
-    /// <summary>Reads ContainerNetworkLogs when <c>--flows-from-workspace</c> is given, for the loaded cluster.</summary>
-    public async Task ReadWorkspaceAsync(ParseResult parseResult, ClusterSnapshot current, FlowAggregator aggregator, IInteractionService interaction, string command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads ContainerNetworkLogs when <c>--flows-from-workspace</c> is given, for the loaded cluster: through
+    /// <paramref name="sourceQueries"/> when the scan source has its own query API (the fleet simulator's, as <c>scan</c>
+    /// does), else through the command's (<c>--flows-endpoint</c>, the <c>--cloud</c>'s).
+    /// </summary>
+    public async Task ReadWorkspaceAsync(ParseResult parseResult, ClusterSnapshot current, FlowAggregator aggregator, IInteractionService interaction, string command, LogAnalyticsQueryClient? sourceQueries, CancellationToken cancellationToken)
     {
         if (parseResult.GetResult(_fromWorkspace) is null)
         {
@@ -174,7 +178,7 @@ internal sealed class FlowInputOptions
         var isWorkspace = workspace is { Length: > 0 };
         var scope = isWorkspace ? workspace! : current.Cluster.ResourceId
             ?? throw new ScanInputException($"--flows-from-workspace: cluster {current.Cluster.Name} has no Azure resource id to query; give the workspace id");
-        var client = _queryClients.Create(QueryEndpoint(parseResult));
+        var client = sourceQueries ?? _queryClients.Create(QueryEndpoint(parseResult));
         var rows = await ContainerNetworkLogsReader.ReadAsync(client, scope, isWorkspace, since, aggregator, cancellationToken).ConfigureAwait(false);
         interaction.DisplayStatus(string.Create(CultureInfo.InvariantCulture, $"{command}: {rows} connection rows from ContainerNetworkLogs over the last {since.TotalHours:0.#} h ({(isWorkspace ? "workspace " + scope : "resource " + scope)})"));
         if (rows == 0)

@@ -110,13 +110,18 @@ internal sealed class RemediateCommand : BaseCommand
             }
 
             var flows = await ReadFlowFilesAsync(parseResult, profile, cancellationToken).ConfigureAwait(false);
-            var loaded = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: true, cancellationToken).ConfigureAwait(false);
+            // The workspace flows are read while the source is open, through its own query client when it has one.
+            var loaded = await SingleClusterLoader.LoadAsync(
+                _sources,
+                parseResult,
+                kubeconfigNamesTarget: true,
+                flows is null ? null : (read, queries, ct) => _flowInput.ReadWorkspaceAsync(parseResult, read, flows, _interaction, "remediate", queries, ct),
+                cancellationToken).ConfigureAwait(false);
             var snapshot = RejectedPolicies.LeaveOut(loaded, _interaction);
             var namespaces = Targets(parseResult, snapshot);
             RemediationPlan plan;
             if (flows is not null)
             {
-                await _flowInput.ReadWorkspaceAsync(parseResult, snapshot, flows, _interaction, "remediate", cancellationToken).ConfigureAwait(false);
                 plan = RemediationPlanner.PlanObserved(snapshot, namespaces, flows.Result());
             }
             else

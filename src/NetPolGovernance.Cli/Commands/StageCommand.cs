@@ -76,8 +76,13 @@ internal sealed class StageCommand : BaseCommand
 
             var aggregator = new FlowAggregator();
             await _flowInput.ReadFilesAsync(parseResult, aggregator, _interaction, cancellationToken).ConfigureAwait(false);
-            var current = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
-            await _flowInput.ReadWorkspaceAsync(parseResult, current, aggregator, _interaction, "stage", cancellationToken).ConfigureAwait(false);
+            // The workspace flows are read while the source is open, through its own query client when it has one.
+            var current = await SingleClusterLoader.LoadAsync(
+                _sources,
+                parseResult,
+                kubeconfigNamesTarget: false,
+                (snapshot, queries, ct) => _flowInput.ReadWorkspaceAsync(parseResult, snapshot, aggregator, _interaction, "stage", queries, ct),
+                cancellationToken).ConfigureAwait(false);
 
             var proposal = (await ManifestLoader.LoadAsync(proposedPaths, new ClusterIdentity { Name = current.Cluster.Name }, cancellationToken).ConfigureAwait(false)).Snapshot;
             var (replaced, added) = ProposedPolicySet.Count(current, proposal);

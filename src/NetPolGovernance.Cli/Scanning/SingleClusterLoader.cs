@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Connectors.Scanning;
 
 namespace NetPolGovernance.Cli.Scanning;
@@ -16,10 +17,24 @@ internal static class SingleClusterLoader
     /// <paramref name="kubeconfigNamesTarget"/> is true when the command's <c>--kubeconfig/--context</c> also name a
     /// target (see <see cref="ScanSources.Select"/>).
     /// </summary>
+    public static Task<ClusterSnapshot> LoadAsync(
+        IReadOnlyList<IScanSource> sources,
+        ParseResult parseResult,
+        bool kubeconfigNamesTarget,
+        CancellationToken cancellationToken) =>
+        LoadAsync(sources, parseResult, kubeconfigNamesTarget, whileOpen: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="LoadAsync(IReadOnlyList{IScanSource}, ParseResult, bool, CancellationToken)"/>, then runs
+    /// <paramref name="whileOpen"/> on the snapshot before the session closes, with the source's own Log Analytics query
+    /// client (<see cref="ScanSourceSession.FlowQueries"/>: the fleet simulator's for <c>--simulated-fleet</c>; null for
+    /// a source without one). Reading <c>--flows-from-workspace</c> there uses the same query client <c>scan</c> does.
+    /// </summary>
     public static async Task<ClusterSnapshot> LoadAsync(
         IReadOnlyList<IScanSource> sources,
         ParseResult parseResult,
         bool kubeconfigNamesTarget,
+        Func<ClusterSnapshot, LogAnalyticsQueryClient?, CancellationToken, Task>? whileOpen,
         CancellationToken cancellationToken)
     {
         // The session is disposed once the one cluster is read: a source that started something (the simulator
@@ -55,6 +70,12 @@ internal static class SingleClusterLoader
                 $"cluster {targets[0].Identity.Name} could not be read: timeout: not read within {session.ScanOptions.PerClusterTimeout.TotalSeconds:0.#} s (per-cluster deadline)"));
         }
 
-        return outcome.Snapshot ?? throw new ScanInputException($"cluster {targets[0].Identity.Name} could not be read: {outcome.Reason}");
+        var snapshot = outcome.Snapshot ?? throw new ScanInputException($"cluster {targets[0].Identity.Name} could not be read: {outcome.Reason}");
+        if (whileOpen is not null)
+        {
+            await whileOpen(snapshot, session.FlowQueries, cancellationToken).ConfigureAwait(false);
+        }
+
+        return snapshot;
     }
 }

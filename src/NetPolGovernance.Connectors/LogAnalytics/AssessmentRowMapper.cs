@@ -7,6 +7,7 @@ namespace NetPolGovernance.Connectors.LogAnalytics;
 /// Maps a <see cref="ClusterAssessment"/> to Log Analytics rows. Pure: the same scan and assessment always give the
 /// same rows (and so the same row ids). Findings become rows when they fail, are exempt or are unknown. Lists and texts
 /// are capped to the 64 KB field limit of Logs Ingestion (<see cref="FieldLimits"/>), with a count of what was left out.
+/// Observed flows, when the scan read them, become <c>NetPolFlows_CL</c> rows (<see cref="FlowRowMapper"/>).
 /// </summary>
 public static class AssessmentRowMapper
 {
@@ -136,7 +137,7 @@ public static class AssessmentRowMapper
             });
         }
 
-        return new AssessmentRows(scanRow, namespaces, findings);
+        return new AssessmentRows(scanRow, namespaces, findings) { Flows = FlowRowMapper.Map(scan, assessment) };
     }
 
     /// <summary>The profile as the CLI and the workbook spell it: <c>cis</c>, <c>baseline</c>, <c>strict</c>.</summary>

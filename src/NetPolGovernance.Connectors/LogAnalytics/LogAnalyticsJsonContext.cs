@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace NetPolGovernance.Connectors.LogAnalytics;
 
 /// <summary>
-/// Source-generated serialization of the three row types. Property names are written as declared (PascalCase =
+/// Source-generated serialization of the row types. Property names are written as declared (PascalCase =
 /// the column names); nulls are omitted (Log Analytics stores a missing column as empty).
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -12,4 +12,5 @@ namespace NetPolGovernance.Connectors.LogAnalytics;
 [JsonSerializable(typeof(ClusterScanRow))]
 [JsonSerializable(typeof(NamespaceRow))]
 [JsonSerializable(typeof(FindingRow))]
+[JsonSerializable(typeof(FlowRow))]
 internal sealed partial class LogAnalyticsJsonContext : JsonSerializerContext;

@@ -49,13 +49,14 @@ public sealed record LogAnalyticsTable(string Name, IReadOnlyList<LogAnalyticsCo
 
 /// <summary>
 /// The Log Analytics schema, derived from the row types (<see cref="ClusterScanRow"/>, <see cref="NamespaceRow"/>,
-/// <see cref="FindingRow"/>) so they stay the single source of truth.
+/// <see cref="FindingRow"/>, <see cref="FlowRow"/>) so they stay the single source of truth.
 /// </summary>
 public static class LogAnalyticsSchema
 {
     public const string ClusterScansTableName = "NetPolClusterScans_CL";
     public const string NamespacesTableName = "NetPolNamespaces_CL";
     public const string FindingsTableName = "NetPolFindings_CL";
+    public const string FlowsTableName = "NetPolFlows_CL";
 
     public static LogAnalyticsTable ClusterScans { get; } =
         FromType(ClusterScansTableName, LogAnalyticsJsonContext.Default.ClusterScanRow);
@@ -66,7 +67,10 @@ public static class LogAnalyticsSchema
     public static LogAnalyticsTable Findings { get; } =
         FromType(FindingsTableName, LogAnalyticsJsonContext.Default.FindingRow);
 
-    public static IReadOnlyList<LogAnalyticsTable> Tables { get; } = [ClusterScans, Namespaces, Findings];
+    public static LogAnalyticsTable Flows { get; } =
+        FromType(FlowsTableName, LogAnalyticsJsonContext.Default.FlowRow);
+
+    public static IReadOnlyList<LogAnalyticsTable> Tables { get; } = [ClusterScans, Namespaces, Findings, Flows];
 
     private static LogAnalyticsTable FromType(string tableName, JsonTypeInfo typeInfo) =>
         new(tableName, typeInfo.Properties.Select(p => new LogAnalyticsColumn(p.Name, ColumnType(p.PropertyType))).ToArray());

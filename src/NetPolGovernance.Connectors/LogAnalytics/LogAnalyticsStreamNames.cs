@@ -9,6 +9,8 @@ public sealed record LogAnalyticsStreamNames
 
     public string Findings { get; init; } = LogAnalyticsSchema.Findings.StreamName;
 
+    public string Flows { get; init; } = LogAnalyticsSchema.Flows.StreamName;
+
     public string For(LogAnalyticsTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -17,6 +19,7 @@ public sealed record LogAnalyticsStreamNames
             LogAnalyticsSchema.ClusterScansTableName => ClusterScans,
             LogAnalyticsSchema.NamespacesTableName => Namespaces,
             LogAnalyticsSchema.FindingsTableName => Findings,
+            LogAnalyticsSchema.FlowsTableName => Flows,
             _ => throw new ArgumentException($"No stream is configured for table {table.Name}.", nameof(table)),
         };
     }

@@ -14,6 +14,9 @@ public static class RowSerializer
     public static byte[] Serialize(FindingRow row) =>
         JsonSerializer.SerializeToUtf8Bytes(row, LogAnalyticsJsonContext.Default.FindingRow);
 
+    public static byte[] Serialize(FlowRow row) =>
+        JsonSerializer.SerializeToUtf8Bytes(row, LogAnalyticsJsonContext.Default.FlowRow);
+
     /// <summary>The rows of one assessment, serialized and grouped by the table they go to.</summary>
     public static IReadOnlyList<TableRows> Serialize(AssessmentRows rows)
     {
@@ -23,6 +26,7 @@ public static class RowSerializer
             new TableRows(LogAnalyticsSchema.ClusterScans, [Serialize(rows.ClusterScan)]),
             new TableRows(LogAnalyticsSchema.Namespaces, rows.Namespaces.Select(Serialize).ToArray()),
             new TableRows(LogAnalyticsSchema.Findings, rows.Findings.Select(Serialize).ToArray()),
+            new TableRows(LogAnalyticsSchema.Flows, rows.Flows.Select(Serialize).ToArray()),
         ];
     }
 }

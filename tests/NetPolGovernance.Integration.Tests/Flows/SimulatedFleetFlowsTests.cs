@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NetPolGovernance.Cli.Azure;
+using NetPolGovernance.Connectors.Flows;
 using NetPolGovernance.Integration.Tests.Cli;
 using NetPolGovernance.Simulator.Fleet;
+using NetPolGovernance.Testing.LogAnalytics;
 
 namespace NetPolGovernance.Integration.Tests.Flows;
 
@@ -123,5 +127,80 @@ public sealed class SimulatedFleetFlowsTests
         var row = Assert.Single(preview.Split('\n'), l => l.StartsWith($"| app={SimulatedClusterObjects.CronJobName} |", StringComparison.Ordinal));
         Assert.Contains("| 0.00 |", row, StringComparison.Ordinal);
         Assert.Contains("a CronJob: it may not have fired in the window", row, StringComparison.Ordinal);
+    }
+
+    /// <summary>A one-cluster simulated fleet whose cluster has flow logs and a namespace without policies that has traffic.</summary>
+    private static (int Seed, NamespacePlan Namespace) OneClusterWithOpenNamespace() => Enumerable.Range(1, 500)
+        .Select(seed => (Seed: seed, Plan: new SimulatedFleet(Options(seed) with { Clusters = 1 }).Cluster(0)))
+        .Where(x => SimulatedClusterFlows.HasFlowLogs(x.Plan))
+        .Select(x => (x.Seed, Ns: x.Plan.Namespaces.FirstOrDefault(n => n.Style == PolicyStyle.Missing && n.Workloads >= 2)))
+        .First(x => x.Ns is not null)!;
+
+    private static string[] OneClusterArguments(int seed) =>
+    [
+        "--simulated-fleet", "1", "--sim-seed", seed.ToString(CultureInfo.InvariantCulture),
+        "--sim-namespaces", "8", "--sim-pods", "6", "--sim-fault-rate", "0", "--sim-latency-ms", "0",
+    ];
+
+    [Fact]
+    public async Task Stage_SimulatedFleet_FlowsFromWorkspace_ReadsTheSimulatorsQueryApiNotTheDefault()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (seed, ns) = OneClusterWithOpenNamespace();
+        await using var defaultEndpoint = await LoopbackLogAnalyticsQueryServer.StartAsync(ct);
+        var factory = new RecordingFactory(defaultEndpoint);
+        using var dir = new TempDirectory();
+        var proposed = dir.Write("deny.yaml", $$"""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: deny-all-ingress
+              namespace: {{ns.Name}}
+            spec:
+              podSelector: {}
+              policyTypes: [Ingress]
+            """);
+        using var cli = new CliHarness { Overrides = s => s.AddSingleton<IFlowQueryClientFactory>(factory) };
+
+        var exit = await cli.RunAsync(["stage", .. OneClusterArguments(seed), "--flows-from-workspace", "--proposed", proposed, "--format", "json"]);
+
+        Assert.True(exit == 2, cli.StandardError);
+        Assert.Equal((0, 0), (factory.Created, defaultEndpoint.Requests.Count));
+        Assert.Contains("connection rows from ContainerNetworkLogs", cli.StandardError, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(cli.RawStandardOutput);
+        Assert.Contains(report.RootElement.GetProperty("wouldDrop").EnumerateArray(), d => d.GetProperty("to").GetString()!.StartsWith(ns.Name + "/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RemediateObserved_SimulatedFleet_FlowsFromWorkspace_ReadsTheSimulatorsQueryApiNotTheDefault()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (seed, ns) = OneClusterWithOpenNamespace();
+        await using var defaultEndpoint = await LoopbackLogAnalyticsQueryServer.StartAsync(ct);
+        var factory = new RecordingFactory(defaultEndpoint);
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, "out");
+        using var cli = new CliHarness { Overrides = s => s.AddSingleton<IFlowQueryClientFactory>(factory) };
+
+        var exit = await cli.RunAsync(["remediate", .. OneClusterArguments(seed), "--namespace", ns.Name, "--profile", "observed", "--flows-from-workspace", "-o", output]);
+
+        Assert.True(exit == 0, cli.StandardError);
+        Assert.Equal((0, 0), (factory.Created, defaultEndpoint.Requests.Count));
+        Assert.Contains("remediate: ", cli.StandardError, StringComparison.Ordinal);
+        Assert.Contains("connection rows from ContainerNetworkLogs", cli.StandardError, StringComparison.Ordinal);
+        var preview = await File.ReadAllTextAsync(Path.Combine(output, "impact-preview.md"), ct);
+        Assert.Contains(ns.Name, preview, StringComparison.Ordinal);
+    }
+
+    /// <summary>The command's own query client (what a source without a query API gets); counts how often it is asked for.</summary>
+    private sealed class RecordingFactory(LoopbackLogAnalyticsQueryServer server) : IFlowQueryClientFactory
+    {
+        public int Created { get; private set; }
+
+        public LogAnalyticsQueryClient Create(Uri? endpoint)
+        {
+            Created++;
+            return server.CreateClient();
+        }
     }
 }

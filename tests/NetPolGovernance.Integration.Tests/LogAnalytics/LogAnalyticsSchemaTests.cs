@@ -53,6 +53,23 @@ public sealed class LogAnalyticsSchemaTests
     }
 
     [Fact]
+    public void Flows_Columns_MatchDocumentedContract()
+    {
+        string[] expected =
+        [
+            "TimeGenerated:datetime", "RowId:string", "ScanId:string", "SubscriptionId:string", "ResourceGroup:string",
+            "ClusterName:string", "ClusterResourceId:string", "Namespace:string", "Owner:string", "Kind:string",
+            "WindowStart:datetime", "WindowEnd:datetime", "Policy:string", "Rule:string", "Workload:string", "Peer:string",
+            "Protocol:string", "Port:int", "Connections:int", "ForwardedIngress:long", "ForwardedEgress:long",
+            "DroppedIngress:long", "DroppedEgress:long", "MatchedHits:long", "ReportedHits:long", "AllowAll:boolean",
+            "StaticRuntimeDisagreement:int", "RuntimeCheckResult:string", "UnverifiedCount:int", "UnmatchedCount:int",
+            "UnusedRuleCount:int", "RowsOmitted:int", "FirstSeen:datetime", "LastSeen:datetime", "Decision:string",
+        ];
+
+        Assert.Equal(expected, Describe(LogAnalyticsSchema.Flows));
+    }
+
+    [Fact]
     public void Tables_ColumnNames_AreValidAndNotReserved()
     {
         // Reserved in custom tables (Azure Monitor "Add or delete tables and columns", reserved column names: a table that
