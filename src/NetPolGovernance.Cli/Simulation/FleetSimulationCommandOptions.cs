@@ -10,7 +10,7 @@ namespace NetPolGovernance.Cli.Simulation;
 /// <summary>
 /// The shape of a simulated fleet on the command line, shared by <c>simulate</c> and <c>scan --simulated-fleet</c>:
 /// a cluster count (the option's name is the command's) and <c>--sim-seed S</c>, <c>--sim-latency-ms L</c>,
-/// <c>--sim-namespaces N</c>, <c>--sim-pods N</c>, <c>--sim-fault-rate F</c>. Out-of-range values are parse errors
+/// <c>--sim-namespaces N</c>, <c>--sim-pods N</c>, <c>--sim-fault-rate F</c>, <c>--sim-hostile B</c>, <c>--sim-drift</c>. Out-of-range values are parse errors
 /// (exit 1) naming the option. One instance per command (an option belongs to one command).
 /// </summary>
 internal sealed class FleetSimulationCommandOptions
@@ -58,6 +58,11 @@ internal sealed class FleetSimulationCommandOptions
         HelpName = "BEHAVIOUR",
     };
 
+    private readonly Option<bool> _drift = new("--sim-drift")
+    {
+        Description = "Serve the simulated fleet after its planned drift (a default deny removed, one added, a new namespace, a rename, a rule change): scan once without and once with it to see the drift events (docs/log-analytics.md).",
+    };
+
     /// <param name="clusters">The cluster-count option of the command (e.g. <c>--simulated-fleet</c>); validated here.</param>
     public FleetSimulationCommandOptions(Option<int> clusters)
     {
@@ -81,7 +86,7 @@ internal sealed class FleetSimulationCommandOptions
     }
 
     /// <summary>The <c>--sim-*</c> options (not the cluster count).</summary>
-    public IReadOnlyList<Option> Shape => [_seed, _latency, _namespaces, _pods, _faultRate, _hostile];
+    public IReadOnlyList<Option> Shape => [_seed, _latency, _namespaces, _pods, _faultRate, _hostile, _drift];
 
     public void AddTo(Command command)
     {
@@ -112,6 +117,7 @@ internal sealed class FleetSimulationCommandOptions
             NamespacesPerCluster = parseResult.GetValue(_namespaces),
             PodsPerNamespace = parseResult.GetValue(_pods),
             FaultRate = parseResult.GetValue(_faultRate),
+            Drifted = parseResult.GetValue(_drift),
         };
         if (parseResult.GetValue(_hostile) is { } hostile)
         {

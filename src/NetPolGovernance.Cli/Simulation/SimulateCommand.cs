@@ -11,7 +11,7 @@ namespace NetPolGovernance.Cli.Simulation;
 
 /// <summary>
 /// <c>netpolgov simulate [--sim-clusters N] [--sim-seed S] [--sim-latency-ms L] [--sim-namespaces N] [--sim-pods N]
-/// [--sim-fault-rate F] [--kubeconfig-out FILE] [--flows-out DIR]</c>: serves a simulated AKS fleet on loopback until Ctrl+C (or SIGTERM),
+/// [--sim-fault-rate F] [--sim-drift] [--kubeconfig-out FILE] [--flows-out DIR]</c>: serves a simulated AKS fleet on loopback until Ctrl+C (or SIGTERM),
 /// writes a kubeconfig for its running public clusters and prints how to scan it, so anyone can watch a fleet scan
 /// with no Azure account. The file holds the simulator's per-run bearer token; it is private to the user and deleted
 /// when the simulator stops.
@@ -150,8 +150,17 @@ internal sealed class SimulateCommand : BaseCommand
         arguments.Append(CultureInfo.InvariantCulture, $"--simulated-fleet {parseResult.GetValue(_clusters)}");
         foreach (var option in _options.Shape)
         {
-            var value = parseResult.GetResult(option)?.GetValueOrDefault<object>();
-            arguments.Append(CultureInfo.InvariantCulture, $" {option.Name} {Convert.ToString(value, CultureInfo.InvariantCulture)}");
+            switch (parseResult.GetResult(option)?.GetValueOrDefault<object>())
+            {
+                case null or false:
+                    break;
+                case true:
+                    arguments.Append(CultureInfo.InvariantCulture, $" {option.Name}");
+                    break;
+                case var value:
+                    arguments.Append(CultureInfo.InvariantCulture, $" {option.Name} {Convert.ToString(value, CultureInfo.InvariantCulture)}");
+                    break;
+            }
         }
 
         return arguments.ToString();

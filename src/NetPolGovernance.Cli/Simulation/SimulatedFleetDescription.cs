@@ -3,7 +3,7 @@ using NetPolGovernance.Simulator.Fleet;
 
 namespace NetPolGovernance.Cli.Simulation;
 
-/// <summary>What a running simulator serves, in two human lines (stderr for scans, stdout for <c>simulate</c>).</summary>
+/// <summary>What a running simulator serves, in a few human lines (stderr for scans, stdout for <c>simulate</c>).</summary>
 internal static class SimulatedFleetDescription
 {
     public static IReadOnlyList<string> Lines(FleetSimulator simulator)
@@ -22,6 +22,9 @@ internal static class SimulatedFleetDescription
             faulty += plan.Fault != SimulatedFault.None ? 1 : 0;
         }
 
+        var drift = options.Drifted
+            ? [$"  after its planned drift (--sim-drift): {string.Join(", ", simulator.Fleet.Drift.Changes.Select(c => $"{c.Kind} {c.Cluster}/{c.Namespace}"))}"]
+            : Array.Empty<string>();
         return
         [
             string.Create(CultureInfo.InvariantCulture, $"Simulated fleet (seed {options.Seed}): {clusters:N0} clusters, {namespaces:N0} namespaces, {pods:N0} pods, {options.Latency.TotalMilliseconds:0} ms per call, ARM + Resource Graph at {simulator.Azure.Endpoint}"),
@@ -29,6 +32,7 @@ internal static class SimulatedFleetDescription
             simulator.Fleet.NonEnforcingCluster is >= 0 and var silent
                 ? $"  flow logs: the running Cilium clusters; {SimulatedFleet.ClusterName(silent)} silently does not enforce its policies (its flows show denied traffic forwarded)"
                 : "  flow logs: the running Cilium clusters; every engine enforces",
+            .. drift,
         ];
     }
 }

@@ -34,6 +34,12 @@ public sealed record FleetSimulationOptions
     /// <summary>Share of running public clusters with an injected fault (see <see cref="SimulatedFault"/>).</summary>
     public double FaultRate { get; init; }
 
+    /// <summary>
+    /// Serve the fleet as a later scan finds it: the same fleet with its planned drift applied
+    /// (<see cref="SimulatedFleet.Drift"/>). False serves the fleet as first generated.
+    /// </summary>
+    public bool Drifted { get; init; }
+
     /// <summary>Clusters whose plan is forced regardless of the rates (tests pin a private, a stopped, a faulty cluster).</summary>
     public IReadOnlyDictionary<int, ClusterOverride> Overrides { get; init; } = new Dictionary<int, ClusterOverride>();
 

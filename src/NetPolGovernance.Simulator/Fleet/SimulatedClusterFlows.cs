@@ -194,15 +194,19 @@ public sealed class SimulatedClusterFlows
     }
 
     /// <summary>Whether the source's egress policies admit the call, and the policy that decides it (null: unselected).</summary>
+    /// <remarks>Without its deny-all (a planned drift), allow-dns-egress still isolates every pod's egress.</remarks>
     private static (bool Allowed, string? Policy) Egress(NamespacePlan from, NamespacePlan to, string protocol, int port) =>
         from.Style == PolicyStyle.DefaultDeny
-            ? to.Name == "kube-system" && protocol == "UDP" && port == DnsPort ? (true, "allow-dns-egress") : (false, "default-deny-all")
+            ? to.Name == "kube-system" && protocol == "UDP" && port == DnsPort
+                ? (true, "allow-dns-egress")
+                : (false, SimulatedClusterObjects.DefaultDenyName(from) ?? "allow-dns-egress")
             : (true, null);
 
     /// <summary>Whether the destination's ingress policies admit the call, and the policy that decides it (null: unselected).</summary>
     private static (bool Allowed, string? Policy) Ingress(NamespacePlan from, NamespacePlan to, int toWorkload) => to.Style switch
     {
-        PolicyStyle.DefaultDeny => toWorkload == 0 && ReferenceEquals(from, to) ? (true, "allow-api-from-namespace") : (false, "default-deny-all"),
+        PolicyStyle.DefaultDeny when toWorkload == 0 => ReferenceEquals(from, to) ? (true, "allow-api-from-namespace") : (false, SimulatedClusterObjects.DefaultDenyName(to) ?? "allow-api-from-namespace"),
+        PolicyStyle.DefaultDeny => SimulatedClusterObjects.DefaultDenyName(to) is { } deny ? (false, deny) : (true, null),
         PolicyStyle.AllowAll => (true, "allow-all"),
         PolicyStyle.Partial when toWorkload == 0 => (from.Name.Split('-')[0] == to.Name.Split('-')[0], "api-ingress"),
         _ => (true, null),

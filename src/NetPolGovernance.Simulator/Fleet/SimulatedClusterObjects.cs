@@ -194,18 +194,28 @@ internal sealed class SimulatedClusterObjects
         switch (ns.Style)
         {
             case PolicyStyle.DefaultDeny:
-                yield return NetworkPolicy(n, "default-deny-all", new JsonObject
+                if (DefaultDenyName(ns) is { } defaultDeny)
                 {
-                    ["podSelector"] = new JsonObject(),
-                    ["policyTypes"] = new JsonArray("Ingress", "Egress"),
-                });
+                    yield return NetworkPolicy(n, defaultDeny, new JsonObject
+                    {
+                        ["podSelector"] = new JsonObject(),
+                        ["policyTypes"] = new JsonArray("Ingress", "Egress"),
+                    });
+                }
+
+                var apiPorts = new JsonArray(new JsonObject { ["protocol"] = "TCP", ["port"] = 8080 });
+                if (ns.Edit == PolicyEdit.RulesChanged)
+                {
+                    apiPorts.Add(new JsonObject { ["protocol"] = "TCP", ["port"] = 8443 });
+                }
+
                 yield return NetworkPolicy(n, "allow-api-from-namespace", new JsonObject
                 {
                     ["podSelector"] = MatchLabels("app", "api"),
                     ["ingress"] = new JsonArray(new JsonObject
                     {
                         ["from"] = new JsonArray(new JsonObject { ["podSelector"] = new JsonObject() }),
-                        ["ports"] = new JsonArray(new JsonObject { ["protocol"] = "TCP", ["port"] = 8080 }),
+                        ["ports"] = apiPorts,
                     }),
                     ["policyTypes"] = new JsonArray("Ingress"),
                 });
@@ -263,6 +273,21 @@ internal sealed class SimulatedClusterObjects
             default:
                 break;
         }
+    }
+
+    /// <summary>
+    /// The name of a default-deny namespace's deny-all policy (<c>default-deny-all</c>; <c>default-deny</c> once renamed),
+    /// or null when the namespace has none (not default-deny, or its deny-all was removed).
+    /// </summary>
+    public static string? DefaultDenyName(NamespacePlan ns)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        return ns.Style != PolicyStyle.DefaultDeny ? null : ns.Edit switch
+        {
+            PolicyEdit.DefaultDenyRemoved => null,
+            PolicyEdit.DefaultDenyRenamed => "default-deny",
+            _ => "default-deny-all",
+        };
     }
 
     private IEnumerable<JsonObject> DaemonSets()

@@ -50,5 +50,8 @@ public sealed record SimulatedClusterPlan
 /// <summary>One namespace of a simulated cluster. <see cref="FirstPod"/> is the index of its first pod in the cluster-wide list.</summary>
 public sealed record NamespacePlan(string Name, PolicyStyle Style, int PodCount, int FirstPod, int Workloads)
 {
+    /// <summary>How its policies differ from what its style generates (a planned drift, <see cref="SimulatedFleetDrift"/>).</summary>
+    public PolicyEdit Edit { get; init; }
+
     public bool HasNetworkPolicy => Style is PolicyStyle.DefaultDeny or PolicyStyle.AllowAll or PolicyStyle.Dead or PolicyStyle.Partial;
 }

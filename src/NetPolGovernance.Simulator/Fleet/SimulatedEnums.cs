@@ -55,3 +55,18 @@ public enum SimulatedFault
     /// <summary>The first pod list page after the first is answered 410 Gone: the collector restarts the list.</summary>
     ExpiredContinue,
 }
+
+/// <summary>How a <see cref="PolicyStyle.DefaultDeny"/> namespace's policies differ from the style's after a planned drift.</summary>
+public enum PolicyEdit
+{
+    None,
+
+    /// <summary><c>default-deny-all</c> is deleted; the allow policies stay (ingress no longer denied by default).</summary>
+    DefaultDenyRemoved,
+
+    /// <summary><c>default-deny-all</c> is renamed <c>default-deny</c>, its spec unchanged.</summary>
+    DefaultDenyRenamed,
+
+    /// <summary><c>allow-api-from-namespace</c> also admits TCP 8443 (what it allows changes, the verdict does not).</summary>
+    RulesChanged,
+}

@@ -26,6 +26,7 @@ public sealed class SimulatedFleet
     internal static readonly string[] WorkloadNames = ["api", "cache", "db", "frontend", "queue", "web", "worker"];
 
     private readonly Lazy<int> _nonEnforcing;
+    private readonly Lazy<SimulatedFleetDrift> _drift;
 
     public SimulatedFleet(FleetSimulationOptions options)
     {
@@ -33,7 +34,14 @@ public sealed class SimulatedFleet
         options.Validate();
         Options = options;
         _nonEnforcing = new Lazy<int>(FindNonEnforcing);
+        _drift = new Lazy<SimulatedFleetDrift>(() => SimulatedFleetDrift.Plan(Options, FirstGeneration));
     }
+
+    /// <summary>
+    /// The planned drift between a scan of this fleet as first generated and a scan of it with
+    /// <see cref="FleetSimulationOptions.Drifted"/>: the same plan whichever of the two this fleet serves.
+    /// </summary>
+    public SimulatedFleetDrift Drift => _drift.Value;
 
     /// <summary>
     /// The index of the one cluster whose engine silently does not enforce, or -1 when no cluster qualifies: the first
@@ -63,7 +71,14 @@ public sealed class SimulatedFleet
             ? index
             : -1;
 
+    /// <summary>Cluster <paramref name="index"/>'s plan, with the planned drift applied when the fleet is <see cref="FleetSimulationOptions.Drifted"/>.</summary>
     public SimulatedClusterPlan Cluster(int index)
+    {
+        var plan = FirstGeneration(index);
+        return Options.Drifted ? Drift.Apply(plan) : plan;
+    }
+
+    private SimulatedClusterPlan FirstGeneration(int index)
     {
         var plan = BasePlan(index);
         return index == NonEnforcingCluster ? plan with { EnforcesPolicies = false } : plan;

@@ -126,6 +126,8 @@ public sealed class SimulatedFleetCommandTests
         Assert.Equal(plan.Clusters.Where(p => !p.Private && !p.Stopped).Select(p => p.Name), scanned);
         Assert.Contains($"netpolgov scan --kubeconfig {kubeconfig} --all-contexts", simulateCli.Output.Output, StringComparison.Ordinal);
         Assert.Contains("netpolgov scan --simulated-fleet 3 --sim-seed 5", simulateCli.Output.Output, StringComparison.Ordinal);
+        // Options not given (no default) are left out of the command, so it can be pasted as printed.
+        Assert.Matches("(?m)^  netpolgov scan --simulated-fleet 3 --sim-seed 5 --sim-latency-ms 0 --sim-namespaces 4 --sim-pods 3 --sim-fault-rate 0\\s*$", simulateCli.Output.Output);
         Assert.False(File.Exists(kubeconfig));
     }
 

@@ -24,6 +24,49 @@ public sealed class SimulatedFleetTests
     }
 
     [Fact]
+    public void Drift_Planned_OneChangePerKindInDistinctNamespacesOfClustersThatFollowTheirPolicies()
+    {
+        var options = new FleetSimulationOptions { Seed = 8, Clusters = 40, NamespacesPerCluster = 10, PodsPerNamespace = 6, FaultRate = 0.2 };
+        var generated = new SimulatedFleet(options);
+        var drifted = new SimulatedFleet(options with { Drifted = true });
+
+        var changes = generated.Drift.Changes;
+
+        Assert.Equal(Enum.GetValues<DriftChangeKind>(), changes.Select(c => c.Kind));
+        Assert.Equal(changes, drifted.Drift.Changes);
+        Assert.Equal(changes, new SimulatedFleet(options).Drift.Changes);
+        Assert.Equal(changes.Count, changes.Select(c => (c.Cluster, c.Namespace)).Distinct().Count());
+        Assert.All(changes, c => Assert.True(
+            generated.Cluster(generated.IndexOf(c.Cluster)) is { Stopped: false, Private: false, Fault: SimulatedFault.None, EngineReady: true, EnforcesPolicies: true } plan
+                && plan.Engine != SimulatedEngine.None,
+            c.ToString()));
+        var touched = changes.Select(c => c.Cluster).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < options.Clusters; i++)
+        {
+            var (before, after) = (generated.Cluster(i), drifted.Cluster(i));
+            if (!touched.Contains(before.Name))
+            {
+                Assert.Equal(Describe(before), Describe(after));
+                continue;
+            }
+
+            var added = changes.Where(c => c.Cluster == before.Name && c.Kind == DriftChangeKind.NamespaceAdded).Select(c => c.Namespace).ToList();
+            Assert.Equal(before.Namespaces.Select(n => n.Name).Concat(added).Order(StringComparer.Ordinal), after.Namespaces.Select(n => n.Name));
+            Assert.Equal(before.PodCount + (added.Count * generated.Drift.NewNamespacePods), after.PodCount);
+            var objects = new SimulatedClusterObjects(after, options.Seed);
+            var pods = Enumerable.Range(0, objects.PodCount).Select(objects.Pod).ToList();
+            Assert.All(after.Namespaces, n => Assert.Equal(n.PodCount, pods.Count(p => p.Namespace == n.Name)));
+        }
+
+        var renamed = changes.Single(c => c.Kind == DriftChangeKind.PolicyRenamed);
+        Assert.Equal(PlannedDriftEvent.None, renamed.Event);
+        var policies = new SimulatedClusterObjects(drifted.Cluster(drifted.IndexOf(renamed.Cluster)), options.Seed).SmallObjects()
+            .Where(o => o["kind"]!.GetValue<string>() == "NetworkPolicy" && o["metadata"]!["namespace"]?.GetValue<string>() == renamed.Namespace)
+            .Select(o => o["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal(["allow-api-from-namespace", "allow-dns-egress", "default-deny"], policies.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Cluster_OtherSeed_DifferentFleet()
     {
         var first = new SimulatedFleet(new FleetSimulationOptions { Seed = 1, Clusters = 20 });
