@@ -79,7 +79,9 @@ internal sealed class StageCommand : BaseCommand
             var current = await SingleClusterLoader.LoadAsync(_sources, parseResult, kubeconfigNamesTarget: false, cancellationToken).ConfigureAwait(false);
             await _flowInput.ReadWorkspaceAsync(parseResult, current, aggregator, _interaction, "stage", cancellationToken).ConfigureAwait(false);
 
-            var proposal = (await ManifestLoader.LoadAsync(proposedPaths, new ClusterIdentity { Name = current.Cluster.Name }, cancellationToken).ConfigureAwait(false)).Snapshot;
+            var proposedLoad = await ManifestLoader.LoadAsync(proposedPaths, new ClusterIdentity { Name = current.Cluster.Name }, cancellationToken).ConfigureAwait(false);
+            ManifestsScanSource.ShowSkipped(_interaction, proposedLoad);
+            var proposal = proposedLoad.Snapshot;
             var (replaced, added) = ProposedPolicySet.Count(current, proposal);
             if (replaced + added == 0)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetPolGovernance.Analysis.Model;
+using NetPolGovernance.Cli.Interaction;
 using NetPolGovernance.Cli.Settings;
 using NetPolGovernance.Connectors.Manifests;
 
@@ -9,7 +10,7 @@ namespace NetPolGovernance.Cli.Scanning;
 /// <c>--manifests PATH...</c>, or the paths given without an option (<c>netpolgov scan k8s/ base.yaml</c>): files and
 /// folders that together form one cluster (<c>--cluster-name</c>).
 /// </summary>
-internal sealed class ManifestsScanSource : IScanSource
+internal sealed class ManifestsScanSource(IInteractionService interaction) : IScanSource
 {
     private readonly Option<string[]> _manifests = new("--manifests")
     {
@@ -83,7 +84,19 @@ internal sealed class ManifestsScanSource : IScanSource
             throw new ScanInputException(ex.Message, ex);
         }
 
+        ShowSkipped(interaction, loaded);
         var source = new ManifestClusterSource(loaded);
         return new ScanSourceSession(source, source) { Locations = new SnapshotLocations(loaded.Snapshot) };
+    }
+
+    /// <summary>The files left out as unrendered Helm templates, once each on stderr (they are also in the report's notes).</summary>
+    public static void ShowSkipped(IInteractionService interaction, ManifestLoadResult loaded)
+    {
+        ArgumentNullException.ThrowIfNull(interaction);
+        ArgumentNullException.ThrowIfNull(loaded);
+        foreach (var note in loaded.SkippedTemplates)
+        {
+            interaction.DisplayWarning(note);
+        }
     }
 }
