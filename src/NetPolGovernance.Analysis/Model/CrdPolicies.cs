@@ -275,8 +275,18 @@ public sealed record AdminPolicyRule
 /// </summary>
 public sealed record AdminPolicyPeer
 {
-    /// <summary>The fields the peer sets (known ones first: <c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>, <c>domainNames</c>).</summary>
-    public IReadOnlyList<string> Fields { get; init; } = [];
+    private readonly IReadOnlyList<string>? _fields;
+
+    /// <summary>
+    /// The fields the peer sets (known ones first: <c>namespaces</c>, <c>pods</c>, <c>nodes</c>, <c>networks</c>,
+    /// <c>domainNames</c>). A reader sets them as written; a peer built in code without them reports the forms its
+    /// properties set, so an object built in code validates as what it models.
+    /// </summary>
+    public IReadOnlyList<string> Fields
+    {
+        get => _fields ?? ModelledFields();
+        init => _fields = value;
+    }
 
     /// <summary>True when <c>pods</c> is set but lacks <c>namespaceSelector</c> or <c>podSelector</c>.</summary>
     public bool PodsIncomplete { get; init; }
@@ -295,6 +305,37 @@ public sealed record AdminPolicyPeer
     public IReadOnlyList<string>? Networks { get; init; }
 
     public string? Unmodelled { get; init; }
+
+    private string[] ModelledFields()
+    {
+        var fields = new List<string>(1);
+        if (Namespaces is not null)
+        {
+            fields.Add("namespaces");
+        }
+
+        if (IsPods)
+        {
+            fields.Add("pods");
+        }
+
+        if (Nodes is not null || Unmodelled == "nodes")
+        {
+            fields.Add("nodes");
+        }
+
+        if (Networks is not null)
+        {
+            fields.Add("networks");
+        }
+
+        if (Unmodelled == "domainNames")
+        {
+            fields.Add("domainNames");
+        }
+
+        return [.. fields];
+    }
 }
 
 /// <summary>
@@ -305,7 +346,14 @@ public sealed record AdminPolicyPeer
 /// </summary>
 public sealed record AdminPolicyPort
 {
-    public IReadOnlyList<string> Fields { get; init; } = [];
+    private readonly IReadOnlyList<string>? _fields;
+
+    /// <summary>The forms the entry sets as written; built in code without them, the form its properties model.</summary>
+    public IReadOnlyList<string> Fields
+    {
+        get => _fields ?? ModelledFields();
+        init => _fields = value;
+    }
 
     public string? Protocol { get; init; }
 
@@ -316,4 +364,10 @@ public sealed record AdminPolicyPort
     public string? NamedPort { get; init; }
 
     public string? Unmodelled { get; init; }
+
+    private string[] ModelledFields() =>
+        NamedPort is not null ? ["namedPort"]
+        : EndPort is not null ? ["portRange"]
+        : Port is not null ? ["portNumber"]
+        : [];
 }

@@ -3,6 +3,7 @@ using NetPolGovernance.Analysis.Coverage;
 using NetPolGovernance.Analysis.Engines;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Semantics;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis.Reachability;
 
@@ -22,6 +23,7 @@ public sealed class ReachabilityEngine
     private readonly AdminTiers _tiers;
     private readonly CrdGovernance _crds;
     private readonly string[] _ignored;
+    private readonly string[] _leftOut;
 
     public ReachabilityEngine(ClusterSnapshot snapshot)
         : this(snapshot, declaredEngine: null)
@@ -44,6 +46,11 @@ public sealed class ReachabilityEngine
                     nameof(declaredEngine));
         }
 
+        // The policies scan counts (docs/semantics.md §14): an object the API server would reject protects nothing, so it
+        // is left out here exactly as SnapshotAnalyzer leaves it out, whoever built this engine.
+        var validation = ObjectValidator.ValidatePolicies(snapshot);
+        snapshot = validation.WithoutRejectedPolicies(snapshot);
+        _leftOut = [.. validation.Rejected.Where(r => r.IsPolicy).Select(r => $"{r.Describe()} would be rejected by the API server ({r.Violations[0]}) and was not evaluated")];
         _index = new SnapshotIndex(snapshot);
         _selection = new PolicySelection(_index);
         _engine = EngineState.Resolve(snapshot.NetworkProfile, snapshot.EngineEvidence, declared);
@@ -455,6 +462,12 @@ public sealed class ReachabilityEngine
                     notes.Add($"{party} uses hostNetwork: NetworkPolicy behaviour for it is implementation-defined (usually treated as node traffic)");
                 }
             }
+        }
+
+        notes.AddRange(_leftOut.Take(5));
+        if (_leftOut.Length > 5)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_leftOut.Length - 5} more objects would be rejected by the API server and were not evaluated"));
         }
 
         notes.AddRange(_ignored.Take(5));

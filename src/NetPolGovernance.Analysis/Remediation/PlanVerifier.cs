@@ -3,6 +3,7 @@ using System.Net;
 using NetPolGovernance.Analysis.Flows;
 using NetPolGovernance.Analysis.Model;
 using NetPolGovernance.Analysis.Reachability;
+using NetPolGovernance.Analysis.Validation;
 
 namespace NetPolGovernance.Analysis.Remediation;
 
@@ -61,7 +62,7 @@ internal static class PlanVerifier
         var planOnly = new ReachabilityEngine(probed with { NetworkPolicies = plan });
         var nsPods = PodClass.Group(before.Index.PodsIn(ns), byPorts: true);
 
-        var checks = new List<VerificationCheck> { Names(snapshot, ns, plan), Dns(before, after, nsPods, dnsPods) };
+        var checks = new List<VerificationCheck> { Names(snapshot, ns, plan), Accepted(plan), Dns(before, after, nsPods, dnsPods) };
         if (profile is RemediationProfile.Baseline or RemediationProfile.Strict)
         {
             checks.Add(SameNamespace(before, after, nsPods, profile));
@@ -94,6 +95,20 @@ internal static class PlanVerifier
         return conflicts.Count == 0
             ? new VerificationCheck("names", true, "no existing policy that netpolgov does not manage has a planned name")
             : new VerificationCheck("names", false, $"policies not managed by netpolgov already use these names: {string.Join(", ", conflicts)}");
+    }
+
+    // The engine leaves out a policy the API server would reject, so a refused object would verify as harmless while
+    // the apply fails half-way: every planned object must be one the API server accepts.
+    private static VerificationCheck Accepted(IReadOnlyList<NetworkPolicy> plan)
+    {
+        var refused = plan
+            .Select(p => (p.Name, Violations: ObjectValidator.ValidateNetworkPolicy(p)))
+            .Where(p => p.Violations.Count > 0)
+            .Select(p => $"{p.Name} ({p.Violations[0]})")
+            .ToList();
+        return refused.Count == 0
+            ? new VerificationCheck("accepted", true, "the API server would accept every planned object")
+            : new VerificationCheck("accepted", false, $"the API server would reject: {string.Join("; ", refused)}");
     }
 
     private static VerificationCheck Dns(ReachabilityEngine before, ReachabilityEngine after, IReadOnlyList<PodClass> nsPods, List<PodInfo> dnsPods)

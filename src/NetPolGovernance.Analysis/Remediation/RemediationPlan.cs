@@ -66,7 +66,7 @@ public sealed record NamespaceRemediation
     public bool Verified => Verification.All(c => c.Passed);
 }
 
-/// <summary>One verification check: its name (names, dns, same-namespace, other-namespaces-cut, observed-edges, never-widen), outcome and detail.</summary>
+/// <summary>One verification check: its name (names, accepted, dns, same-namespace, other-namespaces-cut, observed-edges, never-widen), outcome and detail.</summary>
 public sealed record VerificationCheck(string Name, bool Passed, string Detail);
 
 /// <summary>

@@ -64,6 +64,25 @@ public static class ObjectValidator
             Collect(rejected, v, kind, pod.Namespace, name, pod.Source, pod);
         }
 
+        CollectPolicies(rejected, snapshot);
+        return rejected.Count == 0 ? ValidationReport.Empty : new ValidationReport(rejected);
+    }
+
+    /// <summary>
+    /// Validates only the policy objects of <paramref name="snapshot"/>: what decides which policies take part in an
+    /// analysis (<see cref="ValidationReport.WithoutRejectedPolicies"/>). Every consumer of policies (scan, reach,
+    /// remediation, stage, diff) leaves out the same objects through it.
+    /// </summary>
+    public static ValidationReport ValidatePolicies(ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var rejected = new List<RejectedObject>();
+        CollectPolicies(rejected, snapshot);
+        return rejected.Count == 0 ? ValidationReport.Empty : new ValidationReport(rejected);
+    }
+
+    private static void CollectPolicies(List<RejectedObject> rejected, ClusterSnapshot snapshot)
+    {
         foreach (var policy in snapshot.NetworkPolicies)
         {
             Collect(rejected, ValidateNetworkPolicy(policy), "NetworkPolicy", policy.Namespace, policy.Name, policy.Source, policy);
@@ -88,8 +107,6 @@ public static class ObjectValidator
         {
             Collect(rejected, CrdPolicyValidator.Calico(policy), "Calico" + policy.Kind, policy.Namespace, policy.Name, policy.Source, policy);
         }
-
-        return rejected.Count == 0 ? ValidationReport.Empty : new ValidationReport(rejected);
     }
 
     /// <summary>The rules a NetworkPolicy breaks; empty when the API server would accept it.</summary>
@@ -209,7 +226,10 @@ public static class ObjectValidator
         }
 
         var peersName = direction == "ingress" ? "from" : "to";
-        string[] peerFields = direction == "ingress" ? ["namespaces", "pods"] : ["namespaces", "pods", "nodes", "networks"];
+        // domainNames is an AdminNetworkPolicy egress peer (not a baseline one) in the v1alpha1 experimental channel.
+        string[] peerFields = direction == "ingress" ? ["namespaces", "pods"]
+            : baseline ? ["namespaces", "pods", "nodes", "networks"]
+            : ["namespaces", "pods", "nodes", "networks", "domainNames"];
         if (rule.Peers is not { Count: > 0 } peers)
         {
             v.Add($"{path}.{peersName}", "peers-required", "Required value: at least one peer");

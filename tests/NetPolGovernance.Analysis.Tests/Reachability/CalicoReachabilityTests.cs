@@ -23,7 +23,7 @@ public sealed class CalicoReachabilityTests
         { "end of tier denies what no rule matched", Cluster(Np("allow", 100, CRule("Allow", s_fromWeb, Ports("5432")))), "web/api", "db/postgres", 80, ReachabilityVerdict.Denied },
         { "port range", Cluster(Np("range", 100, CRule("Allow", s_fromWeb, Ports("5000:6000")))), "web/api", "db/postgres", 5432, ReachabilityVerdict.Allowed },
         { "named port on the receiving pod", Cluster(Np("named", 100, CRule("Allow", s_fromWeb, Ports("pg")))), "web/api", "db/postgres", 5432, ReachabilityVerdict.Allowed },
-        { "notPorts excludes the port", Cluster(Np("not", 100, CRule("Allow", s_fromWeb) with { Destination = new CalicoEntity { NotPorts = ["5432"] } })), "web/api", "db/postgres", 5432, ReachabilityVerdict.Denied },
+        { "notPorts excludes the port", Cluster(Np("not", 100, CRule("Allow", s_fromWeb) with { Protocol = "TCP", Destination = new CalicoEntity { NotPorts = ["5432"] } })), "web/api", "db/postgres", 5432, ReachabilityVerdict.Denied },
         { "a namespaced policy's selector stays in its namespace", Cluster(Np("same-ns", 100, CRule("Allow", new CalicoEntity { Selector = "app == 'api'" }))), "web/api", "db/postgres", 5432, ReachabilityVerdict.Denied },
         { "notSelector", Cluster(Np("not-api", 100, CRule("Allow", new CalicoEntity { NamespaceSelector = "all()", NotSelector = "app == 'api'" }))), "web/api", "db/postgres", 5432, ReachabilityVerdict.Denied },
         { "protocol UDP does not match TCP", Cluster(Np("udp", 100, CRule("Allow", s_fromWeb) with { Protocol = "UDP" })), "web/api", "db/postgres", 5432, ReachabilityVerdict.Denied },
@@ -165,7 +165,7 @@ public sealed class CalicoReachabilityTests
     };
 
     private static CalicoRule CRule(string action, CalicoEntity? source, CalicoEntity? destination = null) =>
-        new() { Action = action, Source = source, Destination = destination, Protocol = destination?.Ports is null ? null : "TCP" };
+        new() { Action = action, Source = source, Destination = destination, Protocol = destination?.Ports is null && destination?.NotPorts is null ? null : "TCP" };
 
     private static CalicoEntity Ports(params string[] ports) => new() { Ports = ports };
 

@@ -89,8 +89,9 @@ public sealed class ReachScanAgreementPropertyTests
             }
         }
 
+        // A GlobalNetworkPolicy is global by its kind, whatever metadata.namespace it carries (as Calico reads it).
         return snapshot.CalicoPolicies
-            .Where(p => p.Namespace is null || p.Namespace == ns)
+            .Where(p => p.Namespace is null || p.Namespace == ns || string.Equals(p.Kind.Trim(), "GlobalNetworkPolicy", StringComparison.Ordinal))
             .Any(p => p.Ingress.Count < p.IngressRuleCount || p.Ingress.Any(r => r.Action is not ("Deny" or "Log")));
     }
 

@@ -68,6 +68,40 @@ public sealed class ScanReachAgreementTests
     }
 
     [Fact]
+    public void RejectedCalicoView_LeftOutByReachAsByScan_TheCrdCopyIsolates()
+    {
+        // Found by ReachScanAgreementPropertyTests (seed c3Vg3uknqrG3): the projectcalico.org view of a policy has a
+        // namespaceSelector the API server refuses; the crd.projectcalico.org copy of the same name selects every pod
+        // and admits nothing (a Log rule only). Scan left the refused view out and counted the copy (isolated); reach
+        // kept the refused view, which hid the copy, and answered Allowed. Both must judge the same policies.
+        var refused = new CalicoPolicy
+        {
+            ApiGroup = "projectcalico.org",
+            Kind = "GlobalNetworkPolicy",
+            Name = "cal-3",
+            Selector = "all()",
+            NamespaceSelector = "((",
+            Ingress = [new CalicoRule { Action = "Allow" }],
+            IngressRuleCount = 1,
+        };
+        var copy = refused with
+        {
+            ApiGroup = "crd.projectcalico.org",
+            NamespaceSelector = string.Empty,
+            Ingress = [new CalicoRule { Action = "Log" }],
+        };
+        var snapshot = Snapshot([Ns("ns-c")], [Pod("ns-c", "pod-5", "app=")], []) with { CalicoPolicies = [refused, copy] };
+
+        var scan = AnalyzeNamespace(snapshot, "ns-c");
+        var reach = new ReachabilityEngine(snapshot).Evaluate(new ReachabilityQuery(
+            ReachabilityEndpoint.ForAddress(System.Net.IPAddress.Parse("2001:db8::1")), ReachabilityEndpoint.ForPod("ns-c", "pod-5"), TransportProtocol.Tcp, 8080));
+
+        Assert.Equal(["pod-5"], scan.IngressIsolatedPods);
+        Assert.NotEqual(ReachabilityVerdict.Allowed, reach.Verdict);
+        Assert.Contains("CalicoGlobalNetworkPolicy cal-3 would be rejected by the API server", reach.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DuplicatePod_CountedOnceInItsFirstPlace()
     {
         var later = Pod("app", "web", "app=web", "v=2");

@@ -34,7 +34,7 @@ public sealed class RemediationPlannerTests
         Assert.True(shop.Verified, string.Join("; ", shop.Verification.Select(c => c.Detail)));
         Assert.Equal(["netpolgov-default-deny", "netpolgov-allow-dns", "netpolgov-allow-same-namespace"], shop.Policies.Select(p => p.Name));
         Assert.All(shop.Policies, p => Assert.Equal("netpolgov", p.Labels["app.kubernetes.io/managed-by"]));
-        Assert.Equal(["names", "dns", "same-namespace", "other-namespaces-cut", "never-widen"], shop.Verification.Select(c => c.Name));
+        Assert.Equal(["names", "accepted", "dns", "same-namespace", "other-namespaces-cut", "never-widen"], shop.Verification.Select(c => c.Name));
         Assert.Equal("kubectl delete networkpolicy -n shop -l app.kubernetes.io/managed-by=netpolgov", shop.BackoutCommand);
     }
 
@@ -134,6 +134,20 @@ public sealed class RemediationPlannerTests
         Assert.False(shop.Verified);
         Assert.Contains("netpolgov-default-deny", Assert.Single(shop.Verification, c => c.Name == "names" && !c.Passed).Detail, StringComparison.Ordinal);
         Assert.Empty(plan.Impact);
+    }
+
+    [Fact]
+    public void Verify_PlannedObjectTheApiServerRejects_AcceptedCheckFails()
+    {
+        // Reachability leaves out objects the API server would refuse, so without this check a refused plan would
+        // verify as harmless and then fail the apply.
+        var refused = Policy("shop", "Netpolgov_Default_Deny", types: ["Ingress"]);
+
+        var checks = PlanVerifier.Verify(Shop(), "shop", RemediationProfile.Baseline, [refused]);
+
+        var accepted = Assert.Single(checks, c => c.Name == "accepted");
+        Assert.False(accepted.Passed);
+        Assert.Contains("Netpolgov_Default_Deny (metadata.name", accepted.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
