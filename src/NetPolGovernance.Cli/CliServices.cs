@@ -8,6 +8,7 @@ using NetPolGovernance.Cli.Publishing;
 using NetPolGovernance.Cli.Reports;
 using NetPolGovernance.Cli.Reports.Html;
 using NetPolGovernance.Cli.Reports.Json;
+using NetPolGovernance.Cli.Reports.Junit;
 using NetPolGovernance.Cli.Reports.Sarif;
 using NetPolGovernance.Cli.Reports.Summary;
 using NetPolGovernance.Cli.Reports.Table;
@@ -66,6 +67,7 @@ internal static class CliServices
         services.AddSingleton<IReportFormat, SarifReportFormat>();
         services.AddSingleton<IReportFormat, HtmlReportFormat>();
         services.AddSingleton<IReportFormat, SummaryReportFormat>();
+        services.AddSingleton<IReportFormat, JunitReportFormat>();
 
         services.AddSingleton<IAzureClientFactory, DefaultAzureClientFactory>();
         services.AddSingleton<IFlowQueryClientFactory, DefaultFlowQueryClientFactory>();

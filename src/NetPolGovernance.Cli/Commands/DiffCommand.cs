@@ -116,8 +116,11 @@ internal sealed class DiffCommand : BaseCommand
         }
 
         var name = ManifestLoader.DefaultClusterName(headPaths);
-        var baseSnapshot = (await ManifestLoader.LoadAsync(basePaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false)).Snapshot;
-        var headSnapshot = (await ManifestLoader.LoadAsync(headPaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false)).Snapshot;
+        var baseLoaded = await ManifestLoader.LoadAsync(basePaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false);
+        var headLoaded = await ManifestLoader.LoadAsync(headPaths, new ClusterIdentity { Name = name }, cancellationToken).ConfigureAwait(false);
+        ManifestsScanSource.ShowSkipped(_interaction, baseLoaded);
+        ManifestsScanSource.ShowSkipped(_interaction, headLoaded);
+        var (baseSnapshot, headSnapshot) = (baseLoaded.Snapshot, headLoaded.Snapshot);
         var report = PolicyDiff.Compute(baseSnapshot, headSnapshot, new AnalysisOptions { Now = _time.GetUtcNow() });
         return (report, PolicyDiff.OpensBeyondNamespace(report), headPaths[0]);
     }

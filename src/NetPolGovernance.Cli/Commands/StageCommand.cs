@@ -84,7 +84,9 @@ internal sealed class StageCommand : BaseCommand
                 (snapshot, queries, ct) => _flowInput.ReadWorkspaceAsync(parseResult, snapshot, aggregator, _interaction, "stage", queries, ct),
                 cancellationToken).ConfigureAwait(false);
 
-            var proposal = (await ManifestLoader.LoadAsync(proposedPaths, new ClusterIdentity { Name = current.Cluster.Name }, cancellationToken).ConfigureAwait(false)).Snapshot;
+            var proposedLoad = await ManifestLoader.LoadAsync(proposedPaths, new ClusterIdentity { Name = current.Cluster.Name }, cancellationToken).ConfigureAwait(false);
+            ManifestsScanSource.ShowSkipped(_interaction, proposedLoad);
+            var proposal = proposedLoad.Snapshot;
             var (replaced, added) = ProposedPolicySet.Count(current, proposal);
             if (replaced + added == 0)
             {

@@ -8,7 +8,20 @@ using NetPolGovernance.Connectors.Kubernetes.Objects;
 namespace NetPolGovernance.Connectors.Manifests;
 
 /// <summary>What the loader read: the snapshot and how much input it took.</summary>
-public sealed record ManifestLoadResult(ClusterSnapshot Snapshot, int FileCount, long BytesRead);
+public sealed record ManifestLoadResult(ClusterSnapshot Snapshot, int FileCount, long BytesRead)
+{
+    /// <summary>
+    /// One line per file left out because it is an unrendered Helm template (also among the snapshot's notes), for the
+    /// command to show on stderr.
+    /// </summary>
+    public IReadOnlyList<string> SkippedTemplates { get; init; } = [];
+}
+
+/// <summary>
+/// Manifests that are not a file of their own: what a renderer printed (<c>kubectl kustomize DIR</c>), read as one
+/// multi-document YAML file named <paramref name="Name"/> in notes and source locations.
+/// </summary>
+public sealed record RenderedManifests(string Name, ReadOnlyMemory<byte> Content);
 
 /// <summary>
 /// Loads Kubernetes manifests from files and directories into one <see cref="ClusterSnapshot"/>.
@@ -63,67 +76,162 @@ public static class ManifestLoader
     /// named in <paramref name="paths"/> (<c>*</c> any run, <c>?</c> one character). Each folder skipped is a note. A
     /// path named in <paramref name="paths"/> itself is always read.
     /// </summary>
+    public static Task<ManifestLoadResult> LoadAsync(
+        IReadOnlyList<string> paths,
+        ClusterIdentity cluster,
+        ManifestLimits limits,
+        IReadOnlyList<string> skipDirectories,
+        CancellationToken cancellationToken) =>
+        LoadAsync(paths, [], cluster, limits, skipDirectories, cancellationToken);
+
+    /// <summary>
+    /// Loads the manifests of <paramref name="paths"/> as the overload without <paramref name="rendered"/> does, and
+    /// then the rendered manifests (<c>--kustomize</c>) into the same snapshot, under the same limits and rules.
+    /// </summary>
     public static async Task<ManifestLoadResult> LoadAsync(
         IReadOnlyList<string> paths,
+        IReadOnlyList<RenderedManifests> rendered,
         ClusterIdentity cluster,
         ManifestLimits limits,
         IReadOnlyList<string> skipDirectories,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(rendered);
         ArgumentNullException.ThrowIfNull(skipDirectories);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(limits);
         limits.Validate();
-        if (paths.Count == 0)
+        if (paths.Count == 0 && rendered.Count == 0)
         {
             throw new InputFileException("no manifest path given");
         }
 
-        var builder = new SnapshotBuilder();
+        var input = new LoadState(new SnapshotBuilder(), limits, []);
         var files = 0;
         long bytes = 0;
         var documents = 0;
-        foreach (var file in ExpandPaths(paths, skipDirectories, builder.AddNote))
+        foreach (var file in ExpandPaths(paths, skipDirectories, input.Builder.AddNote))
         {
             var content = await BoundedFileReader.ReadAsync(file, limits.MaxFileBytes, cancellationToken).ConfigureAwait(false);
             files++;
             bytes += content.Length;
-            var text = SkipBom(content);
-            if (IsBlank(text.Span))
+            documents += ReadInput(file, content, input, cancellationToken);
+        }
+
+        foreach (var output in rendered)
+        {
+            if (output.Content.Length > limits.MaxFileBytes)
             {
-                builder.AddNote($"{file}: the file is empty; skipped");
-                continue;
+                throw new InputFileException(output.Name, null, null, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the rendered manifests are {output.Content.Length:N0} bytes, larger than the limit of {limits.MaxFileBytes:N0} bytes for one input"));
             }
 
-            BoundedFileReader.RequireUtf8(text.Span, file);
-            var parsed = IsJson(file)
-                ? JsonManifestParser.Parse(text, file, limits)
-                : YamlManifestParser.Parse(text, file, limits);
-            var fileDocuments = 0;
-            foreach (var document in parsed)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                documents++;
-                fileDocuments++;
-                ReadDocument(document, file, builder);
-            }
-
-            if (fileDocuments == 0)
-            {
-                builder.AddNote($"{file}: no YAML documents; skipped");
-            }
+            files++;
+            bytes += output.Content.Length;
+            documents += ReadInput(output.Name, output.Content.ToArray(), input, cancellationToken);
         }
 
         if (documents == 0)
         {
+            var skipped = input.SkippedTemplates.Count == 0
+                ? string.Empty
+                : string.Create(CultureInfo.InvariantCulture, $"; {input.SkippedTemplates.Count} files were skipped as unrendered Helm templates ({HelmTemplates.Advice})");
             throw new InputFileException(
-                $"no Kubernetes objects found in {string.Join(", ", paths)} (looked for .yaml, .yml and .json files; empty files are skipped)");
+                $"no Kubernetes objects found in {string.Join(", ", [.. paths, .. rendered.Select(r => r.Name)])} (looked for .yaml, .yml and .json files; empty files are skipped){skipped}");
         }
 
-        var snapshot = builder.Build(cluster, SnapshotSource.Manifests);
+        var snapshot = input.Builder.Build(cluster, SnapshotSource.Manifests);
         RefuseInvalid(ObjectValidator.Validate(snapshot));
-        return new ManifestLoadResult(snapshot, files, bytes);
+        return new ManifestLoadResult(snapshot, files, bytes) { SkippedTemplates = input.SkippedTemplates };
+    }
+
+    /// <summary>The snapshot being built, the limits, and the Helm templates left out so far.</summary>
+    private sealed record LoadState(SnapshotBuilder Builder, ManifestLimits Limits, List<string> SkippedTemplates);
+
+    /// <summary>
+    /// Reads one input into the snapshot and returns how many documents it held. An unrendered Helm template
+    /// (<see cref="HelmTemplates"/>) is left out with a note; a file of YAML without a kind (Helm values, a
+    /// <c>Chart.yaml</c>) is noted as not Kubernetes objects; binary content and malformed YAML are errors naming the file.
+    /// </summary>
+    private static int ReadInput(string file, byte[] content, LoadState input, CancellationToken cancellationToken)
+    {
+        var builder = input.Builder;
+        var text = SkipBom(content);
+        if (IsBlank(text.Span))
+        {
+            builder.AddNote($"{file}: the file is empty; skipped");
+            return 0;
+        }
+
+        if (text.Span.Contains((byte)0))
+        {
+            throw new InputFileException(file, null, null, "a binary file (it holds NUL bytes), not YAML or JSON text");
+        }
+
+        BoundedFileReader.RequireUtf8(text.Span, file);
+        var parsed = IsJson(file)
+            ? JsonManifestParser.Parse(text, file, input.Limits)
+            : YamlManifestParser.Parse(text, file, input.Limits);
+        if (HelmTemplates.HasActions(text.Span))
+        {
+            // Template files are small: parse them whole first, so that a template is left out entirely or read entirely.
+            var chart = HelmTemplates.ChartOf(file);
+            string? why = chart is null ? null : $"a template of the chart in {Normalize(chart)}";
+            List<ManifestDocument> all = [];
+            if (why is null)
+            {
+                try
+                {
+                    all = [.. parsed];
+                }
+                catch (InputFileException ex)
+                {
+                    why = $"not valid YAML until rendered: {ex.Problem ?? ex.Message}";
+                }
+            }
+
+            if (why is null && all.Any(d => HelmTemplates.IsTemplated(d.Root)))
+            {
+                why = "template actions in its fields";
+            }
+
+            if (why is not null)
+            {
+                var note = $"{file}: Helm template, not rendered ({why}); skipped: {HelmTemplates.Advice}";
+                builder.AddNote(note);
+                input.SkippedTemplates.Add(note);
+                return 0;
+            }
+
+            parsed = all;
+        }
+
+        var fileDocuments = 0;
+        var withoutKind = 0;
+        foreach (var document in parsed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            fileDocuments++;
+            if (document.Root.ValueKind == JsonValueKind.Object && !document.Root.TryGetProperty("kind", out _))
+            {
+                withoutKind++;
+            }
+
+            ReadDocument(document, file, builder);
+        }
+
+        if (fileDocuments == 0)
+        {
+            builder.AddNote($"{file}: no YAML documents; skipped");
+        }
+        else if (withoutKind == fileDocuments)
+        {
+            builder.AddNote($"{file}: YAML without a kind, not Kubernetes objects (Helm values or a Chart.yaml?); ignored");
+        }
+
+        return fileDocuments;
     }
 
     /// <summary>

@@ -144,7 +144,7 @@ public sealed class CliParsingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("report.xml", "'.xml' files")]
+    [InlineData("report.yaml", "'.yaml' files")]
     [InlineData("report", "files without an extension")]
     public async Task OutputWithAnExtensionNoFormatWrites_IsRefused_UnlessFormatIsGiven(string name, string why)
     {
