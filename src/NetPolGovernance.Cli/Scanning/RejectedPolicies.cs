@@ -15,7 +15,7 @@ internal static class RejectedPolicies
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(interaction);
-        var report = ObjectValidator.Validate(snapshot);
+        var report = ObjectValidator.ValidatePolicies(snapshot);
         foreach (var rejected in report.Rejected.Where(r => r.IsPolicy))
         {
             interaction.DisplayWarning(

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using NetPolGovernance.Connectors.Output;
+using NetPolGovernance.Connectors.Processes;
 
 namespace NetPolGovernance.Connectors.Manifests;
 
@@ -73,12 +74,16 @@ public static class KustomizeRenderer
         byte[] output;
         try
         {
-            output = await ReadCappedAsync(process.StandardOutput.BaseStream, limits.MaxFileBytes, deadline.Token).ConfigureAwait(false);
+            output = await ChildProcess.ReadCappedAsync(
+                process.StandardOutput.BaseStream,
+                limits.MaxFileBytes,
+                string.Create(CultureInfo.InvariantCulture, $"printed more than the limit of {limits.MaxFileBytes:N0} bytes for one input"),
+                deadline.Token).ConfigureAwait(false);
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            ChildProcess.KillTree(process);
             cancellationToken.ThrowIfCancellationRequested();
             throw new InputFileException(directory, null, null, string.Create(
                 CultureInfo.InvariantCulture,
@@ -86,7 +91,7 @@ public static class KustomizeRenderer
         }
         catch (InvalidDataException ex)
         {
-            KillTree(process);
+            ChildProcess.KillTree(process);
             throw new InputFileException(directory, null, null, $"kubectl kustomize {ex.Message}", ex);
         }
 
@@ -126,24 +131,6 @@ public static class KustomizeRenderer
         return null;
     }
 
-    private static async Task<byte[]> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"printed more than the limit of {maxBytes:N0} bytes for one input"));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     // What kubectl wrote on stderr, its lines joined, printable and short: it is the reason shown to the user.
     private static async Task<string> ReadErrorAsync(StreamReader reader, CancellationToken cancellationToken)
     {
@@ -166,18 +153,6 @@ public static class KustomizeRenderer
         catch (OperationCanceledException)
         {
             return string.Empty;
-        }
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It has already exited.
         }
     }
 }

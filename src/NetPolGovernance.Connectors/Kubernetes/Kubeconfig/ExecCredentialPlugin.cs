@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using k8s.KubeConfigModels;
 using NetPolGovernance.Connectors.Output;
+using NetPolGovernance.Connectors.Processes;
 
 namespace NetPolGovernance.Connectors.Kubernetes.Kubeconfig;
 
@@ -139,12 +140,12 @@ internal static class ExecCredentialPlugin
         byte[] output;
         try
         {
-            output = await ReadCappedAsync(process.StandardOutput.BaseStream, deadline.Token).ConfigureAwait(false);
+            output = await ChildProcess.ReadCappedAsync(process.StandardOutput.BaseStream, MaxOutputBytes, "printed more than 1 MiB; an ExecCredential is a few kilobytes", deadline.Token).ConfigureAwait(false);
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            ChildProcess.KillTree(process);
             cancellationToken.ThrowIfCancellationRequested();
             throw new ExecPluginException(string.Create(
                 CultureInfo.InvariantCulture,
@@ -152,7 +153,7 @@ internal static class ExecCredentialPlugin
         }
         catch (InvalidDataException ex)
         {
-            KillTree(process);
+            ChildProcess.KillTree(process);
             throw new ExecPluginException($"credentials: context '{context}': the exec credential plugin {Quote(command)} {ex.Message}", ex);
         }
 
@@ -200,24 +201,6 @@ internal static class ExecCredentialPlugin
     private static string? Text(JsonElement status, string name) =>
         status.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
-    private static async Task<byte[]> ReadCappedAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxOutputBytes)
-            {
-                throw new InvalidDataException("printed more than 1 MiB; an ExecCredential is a few kilobytes");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     // The last line of what the plugin wrote on stderr (kubectl shows it too), short and printable.
     private static async Task<string> ReadTailAsync(StreamReader reader, CancellationToken cancellationToken)
     {
@@ -244,18 +227,6 @@ internal static class ExecCredentialPlugin
         catch (OperationCanceledException)
         {
             return string.Empty;
-        }
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It has already exited.
         }
     }
 
